@@ -1,0 +1,90 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class HearthUserManager(UserManager):
+    def get_by_natural_key(self, username):
+        return self.get(username__iexact=username)
+
+
+class User(AbstractUser):
+    """A member. `username` is the public pseudonym; real names stay with staff."""
+
+    class Visibility(models.TextChoices):
+        EVERYONE = "everyone", _("Everyone")
+        MEMBERS = "members", _("Members")
+        NOBODY = "nobody", _("Only me")
+
+    display_name = models.CharField(_("display name"), max_length=40, blank=True)
+    bio = models.TextField(_("short bio"), max_length=500, blank=True)
+    bio_visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.MEMBERS
+    )
+    is_caregiver = models.BooleanField(_("I'm a caregiver"), default=False)
+    show_real_name = models.BooleanField(_("show my real name"), default=False)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    banned_at = models.DateTimeField(null=True, blank=True)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+    signup_source = models.CharField(max_length=16, blank=True, default="")
+
+    objects = HearthUserManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.username
+
+    @property
+    def public_name(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.suspended_until is not None and self.suspended_until > timezone.now()
+
+    @property
+    def is_banned(self) -> bool:
+        return self.banned_at is not None
+
+
+class ClinicianProfile(models.Model):
+    """A clinician's application and, once staff approve it, their verification."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting review")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Not approved")
+        REVOKED = "revoked", _("Revoked")
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="clinician")
+    credentials = models.CharField(max_length=40)
+    specialty = models.CharField(max_length=80)
+    organisation = models.CharField(max_length=120)
+    licence_state = models.CharField(max_length=40, blank=True)
+    npi = models.CharField("NPI", max_length=10)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.credentials}, {self.specialty})"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == self.Status.VERIFIED
+
+    @property
+    def badge(self) -> str:
+        return _("Verified clinician · %(specialty)s") % {"specialty": self.specialty}

@@ -1,0 +1,159 @@
+"""Live events of the forum (rule 4): built once per event after commit, sent to the thread's
+group, kept for catch-up, each with the thread's next sequence number.
+
+Groups: `thread.<id>` (everyone watching), `thread.<id>.staff` (its moderators: held posts,
+real authors of anonymous posts), `user.<id>` (one member's own sockets).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import redis
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+
+from hearth.live import publish, user_group
+
+from .models import Post, Thread
+
+logger = logging.getLogger(__name__)
+
+BACKLOG_SIZE = 500
+BACKLOG_SECONDS = 15 * 60
+
+
+def thread_group(thread_id: int) -> str:
+    return f"thread.{thread_id}"
+
+
+def thread_staff_group(thread_id: int) -> str:
+    return f"thread.{thread_id}.staff"
+
+
+def _backlog_key(thread_id: int) -> str:
+    return f"hearth:live:thread:{thread_id}"
+
+
+def _redis() -> redis.Redis:
+    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1)
+
+
+def next_seq(thread_id: int) -> int:
+    """The thread's next event number, taken in the writer's transaction."""
+    Thread.objects.filter(pk=thread_id).update(event_seq=F("event_seq") + 1)
+    return Thread.objects.values_list("event_seq", flat=True).get(pk=thread_id)
+
+
+def _send(thread_id: int, event: dict) -> None:
+    try:
+        client = _redis()
+        key = _backlog_key(thread_id)
+        pipe = client.pipeline()
+        pipe.zadd(key, {json.dumps(event): event["seq"]})
+        pipe.zremrangebyrank(key, 0, -BACKLOG_SIZE - 1)
+        pipe.expire(key, BACKLOG_SECONDS)
+        pipe.execute()
+    except Exception:  # noqa: BLE001 - a lost hint; clients catch up or reload
+        logger.warning("live backlog for thread %s not stored", thread_id)
+    publish(thread_group(thread_id), event)
+
+
+def backlog_since(thread_id: int, seq: int) -> list[dict] | None:
+    """Events after `seq`, in order; None when some of them are no longer kept."""
+    try:
+        client = _redis()
+        key = _backlog_key(thread_id)
+        rows = client.zrangebyscore(key, f"({seq}", "+inf")
+        oldest = client.zrange(key, 0, 0, withscores=True)
+    except Exception:  # noqa: BLE001
+        return None
+    events = [json.loads(row) for row in rows]
+    current = Thread.objects.filter(pk=thread_id).values_list("event_seq", flat=True).first() or 0
+    if seq >= current:
+        return []
+    first_kept = int(oldest[0][1]) if oldest else current + 1
+    if first_kept > seq + 1:
+        return None
+    return events
+
+
+def render_post(post: Post) -> str:
+    """The post as every reader sees it: no per-viewer controls, no anonymous author."""
+    return render_to_string("community/_post.html", {"post": post, "live": True})
+
+
+def _on_commit_thread_event(thread_id: int, build) -> None:
+    seq = next_seq(thread_id)
+
+    def send():
+        event = build()
+        event["seq"] = seq
+        event["thread"] = thread_id
+        _send(thread_id, event)
+
+    transaction.on_commit(send, robust=True)
+
+
+def post_published_on_commit(post: Post) -> None:
+    _on_commit_thread_event(
+        post.thread_id,
+        lambda: {"type": "post.created", "post": post.pk, "position": post.position,
+                 "html": render_post(Post.objects.select_related(
+                     "author__clinician", "thread__community").get(pk=post.pk))},
+    )
+
+
+def post_edited_on_commit(post: Post) -> None:
+    _on_commit_thread_event(
+        post.thread_id,
+        lambda: {"type": "post.edited", "post": post.pk,
+                 "html": render_post(Post.objects.select_related(
+                     "author__clinician", "thread__community").get(pk=post.pk))},
+    )
+
+
+def post_removed_on_commit(post: Post) -> None:
+    _on_commit_thread_event(post.thread_id, lambda: {"type": "post.removed", "post": post.pk})
+
+
+def reactions_on_commit(post: Post) -> None:
+    counts = {"helpful": post.helpful_count, "support": post.support_count,
+              "thanks": post.thanks_count}
+    _on_commit_thread_event(
+        post.thread_id, lambda: {"type": "post.reactions", "post": post.pk, "counts": counts}
+    )
+
+
+def thread_state_on_commit(thread: Thread) -> None:
+    state = {"pinned": thread.is_pinned, "locked": thread.is_locked,
+             "accepted": thread.accepted_post_id}
+    _on_commit_thread_event(thread.pk, lambda: {"type": "thread.state", **state})
+
+
+def post_held_on_commit(post: Post) -> None:
+    """Only the author and the thread's moderators hear of a held post."""
+
+    def send():
+        event = {"type": "post.held", "post": post.pk, "thread": post.thread_id}
+        publish(thread_staff_group(post.thread_id), event)
+        if post.author_id:
+            publish(user_group(post.author_id), event)
+
+    transaction.on_commit(send, robust=True)
+
+
+def typing(thread_id: int, name: str) -> dict:
+    return {"type": "typing", "thread": thread_id, "name": name}
+
+
+def close_member_sockets_on_commit(*, user_id: int, community=None) -> None:
+    """Close a member's sockets (left a private community, banned, deactivated)."""
+
+    def send():
+        publish(user_group(user_id), {"type": "access.revoked"})
+
+    transaction.on_commit(send, robust=True)

@@ -1,0 +1,286 @@
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+
+class Community(models.Model):
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public")
+        PRIVATE = "private", _("Private")
+
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    description = models.TextField(_("description"), max_length=1000, blank=True)
+    guidelines = models.TextField(_("guidelines"), blank=True)
+    guidelines_html = models.TextField(blank=True, editable=False)
+    color = models.CharField(
+        _("colour"), max_length=7, default="#2f6f73",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #2f6f73."))],
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    allow_anonymous = models.BooleanField(_("allow anonymous posting"), default=False)
+    member_count = models.PositiveIntegerField(default=0, editable=False)
+    thread_count = models.PositiveIntegerField(default=0, editable=False)
+    last_activity_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "communities"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:community", kwargs={"slug": self.slug})
+
+    @property
+    def is_private(self) -> bool:
+        return self.visibility == self.Visibility.PRIVATE
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Member")
+        MODERATOR = "moderator", _("Moderator")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Member")
+        PENDING = "pending", _("Waiting for approval")
+
+    class Level(models.TextChoices):
+        WATCHING = "watching", _("Watching")
+        NORMAL = "normal", _("Normal")
+        MUTED = "muted", _("Muted")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    level = models.CharField(max_length=8, choices=Level.choices, default=Level.NORMAL)
+    joined_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "community"], name="membership_unique"),
+        ]
+        indexes = [models.Index(fields=["community", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.community}"
+
+
+class Thread(models.Model):
+    class Kind(models.TextChoices):
+        DISCUSSION = "discussion", _("Discussion")
+        QUESTION = "question", _("Question")
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        HELD = "held", _("Awaiting review")
+        HIDDEN = "hidden", _("Hidden by a moderator")
+        DELETED = "deleted", _("Deleted")
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="threads")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="threads"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(max_length=80, allow_unicode=False, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.DISCUSSION)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    is_anonymous = models.BooleanField(default=False)
+    is_pinned = models.BooleanField(default=False)
+    is_locked = models.BooleanField(default=False)
+    accepted_post = models.ForeignKey(
+        "Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reply_count = models.PositiveIntegerField(default=0)
+    reaction_count = models.PositiveIntegerField(default=0)
+    clinician_answer_count = models.PositiveIntegerField(default=0)
+    last_position = models.PositiveIntegerField(default=0)
+    event_seq = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    first_reply_at = models.DateTimeField(null=True, blank=True)
+    first_clinician_answer_at = models.DateTimeField(null=True, blank=True)
+    is_crisis = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["community", "-is_pinned", "-last_activity_at"]),
+            models.Index(fields=["kind", "clinician_answer_count", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:80] or "thread"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:thread", kwargs={"pk": self.pk, "slug": self.slug})
+
+    @property
+    def is_question(self) -> bool:
+        return self.kind == self.Kind.QUESTION
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        HELD = "held", _("Awaiting review")
+        HIDDEN = "hidden", _("Hidden by a moderator")
+        DELETED = "deleted", _("Deleted by its author")
+
+    class Screening(models.TextChoices):
+        PENDING = "pending", _("Not screened yet")
+        CLEAN = "clean", _("Screened")
+        HELD = "held", _("Held by screening")
+        FLAGGED = "flagged", _("Flagged by screening")
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="posts"
+    )
+    position = models.PositiveIntegerField()
+    body = models.TextField(max_length=20000)
+    body_html = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    screening = models.CharField(
+        max_length=8, choices=Screening.choices, default=Screening.PENDING
+    )
+    is_anonymous = models.BooleanField(default=False)
+    is_clinician_answer = models.BooleanField(default=False)
+    author_badge = models.CharField(max_length=120, blank=True)
+    helpful_count = models.PositiveIntegerField(default=0)
+    support_count = models.PositiveIntegerField(default=0)
+    thanks_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=300, blank=True)
+    # PostgreSQL full-text vector (title weighted A, body B), kept by community.search.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "position"], name="post_position_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["thread", "status", "position"]),
+            models.Index(fields=["screening", "created_at"]),
+            models.Index(fields=["author", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Post {self.pk} in thread {self.thread_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("community:post", kwargs={"pk": self.pk})
+
+    @property
+    def is_first(self) -> bool:
+        return self.position == 1
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class PostRevision(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Revision of post {self.post_id} at {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Reaction(models.Model):
+    class Kind(models.TextChoices):
+        HELPFUL = "helpful", _("Helpful")
+        SUPPORT = "support", _("Support")
+        THANKS = "thanks", _("Thanks")
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions"
+    )
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user", "kind"], name="reaction_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on post {self.post_id}"
+
+
+class ThreadFollow(models.Model):
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="follows")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="thread_follows"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "user"], name="follow_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} follows {self.thread_id}"
+
+
+class Bookmark(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="bookmarks")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="bookmarks"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="bookmark_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} bookmarked {self.post_id}"
+
+
+class ThreadRead(models.Model):
+    """How far a member has read a thread: drives "first unread" and "N new replies"."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="thread_reads"
+    )
+    last_read_position = models.PositiveIntegerField(default=0)
+    last_visit_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "user"], name="thread_read_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.thread_id} to {self.last_read_position}"

@@ -1,0 +1,230 @@
+"""Who may see and do what in the forum. Every page, search, socket, notification, digest
+and export asks these functions; what a member may not see is a 404, like what does not exist.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from accounts.permissions import can_read_as_member, is_in_good_standing, is_staff_member
+
+from .models import Community, Membership, Post, Thread
+
+_CACHE_ATTR = "_hearth_memberships"
+
+
+def memberships_of(user) -> dict[int, Membership]:
+    """The member's memberships by community id, loaded once per user object (one query)."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = {m.community_id: m for m in Membership.objects.filter(user=user)}
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_memberships(user) -> None:
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def active_membership(user, community: Community) -> Membership | None:
+    if not can_read_as_member(user):
+        return None
+    membership = memberships_of(user).get(community.pk)
+    if membership is None or membership.status != Membership.Status.ACTIVE:
+        return None
+    return membership
+
+
+def is_member(user, community: Community) -> bool:
+    return active_membership(user, community) is not None
+
+
+def can_moderate_community(user, community: Community) -> bool:
+    if is_staff_member(user):
+        return True
+    membership = active_membership(user, community)
+    return membership is not None and membership.role == Membership.Role.MODERATOR
+
+
+def moderated_community_ids(user) -> set[int] | None:
+    """None means every community (staff)."""
+    if is_staff_member(user):
+        return None
+    if not can_read_as_member(user):
+        return set()
+    return {
+        cid
+        for cid, m in memberships_of(user).items()
+        if m.role == Membership.Role.MODERATOR and m.status == Membership.Status.ACTIVE
+    }
+
+
+def is_moderator_anywhere(user) -> bool:
+    ids = moderated_community_ids(user)
+    return ids is None or bool(ids)
+
+
+def can_view_community(user, community: Community) -> bool:
+    if community.visibility == Community.Visibility.PUBLIC:
+        return True
+    if is_staff_member(user):
+        return True
+    return is_member(user, community)
+
+
+def can_post_in(user, community: Community) -> bool:
+    return is_in_good_standing(user) and is_member(user, community)
+
+
+def can_view_thread(user, thread: Thread) -> bool:
+    if not can_view_community(user, thread.community):
+        return False
+    if thread.status == Thread.Status.PUBLISHED:
+        return True
+    if can_moderate_community(user, thread.community):
+        return True
+    return (
+        thread.status == Thread.Status.HELD
+        and user.is_authenticated
+        and thread.author_id == user.pk
+    )
+
+
+def can_view_post(user, post: Post) -> bool:
+    """The post itself; its thread must be visible too."""
+    if not can_view_thread(user, post.thread):
+        return False
+    if post_is_public(post):
+        return True
+    if can_moderate_community(user, post.thread.community):
+        return True
+    return (
+        post.status in (Post.Status.PUBLISHED, Post.Status.HELD)
+        and user.is_authenticated
+        and post.author_id == user.pk
+    )
+
+
+def post_is_public(post: Post) -> bool:
+    """Visible to every reader of its thread: published and through screening."""
+    return post.status == Post.Status.PUBLISHED and post.screening in PUBLIC_SCREENING
+
+
+PUBLIC_SCREENING = (Post.Screening.CLEAN, Post.Screening.FLAGGED)
+
+
+def can_see_author(user, post_or_thread) -> bool:
+    """Anonymous posts name their author only to the author, moderators and staff."""
+    if not post_or_thread.is_anonymous:
+        return True
+    if user.is_authenticated and post_or_thread.author_id == user.pk:
+        return True
+    community = (
+        post_or_thread.community
+        if isinstance(post_or_thread, Thread)
+        else post_or_thread.thread.community
+    )
+    return can_moderate_community(user, community)
+
+
+def can_reply(user, thread: Thread) -> bool:
+    return (
+        can_view_thread(user, thread)
+        and thread.status == Thread.Status.PUBLISHED
+        and not thread.is_locked
+        and can_post_in(user, thread.community)
+    )
+
+
+def can_edit_post(user, post: Post) -> bool:
+    if post.status == Post.Status.DELETED or not can_view_post(user, post):
+        return False
+    if can_moderate_community(user, post.thread.community):
+        return True
+    return is_in_good_standing(user) and post.author_id == user.pk
+
+
+def can_delete_post(user, post: Post) -> bool:
+    return (
+        post.status != Post.Status.DELETED
+        and is_in_good_standing(user)
+        and post.author_id == user.pk
+        and can_view_post(user, post)
+    )
+
+
+def can_react(user, post: Post) -> bool:
+    return (
+        post_is_public(post)
+        and can_view_thread(user, post.thread)
+        and can_post_in(user, post.thread.community)
+    )
+
+
+def can_accept_answer(user, thread: Thread, *, is_clinician: bool) -> bool:
+    if not thread.is_question or not can_view_thread(user, thread):
+        return False
+    if not is_in_good_standing(user):
+        return False
+    return (
+        thread.author_id == user.pk
+        or is_clinician
+        or can_moderate_community(user, thread.community)
+    )
+
+
+# --- Querysets ----------------------------------------------------------------------------
+
+
+def communities_visible_to(
+    user, queryset: QuerySet[Community] | None = None
+) -> QuerySet[Community]:
+    queryset = Community.objects.all() if queryset is None else queryset
+    if is_staff_member(user):
+        return queryset
+    member_ids = []
+    if can_read_as_member(user):
+        member_ids = [
+            cid for cid, m in memberships_of(user).items() if m.status == Membership.Status.ACTIVE
+        ]
+    return queryset.filter(Q(visibility=Community.Visibility.PUBLIC) | Q(pk__in=member_ids))
+
+
+def threads_visible_to(user, queryset: QuerySet[Thread] | None = None) -> QuerySet[Thread]:
+    """Threads the member may open. Held threads appear only to their author and moderators."""
+    queryset = Thread.objects.all() if queryset is None else queryset
+    if is_staff_member(user):
+        return queryset.exclude(status=Thread.Status.DELETED)
+    visible_communities = communities_visible_to(user).values("pk")
+    condition = Q(status=Thread.Status.PUBLISHED)
+    if user.is_authenticated:
+        condition |= Q(status=Thread.Status.HELD, author=user)
+        moderated = moderated_community_ids(user)
+        if moderated:
+            condition |= Q(community_id__in=moderated) & ~Q(status=Thread.Status.DELETED)
+    return queryset.filter(condition, community__in=visible_communities)
+
+
+def public_posts(queryset: QuerySet[Post]) -> QuerySet[Post]:
+    return queryset.filter(status=Post.Status.PUBLISHED, screening__in=PUBLIC_SCREENING)
+
+
+def posts_visible_in_thread(user, thread: Thread, queryset: QuerySet[Post]) -> QuerySet[Post]:
+    """The posts of one (already visible) thread that this member may read."""
+    if can_moderate_community(user, thread.community):
+        return queryset.exclude(status=Post.Status.DELETED)
+    condition = Q(status=Post.Status.PUBLISHED, screening__in=PUBLIC_SCREENING)
+    if user.is_authenticated:
+        condition |= Q(author=user, status__in=[Post.Status.PUBLISHED, Post.Status.HELD])
+    return queryset.filter(condition)
+
+
+def posts_visible_to(user, queryset: QuerySet[Post] | None = None) -> QuerySet[Post]:
+    """Posts anywhere that a member may read as a reader (search): public posts only."""
+    queryset = Post.objects.all() if queryset is None else queryset
+    return public_posts(queryset).filter(
+        thread__in=threads_visible_to(user).filter(status=Thread.Status.PUBLISHED)
+    )

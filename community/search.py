@@ -1,0 +1,81 @@
+"""Search over titles and post bodies, limited to what the searcher may read.
+
+PostgreSQL: weighted full-text search (title A, body B) over a stored vector with a GIN index,
+ranked, with highlighted snippets. SQLite: a plain substring match, newest first.
+"""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection
+from django.db.models import F, QuerySet
+from django.utils.html import escape
+
+from . import permissions
+from .models import Community, Post
+
+RESULTS = 30
+CONFIG = "english"
+
+
+def search_posts(*, user, query: str, community: Community | None = None) -> list[Post]:
+    posts: QuerySet[Post] = permissions.posts_visible_to(user).select_related(
+        "thread__community", "author"
+    )
+    if community is not None:
+        posts = posts.filter(thread__community=community)
+    if connection.vendor == "postgresql":
+        search_query = SearchQuery(query, config=CONFIG, search_type="websearch")
+        results = list(
+            posts.filter(search_vector=search_query)
+            .annotate(
+                rank=SearchRank(F("search_vector"), search_query),
+                snippet=SearchHeadline(
+                    "body", search_query, config=CONFIG, start_sel="\x02", stop_sel="\x03",
+                    max_words=30, min_words=12,
+                ),
+            )
+            .order_by("-rank", "-created_at")[:RESULTS]
+        )
+        for post in results:
+            post.snippet_html = _mark(post.snippet)
+        return results
+    results = list(
+        (posts.filter(body__icontains=query) | posts.filter(thread__title__icontains=query,
+                                                            position=1))
+        .order_by("-created_at")[:RESULTS]
+    )
+    for post in results:
+        post.snippet_html = _mark(_snippet(post.body, query))
+    return results
+
+
+def _snippet(body: str, query: str, width: int = 160) -> str:
+    at = body.lower().find(query.lower())
+    if at < 0:
+        return body[:width]
+    start = max(0, at - width // 2)
+    text = body[start : start + width]
+    i = text.lower().find(query.lower())
+    return text[:i] + "\x02" + text[i : i + len(query)] + "\x03" + text[i + len(query) :]
+
+
+def _mark(text: str) -> str:
+    """Escape the snippet, then turn our private markers into <mark>."""
+    return escape(text).replace("\x02", "<mark>").replace("\x03", "</mark>")
+
+
+def search_vector_update(post_id: int) -> None:
+    """Store the weighted vector of a post (title weighs more). PostgreSQL only."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE community_post p SET search_vector =
+                setweight(to_tsvector(%s, CASE WHEN p.position = 1 THEN t.title ELSE '' END), 'A')
+                || setweight(to_tsvector(%s, p.body), 'B')
+            FROM community_thread t WHERE t.id = p.thread_id AND p.id = %s
+            """,
+            [CONFIG, CONFIG, post_id],
+        )

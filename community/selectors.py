@@ -1,0 +1,74 @@
+"""Reads shared by pages, digests and sockets, each with the joins it needs."""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+
+from . import permissions
+from .models import Community, Post, Reaction, Thread, ThreadFollow, ThreadRead
+
+POSTS_PER_PAGE = 20
+THREADS_PER_PAGE = 25
+
+
+def community_list(*, user, query: str = "") -> QuerySet[Community]:
+    """Every community is listed (a private one so that people can ask to join it); what a
+    private community holds is for its members only."""
+    communities = Community.objects.all()
+    if query:
+        communities = communities.filter(Q(name__icontains=query) | Q(description__icontains=query))
+    return communities.order_by("name")
+
+
+def community_threads(*, user, community: Community, tab: str = "latest") -> QuerySet[Thread]:
+    threads = permissions.threads_visible_to(
+        user, Thread.objects.filter(community=community)
+    ).select_related("author", "community")
+    if tab == "questions":
+        threads = threads.filter(kind=Thread.Kind.QUESTION)
+    elif tab == "unanswered":
+        threads = threads.filter(kind=Thread.Kind.QUESTION, reply_count=0)
+    if tab == "top":
+        return threads.order_by("-is_pinned", "-reaction_count", "-reply_count", "-pk")
+    return threads.order_by("-is_pinned", "-last_activity_at", "-pk")
+
+
+def thread_for_page(*, user, pk: int) -> Thread | None:
+    """The thread with its community and author, and what this member follows and has read."""
+    threads = Thread.objects.select_related("community", "author", "author__clinician")
+    if user.is_authenticated:
+        threads = threads.annotate(
+            is_following=Exists(ThreadFollow.objects.filter(thread=OuterRef("pk"), user=user)),
+            last_read=Subquery(
+                ThreadRead.objects.filter(thread=OuterRef("pk"), user=user).values(
+                    "last_read_position"
+                )[:1]
+            ),
+        )
+    thread = threads.filter(pk=pk).first()
+    if thread is None or not permissions.can_view_thread(user, thread):
+        return None
+    return thread
+
+
+def thread_posts(*, user, thread: Thread) -> QuerySet[Post]:
+    posts = Post.objects.filter(thread=thread).select_related("author", "author__clinician")
+    return permissions.posts_visible_in_thread(user, thread, posts).order_by("position")
+
+
+def my_reactions(*, user, posts: list[Post]) -> set[tuple[int, str]]:
+    if not user.is_authenticated or not posts:
+        return set()
+    return set(
+        Reaction.objects.filter(user=user, post__in=[p.pk for p in posts]).values_list(
+            "post_id", "kind"
+        )
+    )
+
+
+def post_with_thread(*, pk: int) -> Post | None:
+    return (
+        Post.objects.select_related("thread__community", "author", "author__clinician")
+        .filter(pk=pk)
+        .first()
+    )

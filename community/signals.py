@@ -1,0 +1,19 @@
+"""What the forum announces. Sent on commit by community.services; moderation,
+notifications and insights connect receivers in their apps.py. Community imports none of them.
+"""
+
+from django.dispatch import Signal
+
+# post_submitted(post): a new or edited post waits for screening.
+post_submitted = Signal()
+# post_published(post): a post became visible to the community (after screening or approval).
+post_published = Signal()
+# thread_created(thread): a new thread was written (its first post is submitted separately).
+thread_created = Signal()
+# member_joined(membership), member_left(user, community)
+member_joined = Signal()
+member_left = Signal()
+# reaction_added(reaction)
+reaction_added = Signal()
+# answer_accepted(thread, post, by)
+answer_accepted = Signal()

@@ -1,0 +1,27 @@
+from django.urls import path
+
+from . import views
+
+app_name = "community"
+
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("c/<slug:slug>/", views.community_detail, name="community"),
+    path("c/<slug:slug>/join/", views.community_join, name="join"),
+    path("c/<slug:slug>/leave/", views.community_leave, name="leave"),
+    path("c/<slug:slug>/level/", views.community_level, name="level"),
+    path("c/<slug:slug>/new/", views.thread_new, name="thread_new"),
+    path("t/<int:pk>/", views.thread_detail, name="thread_short"),
+    path("t/<int:pk>/reply/", views.thread_reply, name="reply"),
+    path("t/<int:pk>/follow/", views.thread_follow, name="follow"),
+    path("t/<int:pk>/<slug:slug>/", views.thread_detail, name="thread"),
+    path("p/<int:pk>/", views.post_permalink, name="post"),
+    path("p/<int:pk>/edit/", views.post_edit, name="edit"),
+    path("p/<int:pk>/delete/", views.post_delete, name="delete"),
+    path("p/<int:pk>/react/", views.post_react, name="react"),
+    path("p/<int:pk>/bookmark/", views.post_bookmark, name="bookmark"),
+    path("p/<int:pk>/accept/", views.post_accept, name="accept"),
+    path("preview/", views.preview, name="preview"),
+    path("search/", views.search_view, name="search"),
+    path("u/<str:username>/", views.profile, name="profile"),
+]

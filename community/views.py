@@ -1,0 +1,347 @@
+"""Forum pages. Thin: look up with selectors, decide with permissions, write with services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import User
+from accounts.permissions import is_verified_clinician
+
+from . import permissions, search, selectors, services
+from .forms import EditForm, ReplyForm, ThreadForm
+from .markdown import render_markdown
+from .models import Community, Membership, Post, Reaction
+
+
+def _community_or_404(user, slug: str) -> Community:
+    community = Community.objects.filter(slug=slug).first()
+    if community is None or not permissions.can_view_community(user, community):
+        raise Http404
+    return community
+
+
+def _post_or_404(user, pk: int) -> Post:
+    post = selectors.post_with_thread(pk=pk)
+    if post is None or not permissions.can_view_post(user, post):
+        raise Http404
+    return post
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_GET
+def directory(request):
+    query = request.GET.get("q", "").strip()[:100]
+    communities = list(selectors.community_list(user=request.user, query=query))
+    memberships = permissions.memberships_of(request.user)
+    for community in communities:
+        community.my_membership = memberships.get(community.pk)
+    return render(request, "community/directory.html", {"communities": communities, "q": query})
+
+
+@require_GET
+def community_detail(request, slug):
+    community = _community_or_404(request.user, slug)
+    tab = request.GET.get("tab", "latest")
+    if tab not in ("latest", "top", "questions", "unanswered"):
+        tab = "latest"
+    threads = selectors.community_threads(user=request.user, community=community, tab=tab)
+    page = Paginator(threads, selectors.THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    membership = permissions.memberships_of(request.user).get(community.pk)
+    return render(request, "community/community.html", {
+        "community": community, "page": page, "tab": tab, "membership": membership,
+        "can_post": permissions.can_post_in(request.user, community),
+        "can_moderate": permissions.can_moderate_community(request.user, community),
+        "levels": Membership.Level.choices,
+    })
+
+
+@login_required
+@require_POST
+def community_join(request, slug):
+    community = get_object_or_404(Community, slug=slug)
+    membership = services.community_join(user=request.user, community=community)
+    if membership.status == Membership.Status.PENDING:
+        messages.info(request, _("Your request to join %(name)s is waiting for a moderator.")
+                      % {"name": community.name})
+        return redirect("community:directory")
+    messages.success(request, _("Welcome to %(name)s.") % {"name": community.name})
+    return redirect(community)
+
+
+@login_required
+@require_POST
+def community_leave(request, slug):
+    community = get_object_or_404(Community, slug=slug)
+    services.community_leave(user=request.user, community=community)
+    messages.info(request, _("You left %(name)s.") % {"name": community.name})
+    return redirect("community:directory")
+
+
+@login_required
+@require_POST
+def community_level(request, slug):
+    community = _community_or_404(request.user, slug)
+    try:
+        services.membership_set_level(
+            user=request.user, community=community, level=request.POST.get("level", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return HttpResponse(status=400)
+    return redirect(community)
+
+
+@login_required
+def thread_new(request, slug):
+    community = _community_or_404(request.user, slug)
+    form = ThreadForm(request.POST or None, allow_anonymous=community.allow_anonymous)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                thread = services.thread_create(
+                    author=request.user, community=community, **form.cleaned_data
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+                status = 400
+            except services.RateLimited as error:
+                form.add_error(None, error.message)
+                status = 429
+            else:
+                return redirect(thread)
+        else:
+            status = 400
+    if not permissions.can_post_in(request.user, community):
+        status = 403 if status == 200 and request.method == "POST" else status
+    return render(request, "community/thread_new.html", {
+        "community": community, "form": form,
+        "can_post": permissions.can_post_in(request.user, community),
+    }, status=status)
+
+
+@require_GET
+def thread_detail(request, pk, slug=None):
+    user = request.user
+    thread = selectors.thread_for_page(user=user, pk=pk)
+    if thread is None:
+        raise Http404
+    posts = selectors.thread_posts(user=user, thread=thread)
+    paginator = Paginator(posts, selectors.POSTS_PER_PAGE)
+    page_number = request.GET.get("page")
+    if page_number == "last":
+        page_number = paginator.num_pages
+    page = paginator.get_page(page_number)
+    post_list = list(page.object_list)
+    mine = selectors.my_reactions(user=user, posts=post_list)
+    can_moderate = permissions.can_moderate_community(user, thread.community)
+    clinician = is_verified_clinician(user)
+    for post in post_list:
+        post.show_author = permissions.can_see_author(user, post)
+        post.my_reactions = {kind for (pid, kind) in mine if pid == post.pk}
+        post.can_edit = permissions.can_edit_post(user, post)
+        post.can_delete = permissions.can_delete_post(user, post)
+    last_read = getattr(thread, "last_read", None) or 0
+    new_replies = max(0, thread.last_position - last_read) if user.is_authenticated and \
+        last_read else 0
+    if post_list:
+        services.thread_mark_read(user=user, thread=thread, position=post_list[-1].position)
+    reply_form = ReplyForm(allow_anonymous=thread.community.allow_anonymous)
+    return render(request, "community/thread.html", {
+        "thread": thread, "community": thread.community, "page": page, "posts": post_list,
+        "reply_form": reply_form, "can_reply": permissions.can_reply(user, thread),
+        "can_moderate": can_moderate, "new_replies": new_replies, "last_read": last_read,
+        "can_accept": permissions.can_accept_answer(user, thread, is_clinician=clinician),
+        "thread_author_visible": permissions.can_see_author(user, thread),
+        "reaction_kinds": Reaction.Kind.choices,
+    })
+
+
+@login_required
+@require_POST
+def thread_reply(request, pk):
+    thread = selectors.thread_for_page(user=request.user, pk=pk)
+    if thread is None:
+        raise Http404
+    form = ReplyForm(request.POST, allow_anonymous=thread.community.allow_anonymous)
+    status = 400
+    if form.is_valid():
+        try:
+            post = services.post_reply(author=request.user, thread=thread, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        except services.PostingNotAllowed as error:
+            form.add_error(None, error.message)
+            status = 403
+        except services.RateLimited as error:
+            form.add_error(None, error.message)
+            status = 429
+        else:
+            if request.htmx:
+                post = selectors.post_with_thread(pk=post.pk)
+                post.show_author = True
+                post.can_edit = post.can_delete = True
+                return render(request, "community/_reply_created.html", {
+                    "post": post, "thread": thread,
+                    "reply_form": ReplyForm(allow_anonymous=thread.community.allow_anonymous),
+                })
+            messages.success(request, _("Your reply was sent. It appears once it has been "
+                                        "checked, usually within seconds."))
+            return HttpResponseRedirect(f"{thread.get_absolute_url()}?page=last#post-{post.pk}")
+    template = "community/_reply_form.html" if request.htmx else "community/reply_error.html"
+    return render(request, template, {"thread": thread, "reply_form": form,
+                                      "can_reply": True}, status=status)
+
+
+@require_GET
+def post_permalink(request, pk):
+    post = _post_or_404(request.user, pk)
+    visible = permissions.posts_visible_in_thread(
+        request.user, post.thread, Post.objects.filter(thread=post.thread,
+                                                       position__lt=post.position))
+    page = visible.count() // selectors.POSTS_PER_PAGE + 1
+    return redirect(f"{post.thread.get_absolute_url()}?page={page}#post-{post.pk}")
+
+
+@login_required
+def post_edit(request, pk):
+    post = _post_or_404(request.user, pk)
+    if not permissions.can_edit_post(request.user, post):
+        raise Http404
+    form = EditForm(request.POST or None, initial={"body": post.body})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.post_edit(editor=request.user, post=post, body=form.cleaned_data["body"])
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Your changes are saved."))
+                return redirect("community:post", pk=post.pk)
+        status = 400
+    revisions = post.revisions.select_related("editor") if permissions.can_moderate_community(
+        request.user, post.thread.community) else None
+    return render(request, "community/post_edit.html",
+                  {"post": post, "form": form, "revisions": revisions}, status=status)
+
+
+@login_required
+@require_POST
+def post_delete(request, pk):
+    post = _post_or_404(request.user, pk)
+    services.post_delete(user=request.user, post=post)
+    messages.info(request, _("Your post was deleted."))
+    if post.is_first:
+        return redirect(post.thread.community)
+    return redirect(post.thread)
+
+
+@login_required
+@require_POST
+def post_react(request, pk):
+    post = _post_or_404(request.user, pk)
+    try:
+        services.reaction_toggle(user=request.user, post=post, kind=request.POST.get("kind", ""))
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=400)
+    if request.htmx:
+        post.refresh_from_db()
+        post.my_reactions = {
+            kind for kind in Reaction.objects.filter(user=request.user, post=post).values_list(
+                "kind", flat=True)
+        }
+        return render(request, "community/_reactions.html", {
+            "post": post, "reaction_kinds": Reaction.Kind.choices, "can_react": True})
+    return redirect("community:post", pk=post.pk)
+
+
+@login_required
+@require_POST
+def thread_follow(request, pk):
+    thread = selectors.thread_for_page(user=request.user, pk=pk)
+    if thread is None:
+        raise Http404
+    following = services.thread_follow_toggle(user=request.user, thread=thread)
+    messages.info(request, _("You're following this discussion.") if following
+                  else _("You stopped following this discussion."))
+    return redirect(thread)
+
+
+@login_required
+@require_POST
+def post_bookmark(request, pk):
+    post = _post_or_404(request.user, pk)
+    saved = services.bookmark_toggle(user=request.user, post=post)
+    messages.info(request, _("Bookmarked.") if saved else _("Bookmark removed."))
+    return redirect("community:post", pk=post.pk)
+
+
+@login_required
+@require_POST
+def post_accept(request, pk):
+    post = _post_or_404(request.user, pk)
+    try:
+        services.post_accept(user=request.user, post=post)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("community:post", pk=post.pk)
+    return redirect("community:post", pk=post.pk)
+
+
+@login_required
+@require_POST
+def preview(request):
+    body = request.POST.get("body", "")[: services.BODY_MAX]
+    return render(request, "community/_preview.html", {"html": render_markdown(body)})
+
+
+@require_GET
+def search_view(request):
+    query = request.GET.get("q", "").strip()[:200]
+    slug = request.GET.get("community", "")
+    community = None
+    if slug:
+        community = Community.objects.filter(slug=slug).first()
+        if community is None or not permissions.can_view_community(request.user, community):
+            community = None
+    results = search.search_posts(user=request.user, query=query, community=community) \
+        if query else []
+    return render(request, "community/search.html", {
+        "q": query, "results": results, "community": community,
+        "communities": permissions.communities_visible_to(request.user),
+    })
+
+
+@require_GET
+def profile(request, username):
+    member = User.objects.filter(username__iexact=username, is_active=True).first()
+    if member is None or member.is_banned:
+        raise Http404
+    posts = (
+        permissions.posts_visible_to(request.user, Post.objects.filter(author=member))
+        .filter(is_anonymous=False, thread__is_anonymous=False)
+        .select_related("thread__community")
+        .order_by("-created_at")[:20]
+    )
+    return render(request, "community/profile.html", {
+        "member": member, "posts": posts,
+        "show_bio": member.bio and (member.bio_visibility == User.Visibility.EVERYONE or (
+            member.bio_visibility == User.Visibility.MEMBERS and request.user.is_authenticated)
+            or request.user == member),
+        "clinician": is_verified_clinician(member),
+    })

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from community.routing import websocket_urlpatterns as community_ws
+
+from .consumers import MeConsumer
+
+websocket_urlpatterns = [
+    path("ws/me/", MeConsumer.as_asgi()),
+    *community_ws,
+]

@@ -1,0 +1,119 @@
+"""`make run`: Hearth with everything it needs, in one terminal.
+
+Migrates, seeds the demo (idempotent), and starts Redis (unless REDIS_URL is set), a Celery
+worker with beat, and uvicorn on 127.0.0.1:$PORT. Ctrl-C stops every child cleanly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+PYTHON = sys.executable
+
+DEMO_LOGINS = """\
+Demo accounts (password: hearth-demo)
+  maria, james   patients
+  drlee          verified clinician
+  sam            moderator
+  admin          staff"""
+
+
+def _manage(*args: str, env: dict[str, str]) -> None:
+    subprocess.run([PYTHON, str(BASE_DIR / "manage.py"), *args], env=env, check=True)
+
+
+def _wait_until_serving(url: str, procs: list[subprocess.Popen], timeout: float = 120) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(p.poll() is not None for p in procs):
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own URL
+                if response.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.25)
+    return False
+
+
+def _stop(procs: list[subprocess.Popen]) -> None:
+    for proc in procs:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for proc in procs:
+        try:
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def serve(env: dict[str, str]) -> int:
+    port = env.get("PORT", "8000")
+    _manage("migrate", "--noinput", env=env)
+    _manage("seed_demo", env=env)
+    (VAR_DIR / "mail").mkdir(parents=True, exist_ok=True)
+    procs = [
+        subprocess.Popen(
+            [PYTHON, "-m", "celery", "-A", "hearth", "worker", "--beat", "--loglevel", "INFO",
+             "--concurrency", "2", "--schedule", str(VAR_DIR / "celerybeat-schedule")],
+            env=env, cwd=BASE_DIR, start_new_session=True,
+        ),
+        subprocess.Popen(
+            [PYTHON, "-m", "uvicorn", "hearth.asgi:application", "--host", "127.0.0.1",
+             "--port", port, "--log-config", str(BASE_DIR / "hearth" / "uvicorn_logging.json"),
+             "--proxy-headers"],
+            env=env, cwd=BASE_DIR, start_new_session=True,
+        ),
+    ]
+    stopping = False
+
+    def handle(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, handle)
+    signal.signal(signal.SIGTERM, handle)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        if _wait_until_serving(url + "healthz", procs):
+            print(f"\n{env.get('SITE_NAME', 'Hearth')} is running at {url}\n\n{DEMO_LOGINS}\n"
+                  "\nEmails are written to var/mail/. Press Ctrl-C to stop.\n", flush=True)
+        while not stopping and all(p.poll() is None for p in procs):
+            time.sleep(0.3)
+    finally:
+        print("\nStopping Hearth...", flush=True)
+        _stop(procs)
+    failed = [p for p in procs if p.returncode not in (0, -signal.SIGTERM, None)]
+    return 1 if failed and not stopping else 0
+
+
+def main() -> int:
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "hearth.settings")
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    VAR_DIR.mkdir(exist_ok=True)
+    if env.get("REDIS_URL"):
+        return serve(env)
+    from .embedded import embedded_redis
+
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(embedded_redis(VAR_DIR / "redis", persist=True))
+        print(f"Started Redis at {url}", flush=True)
+        return serve({**env, "REDIS_URL": url})
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class ModerationConfig(AppConfig):
+    name = "moderation"
+
+    def ready(self):
+        from . import receivers
+
+        receivers.connect()

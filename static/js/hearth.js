@@ -1,0 +1,110 @@
+// Hearth's live thread: a small WebSocket client with back-off and catch-up by sequence number.
+// Everything works without it (a reload shows the same); this only saves the reload.
+(function () {
+  "use strict";
+  var thread = document.getElementById("thread");
+  var status = document.getElementById("live-status");
+  function announce(text) { if (status) { status.textContent = text; } }
+
+  if (!thread || !("WebSocket" in window)) { return; }
+  var threadId = thread.dataset.thread;
+  var lastSeq = parseInt(thread.dataset.seq || "0", 10);
+  var onLastPage = thread.dataset.lastPage === "true";
+  var posts = document.getElementById("posts");
+  var typing = document.getElementById("typing");
+  var bar = document.getElementById("live-bar");
+  var pending = 0, delay = 1000, socket = null, typingTimer = null, lastTypingSent = 0;
+
+  function fromHTML(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html.trim();
+    return template.content.firstElementChild;
+  }
+
+  function apply(event) {
+    if (typeof event.seq === "number") {
+      if (event.seq <= lastSeq) { return; }
+      lastSeq = event.seq;
+    }
+    var existing = event.post ? document.getElementById("post-" + event.post) : null;
+    switch (event.type) {
+      case "post.created":
+        if (existing) { existing.replaceWith(fromHTML(event.html)); break; }
+        if (onLastPage) {
+          posts.appendChild(fromHTML(event.html));
+          announce(thread.dataset.newReplyText || "New reply");
+        } else {
+          pending += 1;
+          bar.hidden = false;
+          bar.innerHTML = "";
+          var link = document.createElement("a");
+          link.href = "?page=last";
+          link.textContent = pending + (pending === 1 ? " new reply" : " new replies");
+          bar.appendChild(link);
+        }
+        break;
+      case "post.edited":
+        if (existing) { existing.replaceWith(fromHTML(event.html)); }
+        break;
+      case "post.removed":
+        if (existing) { existing.remove(); announce("A post was removed"); }
+        break;
+      case "post.reactions":
+        if (existing) {
+          Object.keys(event.counts).forEach(function (kind) {
+            var el = existing.querySelector('[data-count="' + kind + '"]');
+            if (el) { el.textContent = event.counts[kind]; }
+          });
+        }
+        break;
+      case "thread.state":
+        ["pinned", "locked"].forEach(function (key) {
+          var el = document.querySelector('[data-state="' + key + '"]');
+          if (el) { el.hidden = !event[key]; }
+        });
+        break;
+      case "typing":
+        if (typing) {
+          typing.textContent = event.name + " is replying…";
+          clearTimeout(typingTimer);
+          typingTimer = setTimeout(function () { typing.textContent = ""; }, 5000);
+        }
+        break;
+      case "reload":
+        bar.hidden = false;
+        bar.innerHTML = '<a href="">Reload to see the latest posts</a>';
+        break;
+    }
+  }
+
+  function connect() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + location.host + "/ws/t/" + threadId + "/");
+    socket.onopen = function () {
+      delay = 1000;
+      socket.send(JSON.stringify({ type: "catchup", after: lastSeq }));
+      document.body.classList.remove("live-offline");
+    };
+    socket.onmessage = function (message) {
+      try { apply(JSON.parse(message.data)); } catch (e) { /* ignore a malformed event */ }
+    };
+    socket.onclose = function (event) {
+      if (event.code === 4404 || event.code === 4403) { return; }
+      announce("Connection lost. Reconnecting…");
+      setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 30000);
+    };
+  }
+
+  var body = document.querySelector("#reply-form textarea");
+  document.addEventListener("input", function (event) {
+    if (!event.target.closest || !event.target.closest("#reply-form")) { return; }
+    var now = Date.now();
+    if (socket && socket.readyState === 1 && now - lastTypingSent > 3000) {
+      lastTypingSent = now;
+      socket.send(JSON.stringify({ type: "typing" }));
+    }
+  });
+  void body;
+  connect();
+})();

@@ -1,0 +1,200 @@
+"""Shared fixtures: the named people of DESIGN.md and the demo communities.
+
+maria and james are patients, drlee a verified clinician, sam the moderator of every demo
+community, admin is staff; visitor is nobody signed in; banned was banned.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+import pytest
+import redis
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import ClinicianProfile, User
+from community import services as forum
+from community.models import Community, Membership, Post, Thread
+
+REQUIRE_SERVICES = os.environ.get("HEARTH_REQUIRE_SERVICES") == "1"
+PASSWORD = "hearth-demo"
+
+
+def service_missing(reason: str):
+    """In CI a missing browser or Redis is a failure; on a laptop it is a skip."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (HEARTH_REQUIRE_SERVICES=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def redis_client():
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError:
+        service_missing(f"Redis is not reachable at {settings.REDIS_URL}")
+    return client
+
+
+def make_user(username: str, *, staff: bool = False, days: int = 60, **extra) -> User:
+    user = User(
+        username=username, email=f"{username}@example.org", is_staff=staff,
+        is_superuser=staff, date_joined=timezone.now() - timedelta(days=days), **extra,
+    )
+    user.set_password(PASSWORD)
+    user.save()
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+def make_community(slug: str, *, private: bool = False, anonymous: bool = False) -> Community:
+    return Community.objects.create(
+        slug=slug, name=slug.replace("-", " ").title(), description=f"About {slug}",
+        visibility=Community.Visibility.PRIVATE if private else Community.Visibility.PUBLIC,
+        allow_anonymous=anonymous,
+    )
+
+
+def join(user: User, community: Community, role: str = Membership.Role.MEMBER) -> Membership:
+    membership = Membership.objects.create(
+        user=user, community=community, role=role, status=Membership.Status.ACTIVE
+    )
+    Community.objects.filter(pk=community.pk).update(member_count=community.memberships.count())
+    return membership
+
+
+def publish_thread(author: User, community: Community, title: str = "A question",
+                   body: str = "What helped you?", kind: str = "question",
+                   anonymous: bool = False) -> Thread:
+    """A thread as it is once screening has passed it."""
+    thread = Thread.objects.create(community=community, author=author, title=title, kind=kind,
+                                   is_anonymous=anonymous, status=Thread.Status.HELD)
+    post = forum._new_post(thread=thread, author=author, body=body, anonymous=anonymous)
+    forum.post_screened(post=post, held=False)
+    thread.refresh_from_db()
+    return thread
+
+
+def publish_reply(author: User, thread: Thread, body: str, anonymous: bool = False) -> Post:
+    post = forum._new_post(thread=thread, author=author, body=body, anonymous=anonymous)
+    return forum.post_screened(post=post, held=False)
+
+
+@pytest.fixture
+def running_worker(redis_client, transactional_db):
+    """A real Celery worker thread consuming from the real Redis broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from hearth.celery import app
+
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING",
+                          shutdown_timeout=10) as worker:
+            yield worker
+    finally:
+        app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def diabetes(db):
+    return make_community("type-2-diabetes")
+
+
+@pytest.fixture
+def heart(db):
+    return make_community("heart-health")
+
+
+@pytest.fixture
+def mental(db):
+    return make_community("mental-health", private=True, anonymous=True)
+
+
+@pytest.fixture
+def maria(db, diabetes, heart, mental):
+    user = make_user("maria")
+    for community in (diabetes, heart, mental):
+        join(user, community)
+    return user
+
+
+@pytest.fixture
+def james(db, diabetes, heart):
+    user = make_user("james")
+    for community in (diabetes, heart):
+        join(user, community)
+    return user
+
+
+@pytest.fixture
+def drlee(db, diabetes, heart):
+    user = make_user("drlee")
+    ClinicianProfile.objects.create(
+        user=user, credentials="MD", specialty="Endocrinology", organisation="Hearth General",
+        npi="1234567893", status=ClinicianProfile.Status.VERIFIED,
+    )
+    for community in (diabetes, heart):
+        join(user, community)
+    return user
+
+
+@pytest.fixture
+def sam(db, diabetes, heart, mental):
+    user = make_user("sam")
+    for community in (diabetes, heart, mental):
+        join(user, community, role=Membership.Role.MODERATOR)
+    return user
+
+
+@pytest.fixture
+def admin(db):
+    return make_user("admin", staff=True)
+
+
+@pytest.fixture
+def banned(db, diabetes):
+    user = make_user("banned", banned_at=timezone.now())
+    join(user, diabetes)
+    return user
+
+
+@pytest.fixture
+def visitor():
+    return Client()
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_maria(maria):
+    return client_for(maria)
+
+
+@pytest.fixture
+def as_james(james):
+    return client_for(james)
+
+
+@pytest.fixture
+def as_drlee(drlee):
+    return client_for(drlee)
+
+
+@pytest.fixture
+def as_sam(sam):
+    return client_for(sam)
+
+
+@pytest.fixture
+def as_admin(admin):
+    return client_for(admin)

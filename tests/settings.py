@@ -1,0 +1,20 @@
+"""Test settings: the real ones, with a private key prefix in the shared Redis and fast hashing."""
+
+import uuid
+
+from hearth.settings import *  # noqa: F403
+from hearth.settings import CACHES, CHANNEL_LAYERS, STORAGES
+
+TESTING = True
+RUN_ID = uuid.uuid4().hex[:8]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES["default"]["KEY_PREFIX"] = f"hearth-test-{RUN_ID}"
+CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"hearth-test-{RUN_ID}"
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Unit tests run tasks in-process; tests that need a real worker switch this off.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+LOGGING = {"version": 1, "disable_existing_loggers": False}
