@@ -546,10 +546,8 @@ def thread_mark_read(*, user: User, thread: Thread, position: int) -> None:
         last_visit_at=now,
     )
     if not updated:
-        try:
-            with transaction.atomic():
-                ThreadRead.objects.create(
-                    user=user, thread=thread, last_read_position=position, last_visit_at=now
-                )
-        except IntegrityError:
-            pass
+        ThreadRead.objects.bulk_create(
+            [ThreadRead(user=user, thread=thread, last_read_position=position,
+                        last_visit_at=now)],
+            ignore_conflicts=True,
+        )

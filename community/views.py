@@ -151,6 +151,7 @@ def thread_detail(request, pk, slug=None):
     can_moderate = permissions.can_moderate_community(user, thread.community)
     clinician = is_verified_clinician(user)
     for post in post_list:
+        post.thread = thread  # the same object: no query per post for its thread
         post.show_author = permissions.can_see_author(user, post)
         post.my_reactions = {kind for (pid, kind) in mine if pid == post.pk}
         post.can_edit = permissions.can_edit_post(user, post)
