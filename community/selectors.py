@@ -72,3 +72,16 @@ def post_with_thread(*, pk: int) -> Post | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def questions_awaiting_clinician(*, user) -> QuerySet[Thread]:
+    """Open questions without a clinician answer in the member's communities, oldest first."""
+    joined = [cid for cid, m in permissions.memberships_of(user).items()
+              if m.status == m.Status.ACTIVE]
+    return (
+        permissions.threads_visible_to(user)
+        .filter(community_id__in=joined, kind=Thread.Kind.QUESTION,
+                status=Thread.Status.PUBLISHED, clinician_answer_count=0, is_locked=False)
+        .select_related("community")
+        .order_by("created_at", "pk")
+    )

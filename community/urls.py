@@ -24,4 +24,5 @@ urlpatterns = [
     path("preview/", views.preview, name="preview"),
     path("search/", views.search_view, name="search"),
     path("u/<str:username>/", views.profile, name="profile"),
+    path("clinicians/queue/", views.clinician_queue, name="clinician_queue"),
 ]

@@ -161,7 +161,8 @@ def thread_detail(request, pk, slug=None):
         last_read else 0
     if post_list:
         services.thread_mark_read(user=user, thread=thread, position=post_list[-1].position)
-    reply_form = ReplyForm(allow_anonymous=thread.community.allow_anonymous)
+    reply_form = ReplyForm(allow_anonymous=thread.community.allow_anonymous,
+                           initial={"body": _quote(user, thread, request.GET.get("quote"))})
     return render(request, "community/thread.html", {
         "thread": thread, "community": thread.community, "page": page, "posts": post_list,
         "reply_form": reply_form, "can_reply": permissions.can_reply(user, thread),
@@ -170,6 +171,30 @@ def thread_detail(request, pk, slug=None):
         "thread_author_visible": permissions.can_see_author(user, thread),
         "reaction_kinds": Reaction.Kind.choices,
     })
+
+
+def _quote(user, thread, post_id: str | None) -> str:
+    """The reply box starts with a quote of the chosen post (?quote=<id>), if it may be read."""
+    if not post_id or not post_id.isdigit():
+        return ""
+    post = selectors.post_with_thread(pk=int(post_id))
+    if post is None or post.thread_id != thread.pk or not permissions.can_view_post(user, post):
+        return ""
+    name = post.author.username if post.author and permissions.can_see_author(user, post) \
+        else _("Anonymous member")
+    quoted = "\n".join(f"> {line}" for line in post.body.splitlines())
+    return f"{name} wrote:\n{quoted}\n\n"
+
+
+@login_required
+@require_GET
+def clinician_queue(request):
+    """Questions still waiting for a clinician in the communities the clinician belongs to."""
+    if not is_verified_clinician(request.user):
+        raise Http404
+    questions = selectors.questions_awaiting_clinician(user=request.user)
+    page = Paginator(questions, selectors.THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "community/clinician_queue.html", {"page": page})
 
 
 @login_required

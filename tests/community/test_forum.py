@@ -249,3 +249,28 @@ def test_permalink_redirects_to_the_page_holding_the_post(as_maria, maria, james
     posts = [publish_reply(james, thread, f"reply number {i}") for i in range(25)]
     response = as_maria.get(reverse("community:post", args=[posts[-1].pk]))
     assert response["Location"] == f"{thread.get_absolute_url()}?page=2#post-{posts[-1].pk}"
+
+
+def test_quote_prefills_the_reply_box_with_the_quoted_post(as_james, maria, james, diabetes):
+    thread = publish_thread(maria, diabetes, body="Line one\nLine two")
+    post = thread.posts.get()
+    html = as_james.get(f"/t/{thread.pk}/?quote={post.pk}").content.decode()
+    assert "maria wrote:\n&gt; Line one\n&gt; Line two" in html
+
+
+def test_clinician_queue_lists_unanswered_questions_oldest_first(as_drlee, maria, drlee,
+                                                                 james, diabetes, mental):
+    old = publish_thread(maria, diabetes, title="Old question")
+    new = publish_thread(maria, diabetes, title="New question")
+    answered = publish_thread(maria, diabetes, title="Answered by a clinician")
+    publish_reply(drlee, answered, "Here is my answer")
+    publish_thread(maria, diabetes, title="A discussion", kind="discussion")
+    publish_thread(maria, mental, title="Private question")
+    html = as_drlee.get("/clinicians/queue/").content.decode()
+    assert html.index(old.title) < html.index(new.title)
+    assert "Answered by a clinician" not in html and "A discussion" not in html
+    assert "Private question" not in html
+
+
+def test_clinician_queue_is_404_for_a_patient(as_maria):
+    assert as_maria.get("/clinicians/queue/").status_code == 404
