@@ -108,3 +108,17 @@
   void body;
   connect();
 })();
+
+// After an htmx swap (a reply posted in place), the live socket may already have added the
+// same post: keep one copy of each.
+document.addEventListener("htmx:afterSettle", function () {
+  var seen = {};
+  document.querySelectorAll("#posts > article[id]").forEach(function (el) {
+    if (seen[el.id]) { el.remove(); } else { seen[el.id] = true; }
+  });
+});
+document.addEventListener("htmx:oobBeforeSwap", function (event) {
+  var fragment = event.detail.fragment;
+  var article = fragment && fragment.querySelector ? fragment.querySelector("article[id]") : null;
+  if (article && document.getElementById(article.id)) { event.detail.shouldSwap = false; }
+});

@@ -72,5 +72,5 @@ def sign_in(page, base_url: str, username: str, password: str = "hearth-demo") -
     page.goto(f"{base_url}/accounts/login/")
     page.fill("input[name=login]", username)
     page.fill("input[name=password]", password)
-    page.click("form[action='/accounts/login/'] button[type=submit]")
+    page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(lambda url: "/accounts/login" not in url)
