@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import live
 from .markdown import render_markdown
 from .models import Community, Membership
 
@@ -24,3 +25,5 @@ class CommunityAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.guidelines_html = render_markdown(obj.guidelines)
         super().save_model(request, obj, form, change)
+        if change and "visibility" in form.changed_data and obj.is_private:
+            live.recheck_community_sockets_on_commit(community_id=obj.pk)

@@ -28,7 +28,8 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
         if not allowed:
             await self.close(code=4404)
             return
-        self.groups_joined = [live.thread_group(self.thread_id)]
+        self.groups_joined = [live.thread_group(self.thread_id),
+                              live.community_group(self.community_id)]
         if moderator:
             self.groups_joined.append(live.thread_staff_group(self.thread_id))
         if self.user is not None and self.user.is_authenticated:
@@ -37,10 +38,22 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
         self._last_typing = 0.0
         await self.accept()
+        await self._presence(joined=True)
 
     async def disconnect(self, code):
         for group in getattr(self, "groups_joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
+        if getattr(self, "groups_joined", None):
+            await self._presence(joined=False)
+
+    async def _presence(self, *, joined: bool) -> None:
+        count = await live.presence_update(self.thread_id, self.channel_name, joined=joined)
+        if count is not None:
+            await self.channel_layer.group_send(
+                live.thread_group(self.thread_id),
+                {"type": "live.event", "event": {"type": "presence", "thread": self.thread_id,
+                                                  "count": count}},
+            )
 
     @database_sync_to_async
     def _access(self) -> tuple[bool, bool]:
@@ -48,6 +61,8 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
         thread = Thread.objects.select_related("community").filter(pk=self.thread_id).first()
         if thread is None or user is None:
             return False, False
+        self.community_id = thread.community_id
+        self.anonymous_allowed = thread.community.allow_anonymous
         permissions.forget_memberships(user)
         if not permissions.can_view_thread(user, thread):
             return False, False
@@ -73,12 +88,19 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
             self._last_typing = now
             allowed, _moderator = await self._access()
             if allowed and await database_sync_to_async(self._can_reply)():
+                # Where members may post anonymously, typing never names anyone.
+                name = "" if self.anonymous_allowed else self.user.username
                 await self.channel_layer.group_send(
                     live.thread_group(self.thread_id),
-                    {"type": "live.event",
-                     "event": live.typing(self.thread_id, self.user.username),
+                    {"type": "live.event", "event": live.typing(self.thread_id, name),
                      "sender": self.channel_name},
                 )
+
+    async def _close_revoked(self) -> None:
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        self.groups_joined = []
+        await self.close(code=4403)
 
     def _can_reply(self) -> bool:
         thread = Thread.objects.select_related("community").get(pk=self.thread_id)
@@ -89,9 +111,14 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
             return
         event = message["event"]
         if event.get("type") == "access.revoked":
+            # The member's sessions ended (ban, suspension, deactivation): close at once.
+            await self._close_revoked()
+            return
+        if event.get("type") == "access.recheck":
+            # Left a private community, or the community turned private: ask again.
             allowed, _moderator = await self._access()
             if not allowed:
-                await self.close(code=4403)
+                await self._close_revoked()
             return
         if event.get("thread") not in (None, self.thread_id):
             return

@@ -30,6 +30,10 @@ def thread_group(thread_id: int) -> str:
     return f"thread.{thread_id}"
 
 
+def community_group(community_id: int) -> str:
+    return f"community.{community_id}"
+
+
 def thread_staff_group(thread_id: int) -> str:
     return f"thread.{thread_id}.staff"
 
@@ -150,10 +154,43 @@ def typing(thread_id: int, name: str) -> dict:
     return {"type": "typing", "thread": thread_id, "name": name}
 
 
-def close_member_sockets_on_commit(*, user_id: int, community=None) -> None:
-    """Close a member's sockets (left a private community, banned, deactivated)."""
+def recheck_member_sockets_on_commit(*, user_id: int) -> None:
+    """The member left a community: their thread sockets ask again whether they may watch."""
+    transaction.on_commit(lambda: publish(user_group(user_id), {"type": "access.recheck"}),
+                          robust=True)
 
-    def send():
-        publish(user_group(user_id), {"type": "access.revoked"})
 
-    transaction.on_commit(send, robust=True)
+def recheck_community_sockets_on_commit(*, community_id: int) -> None:
+    """The community changed who may read it (turned private): every socket asks again."""
+    transaction.on_commit(
+        lambda: publish(community_group(community_id), {"type": "access.recheck"}), robust=True
+    )
+
+
+PRESENCE_SECONDS = 3600
+
+
+async def presence_update(thread_id: int, channel_name: str, *, joined: bool) -> int | None:
+    """Who is reading the thread now (members and visitors), counted per open socket."""
+    import time
+
+    from redis import asyncio as aioredis
+
+    key = f"hearth:presence:thread:{thread_id}"
+    try:
+        client = aioredis.Redis.from_url(settings.REDIS_URL, socket_timeout=1,
+                                         socket_connect_timeout=1)
+        async with client:
+            now = time.time()
+            pipe = client.pipeline()
+            if joined:
+                pipe.zadd(key, {channel_name: now})
+            else:
+                pipe.zrem(key, channel_name)
+            pipe.zremrangebyscore(key, 0, now - PRESENCE_SECONDS)
+            pipe.zcard(key)
+            pipe.expire(key, PRESENCE_SECONDS)
+            results = await pipe.execute()
+            return int(results[2])
+    except Exception:  # noqa: BLE001 - presence is a nicety; never break the socket for it
+        return None

@@ -115,7 +115,7 @@ def community_leave(*, user: User, community: Community) -> None:
             robust=True,
         )
     permissions.forget_memberships(user)
-    live.close_member_sockets_on_commit(user_id=user.pk, community=community)
+    live.recheck_member_sockets_on_commit(user_id=user.pk)
 
 
 def membership_set_level(*, user: User, community: Community, level: str) -> Membership:

@@ -18,3 +18,10 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# MFA before privileged pages is tested in tests/accounts (which turn it on); elsewhere the
+# named staff, moderators and clinicians sign in with a password only, as in the demo.
+HEARTH_MFA_REQUIRED = False
+
+# Each test run has its own SQLite file, so that runs side by side never share one.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{RUN_ID}.sqlite3")}  # noqa: F405

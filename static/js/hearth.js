@@ -63,9 +63,16 @@
           if (el) { el.hidden = !event[key]; }
         });
         break;
+      case "presence":
+        var presence = document.getElementById("presence");
+        if (presence) {
+          presence.hidden = event.count < 2;
+          presence.textContent = event.count + " reading now";
+        }
+        break;
       case "typing":
         if (typing) {
-          typing.textContent = event.name + " is replying…";
+          typing.textContent = (event.name || "Someone") + " is replying…";
           clearTimeout(typingTimer);
           typingTimer = setTimeout(function () { typing.textContent = ""; }, 5000);
         }
