@@ -18,6 +18,11 @@ class User(AbstractUser):
         MEMBERS = "members", _("Members")
         NOBODY = "nobody", _("Only me")
 
+    class DigestFrequency(models.TextChoices):
+        NEVER = "never", _("Never")
+        DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly")
+
     display_name = models.CharField(_("display name"), max_length=40, blank=True)
     bio = models.TextField(_("short bio"), max_length=500, blank=True)
     bio_visibility = models.CharField(
@@ -31,6 +36,23 @@ class User(AbstractUser):
     banned_at = models.DateTimeField(null=True, blank=True)
     last_seen_at = models.DateTimeField(null=True, blank=True)
     signup_source = models.CharField(max_length=16, blank=True, default="")
+    # Profile fields, each with who may see it (bio_visibility above is the first of them).
+    conditions = models.CharField(
+        _("communities and conditions I care about"), max_length=200, blank=True
+    )
+    conditions_visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.MEMBERS
+    )
+    caregiver_visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.MEMBERS
+    )
+    # Notifications and digests (read by the notifications app).
+    digest_frequency = models.CharField(
+        _("email digest"), max_length=8, choices=DigestFrequency.choices,
+        default=DigestFrequency.WEEKLY,
+    )
+    email_on_reply = models.BooleanField(_("email me when someone replies to me"), default=True)
+    email_on_mention = models.BooleanField(_("email me when someone mentions me"), default=True)
 
     objects = HearthUserManager()
 
@@ -88,3 +110,26 @@ class ClinicianProfile(models.Model):
     @property
     def badge(self) -> str:
         return _("Verified clinician · %(specialty)s") % {"specialty": self.specialty}
+
+
+class DataExport(models.Model):
+    """A member's request for their data; the archive is built by a Celery task and stored
+    under MEDIA_ROOT/exports/ with an unguessable name, served only to its owner."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    file_name = models.CharField(max_length=80, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Export {self.pk} of {self.user_id} ({self.status})"

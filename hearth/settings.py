@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.twitter_oauth2",
     "allauth.socialaccount.providers.facebook",
     "allauth.mfa",
+    "allauth.usersessions",
     "hearth",
     "accounts",
     "community",
@@ -68,11 +69,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "notifications.middleware.LastSeenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.MfaRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "hearth.urls"
@@ -91,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hearth.context_processors.site",
+                "notifications.context_processors.notifications",
             ],
         },
     },
@@ -150,6 +154,11 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "sweep-unscreened-posts": {"task": "moderation.tasks.sweep_unscreened", "schedule": 60.0},
+    "notifications-sweep-outbox": {"task": "notifications.tasks.outbox_sweep", "schedule": 60.0},
+    "notifications-queue-digests": {
+        "task": "notifications.tasks.digests_queue_due", "schedule": 900.0,
+    },
+    "sweep-data-exports": {"task": "accounts.tasks.data_exports_sweep", "schedule": 300.0},
 }
 
 # --- Email ------------------------------------------------------------------------------
@@ -159,6 +168,9 @@ if EMAIL_CONFIG.get("EMAIL_BACKEND") == "django.core.mail.backends.filebased.Ema
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <hearth@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Absolute links in emails (threads, unsubscribe); digests go out from this local hour.
+HEARTH_BASE_URL = env("BASE_URL", default=f"http://127.0.0.1:{PORT}")
+HEARTH_DIGEST_HOUR = env.int("DIGEST_HOUR", default=7)
 
 # --- Accounts ---------------------------------------------------------------------------
 SITE_ID = 1
@@ -187,6 +199,61 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+# Pseudonyms, roles and safe linking live in the adapters (accounts/adapters.py).
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+SOCIALACCOUNT_FORMS = {"signup": "accounts.forms.SocialSignupForm"}
+ACCOUNT_USERNAME_MIN_LENGTH = 3
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# Rate limits (allauth's, counted in the Redis cache): the 11th failed login from one address
+# in a minute answers 429, as does the 6th for one account in five minutes.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+    "login": "30/m/ip",
+    "signup": "20/m/ip",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "confirm_email": "1/3m/key",
+}
+# Behind a proxy, the client address is the Nth from the right of X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# Every social sign-up shows a form: the member picks a pseudonym and, for X (which gives no
+# email), gives an address; Hearth verifies every address itself before trusting it.
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_REQUIRED = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
+SOCIALACCOUNT_QUERY_EMAIL = True
+SOCIALACCOUNT_STORE_TOKENS = False
+# Providers configured from the environment (or in the admin as Social applications); a
+# button appears only for a configured provider.
+SOCIALACCOUNT_PROVIDERS = {
+    "twitter_oauth2": {"OAUTH_PKCE_ENABLED": True},
+    "facebook": {"METHOD": "oauth2", "SCOPE": ["email", "public_profile"],
+                 "FIELDS": ["id", "email", "name", "first_name", "last_name"]},
+}
+if env("X_CLIENT_ID", default=""):
+    SOCIALACCOUNT_PROVIDERS["twitter_oauth2"]["APPS"] = [
+        {"client_id": env("X_CLIENT_ID"), "secret": env("X_CLIENT_SECRET", default="")}
+    ]
+if env("FACEBOOK_APP_ID", default=""):
+    SOCIALACCOUNT_PROVIDERS["facebook"]["APPS"] = [
+        {"client_id": env("FACEBOOK_APP_ID"), "secret": env("FACEBOOK_APP_SECRET", default="")}
+    ]
+# MFA: TOTP with recovery codes, and security keys (WebAuthn). Staff, moderators and verified
+# clinicians must enrol before the pages under these prefixes (accounts/middleware.py);
+# HEARTH_MFA_REQUIRED=False (the demo) lets them in with a visible warning instead.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = SITE_NAME
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+HEARTH_MFA_REQUIRED = env.bool("HEARTH_MFA_REQUIRED", default=True)
+HEARTH_MFA_PRIVILEGED_PREFIXES = (
+    "/moderation/", "/insights/", "/clinicians/queue/", "/clinicians/review/", "/admin/",
+)
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # --- Forum ------------------------------------------------------------------------------
 # Posts allowed per window (count, seconds): lower for members who joined in the last day.

@@ -8,3 +8,4 @@ class ModerationConfig(AppConfig):
         from . import receivers
 
         receivers.connect()
+        receivers.connect_accounts()

@@ -1,0 +1,56 @@
+"""MFA before privileged pages: staff, moderators and verified clinicians enrol in allauth MFA
+(TOTP with recovery codes) before any page under HEARTH_MFA_PRIVILEGED_PREFIXES. With
+HEARTH_MFA_REQUIRED off (the demo), they pass, and every privileged page says so."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from . import permissions
+
+DEFAULT_PREFIXES = ("/moderation/", "/insights/", "/clinicians/queue/", "/clinicians/review/",
+                    "/admin/")
+
+
+def privileged_prefixes() -> tuple[str, ...]:
+    return tuple(getattr(settings, "HEARTH_MFA_PRIVILEGED_PREFIXES", DEFAULT_PREFIXES))
+
+
+def is_privileged_path(path: str) -> bool:
+    return path.startswith(privileged_prefixes())
+
+
+class MfaRequiredMiddleware:
+    """Runs after AuthenticationMiddleware; costs no query outside privileged pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and is_privileged_path(request.path_info)
+            and permissions.requires_mfa(user)
+            and not permissions.has_mfa(user)
+        ):
+            if getattr(settings, "HEARTH_MFA_REQUIRED", True):
+                return self._enrol(request)
+            messages.warning(request, _(
+                "Demo mode: two-factor authentication is not enforced here. In production, "
+                "staff, moderators and clinicians must set it up before using this page."))
+        return self.get_response(request)
+
+    def _enrol(self, request):
+        messages.info(request, _(
+            "Please set up two-factor authentication first: your role gives you access to "
+            "members' information."))
+        query = urlencode({"next": request.get_full_path()})
+        return HttpResponseRedirect(f"{reverse('mfa_activate_totp')}?{query}")

@@ -1,0 +1,408 @@
+"""Every write to accounts: sessions, restrictions, profile, export, erasure, clinicians.
+
+Views, tasks and other apps (moderation calls `user_suspend`, `user_ban`, `user_deactivate`
+and writes its audit rows) call these. Side effects are scheduled with on_commit.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount, SocialToken
+from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from hearth.live import publish_on_commit, user_group
+
+from . import export as registry
+from . import permissions, signals
+from .models import ClinicianProfile, DataExport, User
+from .npi import npi_valid
+
+logger = logging.getLogger(__name__)
+
+EXPORT_DIR_NAME = "exports"
+EXPORT_KEEP_DAYS = 7
+
+
+def _send_on_commit(signal, **kwargs) -> None:
+    transaction.on_commit(lambda: signal.send(sender=User, **kwargs), robust=True)
+
+
+# --- Sessions and restrictions -------------------------------------------------------------
+
+
+def user_session_record(*, user: User, session_key: str, ip: str = "", user_agent: str = ""):
+    """Remember that `session_key` belongs to `user`, so that it can be ended later.
+    allauth's own login flow does this too; this also covers every other way to log in."""
+    UserSession.objects.get_or_create(
+        session_key=session_key,
+        defaults={"user": user, "ip": ip or "0.0.0.0", "user_agent": user_agent[:200]},  # noqa: S104
+    )
+
+
+def user_end_sessions(*, user: User) -> int:
+    """End every session of the member (all devices) and tell their open sockets."""
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    with transaction.atomic():
+        ended, _rows = Session.objects.filter(session_key__in=keys).delete()
+        UserSession.objects.filter(user=user).delete()
+        publish_on_commit(user_group(user.pk), {"type": "access.revoked"})
+    return ended
+
+
+def user_suspend(*, user: User, until: datetime, reason: str = "") -> User:
+    if until <= timezone.now():
+        raise ValidationError(_("A suspension must end in the future."))
+    with transaction.atomic():
+        user.suspended_until = until
+        user.save(update_fields=["suspended_until"])
+        user_end_sessions(user=user)
+        _send_on_commit(signals.member_restricted, user=user, action="suspend", until=until)
+    return user
+
+
+def user_ban(*, user: User, reason: str = "") -> User:
+    with transaction.atomic():
+        user.banned_at = timezone.now()
+        user.save(update_fields=["banned_at"])
+        user_end_sessions(user=user)
+        _send_on_commit(signals.member_restricted, user=user, action="ban", until=None)
+    return user
+
+
+def user_deactivate(*, user: User) -> User:
+    with transaction.atomic():
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        user_end_sessions(user=user)
+        _send_on_commit(signals.member_restricted, user=user, action="deactivate", until=None)
+    return user
+
+
+def user_lift_restrictions(*, user: User) -> User:
+    """Undo a suspension or ban (reactivation is for staff, through the admin)."""
+    user.suspended_until = None
+    user.banned_at = None
+    user.save(update_fields=["suspended_until", "banned_at"])
+    return user
+
+
+# --- Profile and preferences -----------------------------------------------------------------
+
+PROFILE_FIELDS = (
+    "display_name", "bio", "bio_visibility", "conditions", "conditions_visibility",
+    "is_caregiver", "caregiver_visibility", "show_real_name", "language", "time_zone",
+)
+PREFERENCE_FIELDS = ("digest_frequency", "email_on_reply", "email_on_mention")
+
+
+def _update(user: User, fields: tuple[str, ...], values: dict) -> User:
+    changed = [name for name in fields if name in values and getattr(user, name) != values[name]]
+    for name in changed:
+        setattr(user, name, values[name])
+    if changed:
+        user.full_clean(exclude=[f.name for f in User._meta.fields if f.name not in changed])
+        user.save(update_fields=changed)
+    return user
+
+
+def profile_update(*, user: User, **values) -> User:
+    from .pseudonyms import validate_pseudonym
+
+    if values.get("display_name"):
+        values["display_name"] = validate_pseudonym(
+            values["display_name"], clinician=permissions.is_verified_clinician(user),
+            display=True,
+        )
+    return _update(user, PROFILE_FIELDS, values)
+
+
+def preferences_update(*, user: User, **values) -> User:
+    return _update(user, PREFERENCE_FIELDS, values)
+
+
+# --- Data export -------------------------------------------------------------------------------
+
+
+def _profile_data(user: User) -> dict:
+    clinician = ClinicianProfile.objects.filter(user=user).first()
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "bio": user.bio,
+        "bio_visibility": user.bio_visibility,
+        "conditions": user.conditions,
+        "conditions_visibility": user.conditions_visibility,
+        "is_caregiver": user.is_caregiver,
+        "caregiver_visibility": user.caregiver_visibility,
+        "show_real_name": user.show_real_name,
+        "language": user.language,
+        "time_zone": user.time_zone,
+        "date_joined": user.date_joined,
+        "last_login": user.last_login,
+        "signup_source": user.signup_source,
+        "preferences": {name: getattr(user, name) for name in PREFERENCE_FIELDS},
+        "email_addresses": [
+            {"email": e.email, "verified": e.verified, "primary": e.primary}
+            for e in EmailAddress.objects.filter(user=user)
+        ],
+        "connected_accounts": [
+            {"provider": a.provider, "uid": a.uid, "date_joined": a.date_joined}
+            for a in SocialAccount.objects.filter(user=user)
+        ],
+        "clinician": None if clinician is None else {
+            "credentials": clinician.credentials, "specialty": clinician.specialty,
+            "organisation": clinician.organisation, "licence_state": clinician.licence_state,
+            "npi": clinician.npi, "status": clinician.status,
+            "created_at": clinician.created_at, "decided_at": clinician.decided_at,
+        },
+    }
+
+
+def export_gather(*, user: User) -> dict:
+    """The member's own data: their profile, then what each registered app holds about them."""
+    data = {
+        "format": "hearth-export/1",
+        "generated_at": timezone.now(),
+        "profile": _profile_data(user),
+    }
+    for name, exporter in sorted(registry.exporters().items()):
+        data[name] = exporter(user)
+    return data
+
+
+def _export_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / EXPORT_DIR_NAME
+
+
+def export_path(export: DataExport) -> Path | None:
+    if not export.file_name:
+        return None
+    return _export_dir() / export.file_name
+
+
+def data_export_request(*, user: User) -> DataExport:
+    """Ask for an archive; a Celery task builds it. A request still in progress is reused."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    recent = timezone.now() - timedelta(minutes=10)
+    pending = DataExport.objects.filter(
+        user=user, status=DataExport.Status.PENDING, created_at__gte=recent
+    ).first()
+    if pending is not None:
+        return pending
+    export = DataExport.objects.create(user=user)
+
+    def enqueue():
+        from .tasks import data_export_build as task
+
+        try:
+            task.delay(export.pk)
+        except Exception:  # noqa: BLE001 - broker down: the sweep builds it later
+            logger.warning("export %s not queued; the sweep will build it", export.pk)
+
+    transaction.on_commit(enqueue, robust=True)
+    return export
+
+
+def data_export_build(*, export_id: int) -> DataExport | None:
+    """Write the archive for one request. Idempotent: a ready export is left alone."""
+    export = DataExport.objects.select_related("user").filter(pk=export_id).first()
+    if export is None or export.status == DataExport.Status.READY:
+        return export
+    data = export_gather(user=export.user)
+    directory = _export_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    name = f"{secrets.token_urlsafe(24)}.json"
+    path = directory / name
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
+    path.write_text(payload, encoding="utf-8")
+    path.chmod(0o600)
+    updated = DataExport.objects.filter(pk=export.pk, status=DataExport.Status.PENDING).update(
+        status=DataExport.Status.READY, file_name=name, size=path.stat().st_size,
+        finished_at=timezone.now(),
+    )
+    if not updated:  # built twice at once, or the account went away: keep one file
+        path.unlink(missing_ok=True)
+    export.refresh_from_db()
+    return export
+
+
+def data_exports_sweep() -> int:
+    """Build requests whose task was lost; delete archives older than a week."""
+    stale = timezone.now() - timedelta(minutes=2)
+    built = 0
+    for export_id in DataExport.objects.filter(
+        status=DataExport.Status.PENDING, created_at__lt=stale
+    ).values_list("pk", flat=True)[:50]:
+        data_export_build(export_id=export_id)
+        built += 1
+    expired = DataExport.objects.filter(
+        created_at__lt=timezone.now() - timedelta(days=EXPORT_KEEP_DAYS)
+    )
+    for export in expired:
+        _delete_export_file(export)
+    expired.delete()
+    return built
+
+
+def _delete_export_file(export: DataExport) -> None:
+    path = export_path(export)
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+# --- Account deletion ----------------------------------------------------------------------------
+
+REVOKE_URLS = {
+    "twitter_oauth2": "https://api.x.com/2/oauth2/revoke",
+}
+
+
+def social_tokens_revoke(*, user: User) -> int:
+    """Tell providers to forget the tokens we hold (best effort), then delete them."""
+    from allauth.socialaccount.adapter import get_adapter
+
+    tokens = list(SocialToken.objects.filter(account__user=user).select_related("account", "app"))
+    for token in tokens:
+        provider = token.account.provider
+        try:
+            with get_adapter().get_requests_session() as session:
+                if provider == "facebook":
+                    session.delete(
+                        "https://graph.facebook.com/me/permissions",
+                        params={"access_token": token.token}, timeout=5,
+                    )
+                elif provider in REVOKE_URLS and token.app is not None:
+                    session.post(
+                        REVOKE_URLS[provider],
+                        data={"token": token.token, "token_type_hint": "access_token"},
+                        auth=(token.app.client_id, token.app.secret), timeout=5,
+                    )
+        except Exception:  # noqa: BLE001 - never block an erasure on a provider
+            logger.warning("revoking a %s token failed; it is deleted here anyway", provider)
+    SocialToken.objects.filter(pk__in=[t.pk for t in tokens]).delete()
+    return len(tokens)
+
+
+def account_delete(*, user: User, keep_posts: bool, by_staff: User | None = None) -> None:
+    """Erase the member: personal data, social tokens, sessions, exports; their posts are
+    deleted or kept under "Former member" as chosen. The `account_deleted` signal (an audit
+    row, in moderation) carries the id only."""
+    if by_staff is not None and not permissions.is_staff_member(by_staff):
+        raise PermissionDenied
+    user_id = user.pk
+    social_tokens_revoke(user=user)
+    exports = list(DataExport.objects.filter(user=user))
+    with transaction.atomic():
+        for _name, eraser in sorted(registry.erasers().items()):
+            eraser(user, keep_posts=keep_posts)
+        user_end_sessions(user=user)
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(User), object_id=str(user_id)
+        ).delete()
+        user.delete()
+        transaction.on_commit(lambda: [_delete_export_file(e) for e in exports], robust=True)
+        # Sent inside the transaction so that the audit row commits with the erasure.
+        signals.account_deleted.send(
+            sender=User, user_id=user_id, keep_posts=keep_posts,
+            by_staff_id=by_staff.pk if by_staff else None,
+        )
+
+
+# --- Clinician verification ---------------------------------------------------------------------
+
+CREDENTIALS = (
+    ("MD", "MD"), ("DO", "DO"), ("NP", "NP"), ("PA", "PA"), ("RN", "RN"),
+    ("PharmD", "PharmD"), ("RD", "RD"), ("CDCES", "CDCES"), ("LCSW", "LCSW"),
+    ("PsyD", "PsyD"), ("PhD", "PhD (clinical)"), ("DPT", "DPT"),
+)
+
+
+def clinician_apply(
+    *, user: User, credentials: str, specialty: str, organisation: str, npi: str,
+    licence_state: str = "",
+) -> ClinicianProfile:
+    if not permissions.can_apply_as_clinician(user):
+        raise PermissionDenied
+    npi = (npi or "").strip()
+    if not npi_valid(npi):
+        raise ValidationError({"npi": _(
+            "This is not a valid NPI: it must be 10 digits and pass the NPI check digit. "
+            "Please check the number on your NPPES record.")})
+    if credentials not in dict(CREDENTIALS):
+        raise ValidationError({"credentials": _("Choose your credentials from the list.")})
+    if ClinicianProfile.objects.filter(npi=npi).exclude(user=user).exclude(
+        status__in=[ClinicianProfile.Status.REJECTED, ClinicianProfile.Status.REVOKED]
+    ).exists():
+        raise ValidationError({"npi": _(
+            "This NPI is already registered with another account. Contact the Hearth team.")})
+    with transaction.atomic():
+        profile = ClinicianProfile.objects.select_for_update().filter(user=user).first()
+        if profile is not None and profile.status == ClinicianProfile.Status.VERIFIED:
+            raise ValidationError(_("You are already a verified clinician."))
+        profile = profile or ClinicianProfile(user=user)
+        profile.credentials = credentials
+        profile.specialty = specialty.strip()
+        profile.organisation = organisation.strip()
+        profile.licence_state = licence_state
+        profile.npi = npi
+        profile.status = ClinicianProfile.Status.PENDING
+        profile.created_at = timezone.now()
+        profile.decided_at = None
+        profile.decided_by = None
+        profile.decision_reason = ""
+        profile.save()
+        _send_on_commit(signals.clinician_applied, profile=profile)
+    return profile
+
+
+def clinician_decide(
+    *, profile: ClinicianProfile, by: User, decision: str, reason: str = ""
+) -> ClinicianProfile:
+    """Staff approve or reject an application, or revoke a verification."""
+    if not permissions.can_review_clinicians(by):
+        raise PermissionDenied
+    allowed = {
+        "approve": ({ClinicianProfile.Status.PENDING}, ClinicianProfile.Status.VERIFIED),
+        "reject": ({ClinicianProfile.Status.PENDING}, ClinicianProfile.Status.REJECTED),
+        "revoke": ({ClinicianProfile.Status.VERIFIED}, ClinicianProfile.Status.REVOKED),
+    }
+    if decision not in allowed:
+        raise ValidationError(_("Unknown decision."))
+    reason = (reason or "").strip()
+    if decision in ("reject", "revoke") and not reason:
+        raise ValidationError({"reason": _("Give a reason; the applicant will see it.")})
+    from_states, to_state = allowed[decision]
+    with transaction.atomic():
+        profile = ClinicianProfile.objects.select_for_update().get(pk=profile.pk)
+        if profile.status not in from_states:
+            raise ValidationError(_("This application was already decided."))
+        profile.status = to_state
+        profile.decided_at = timezone.now()
+        profile.decided_by = by
+        profile.decision_reason = reason[:2000]
+        profile.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
+        # Inside the transaction: the audit row (moderation) commits with the decision;
+        # receivers with outside effects (notifications) defer them with on_commit.
+        signals.clinician_decided.send(
+            sender=ClinicianProfile, profile=profile, decision=decision, by=by, reason=reason
+        )
+    return profile
