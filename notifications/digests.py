@@ -1,0 +1,444 @@
+"""Daily and weekly digests: who is due, what goes in, and building them into the outbox.
+
+A member is due when digests are on, it is morning (or later) in their time zone, they have
+not had this period's digest (a unique row per member and period), and they have not visited
+since their last digest. Content is gathered for a batch of members with a fixed number of
+queries; every item is checked with community.permissions for that member, when the digest
+is built and again when it is sent.
+"""
+
+from __future__ import annotations
+
+import logging
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, IntegerField, Value, When, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.permissions import is_verified_clinician
+from community import permissions
+from community.models import Membership, Post, Thread
+
+from . import emails, tokens
+from .models import DigestRun, NotificationSettings, Outbox
+from .services import eligible_for_email, prime_memberships, settings_for
+
+logger = logging.getLogger(__name__)
+
+Frequency = NotificationSettings.Frequency
+INTERVALS = {Frequency.DAILY: timedelta(days=1), Frequency.WEEKLY: timedelta(days=7)}
+BATCH_SIZE = 100
+THREADS_PER_COMMUNITY = 5
+POOL_PER_COMMUNITY = 60
+QUESTIONS = 5
+WAITING_FOR_CLINICIAN = 10
+WAITING_POOL_PER_COMMUNITY = 30
+WAITING_MAX_AGE = timedelta(days=30)
+CLINICIAN_ANSWERS = 5
+
+
+def morning_hour() -> int:
+    return getattr(settings, "HEARTH_DIGEST_HOUR", 7)
+
+
+def member_zone(user) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(user.time_zone or "UTC")
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo("UTC")
+
+
+def period_for(frequency: str, local: datetime) -> str:
+    if frequency == Frequency.DAILY:
+        return local.date().isoformat()
+    year, week, _day = local.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+@dataclass
+class Due:
+    user: User
+    frequency: str
+    period: str
+    since: datetime
+
+
+def _due(user, *, now, runs: set, frequency: str | None, ignore_morning: bool) -> Due | None:
+    prefs = settings_for(user)
+    freq = prefs.digest_frequency
+    if freq == Frequency.NEVER or (frequency and freq != frequency):
+        return None
+    local = now.astimezone(member_zone(user))
+    if not ignore_morning and local.hour < morning_hour():
+        return None
+    period = period_for(freq, local)
+    if (user.pk, freq, period) in runs:
+        return None
+    since = prefs.last_digest_at or now - INTERVALS[freq]
+    # Only members who have not been back since their last digest (as Discourse does).
+    if user.last_seen_at and user.last_seen_at >= since:
+        return None
+    return Due(user=user, frequency=freq, period=period, since=since)
+
+
+def due_user_ids(*, now: datetime | None = None, frequency: str | None = None,
+                 ignore_morning: bool = False) -> list[int]:
+    """Members due a digest now (a hint for the batches, which check it all again)."""
+    now = now or timezone.now()
+    members = eligible_for_email().select_related("notification_settings").only(
+        "pk", "time_zone", "last_seen_at", "email",
+        "notification_settings__digest_frequency", "notification_settings__last_digest_at",
+    ).exclude(notification_settings__digest_frequency=Frequency.NEVER)
+    recent = now - timedelta(days=8)
+    runs = set(
+        DigestRun.objects.filter(created_at__gte=recent).values_list("user_id", "frequency",
+                                                                    "period")
+    )
+    return [
+        user.pk
+        for user in members.order_by("pk").iterator(chunk_size=2000)
+        if _due(user, now=now, runs=runs, frequency=frequency, ignore_morning=ignore_morning)
+    ]
+
+
+# --- Content --------------------------------------------------------------------------------
+
+
+@dataclass
+class Content:
+    communities: list[tuple[object, list[Thread]]] = field(default_factory=list)
+    questions: list[Thread] = field(default_factory=list)
+    waiting: list[Thread] = field(default_factory=list)
+    answers: list[Post] = field(default_factory=list)
+
+    @property
+    def thread_ids(self) -> list[int]:
+        ids = [t.pk for _c, threads in self.communities for t in threads]
+        ids += [t.pk for t in self.questions] + [t.pk for t in self.waiting]
+        ids += [p.thread_id for p in self.answers]
+        return list(dict.fromkeys(ids))
+
+    @property
+    def count(self) -> int:
+        return len(self.thread_ids)
+
+
+def thread_fits(user, thread: Thread) -> bool:
+    """May this thread be in this member's digest? The pages' own access rule, and never a
+    hidden, held, deleted or crisis-flagged thread."""
+    return (
+        thread.status == Thread.Status.PUBLISHED
+        and not thread.is_crisis
+        and permissions.can_view_thread(user, thread)
+    )
+
+
+def _engagement():
+    return (
+        F("reply_count") + F("reaction_count") + F("clinician_answer_count") * 3
+        + Case(When(accepted_post__isnull=False, then=Value(2)), default=Value(0),
+               output_field=IntegerField())
+    )
+
+
+def collect(dues: list[Due], *, now: datetime) -> dict[int, Content]:
+    """Each member's digest content: four queries whatever the number of members."""
+    if not dues:
+        return {}
+    users = [d.user for d in dues]
+    prime_memberships(users)  # 1 query
+    following: dict[int, list] = defaultdict(list)
+    community_ids: set[int] = set()
+    for user in users:
+        for membership in permissions.memberships_of(user).values():
+            if membership.status == Membership.Status.ACTIVE:
+                community_ids.add(membership.community_id)
+    if not community_ids:
+        return {d.user.pk: Content() for d in dues}
+    earliest = min(d.since for d in dues)
+    score = _engagement()
+    pool = list(  # 1 query: the most engaging threads of each community since `earliest`
+        Thread.objects.filter(
+            community_id__in=community_ids, status=Thread.Status.PUBLISHED, is_crisis=False,
+            last_activity_at__gte=earliest,
+        )
+        .select_related("community")
+        .annotate(
+            score=score,
+            rank=Window(RowNumber(), partition_by=[F("community_id")],
+                        order_by=[score.desc(), F("last_activity_at").desc(), F("pk").desc()]),
+        )
+        .filter(rank__lte=POOL_PER_COMMUNITY)
+        .order_by("community_id", "rank")
+    )
+    by_community: dict[int, list[Thread]] = defaultdict(list)
+    for thread in pool:
+        by_community[thread.community_id].append(thread)
+    questions = list(  # 1 query: questions still waiting for a clinician's answer
+        Thread.objects.filter(
+            community_id__in=community_ids, status=Thread.Status.PUBLISHED, is_crisis=False,
+            kind=Thread.Kind.QUESTION, clinician_answer_count=0,
+            created_at__gte=now - WAITING_MAX_AGE,
+        )
+        .select_related("community")
+        .annotate(rank=Window(RowNumber(), partition_by=[F("community_id")],
+                              order_by=[F("created_at").desc(), F("pk").desc()]))
+        .filter(rank__lte=WAITING_POOL_PER_COMMUNITY)
+        .order_by("created_at", "pk")
+    )
+    answers = (  # 1 query: clinician answers in threads these members follow
+        Post.objects.filter(
+            is_clinician_answer=True, status=Post.Status.PUBLISHED,
+            screening__in=permissions.PUBLIC_SCREENING, created_at__gte=earliest,
+            thread__status=Thread.Status.PUBLISHED, thread__is_crisis=False,
+            thread__follows__user__in=[u.pk for u in users],
+        )
+        .select_related("thread__community")
+        .annotate(follower_id=F("thread__follows__user_id"))
+        .order_by("-created_at", "-pk")
+    )
+    for post in answers:
+        following[post.follower_id].append(post)
+    return {
+        d.user.pk: _content_for(d, by_community, questions, following.get(d.user.pk, []))
+        for d in dues
+    }
+
+
+def _content_for(due: Due, by_community, questions, answers) -> Content:
+    user, since = due.user, due.since
+    content = Content()
+    shown: set[int] = set()
+    memberships = sorted(
+        (m for m in permissions.memberships_of(user).values()
+         if m.status == Membership.Status.ACTIVE and m.level != Membership.Level.MUTED),
+        key=lambda m: m.community_id,
+    )
+    joined = {m.community_id for m in memberships}
+    for membership in memberships:
+        top = []
+        for thread in by_community.get(membership.community_id, []):
+            if thread.last_activity_at >= since and thread_fits(user, thread):
+                top.append(thread)
+                shown.add(thread.pk)
+                if len(top) == THREADS_PER_COMMUNITY:
+                    break
+        if top:
+            content.communities.append((top[0].community, top))
+    for post in answers:
+        if len(content.answers) == CLINICIAN_ANSWERS:
+            break
+        if post.author_id != user.pk and post.created_at >= since and \
+                thread_fits(user, post.thread) and permissions.can_view_post(user, post):
+            content.answers.append(post)
+    if is_verified_clinician(user):
+        for thread in questions:
+            if thread.community_id in joined and thread.pk not in shown \
+                    and thread_fits(user, thread):
+                content.waiting.append(thread)
+                if len(content.waiting) == WAITING_FOR_CLINICIAN:
+                    break
+    else:
+        for thread in reversed(questions):  # newest first
+            if (thread.community_id in joined and thread.pk not in shown
+                    and thread.reply_count == 0 and thread.created_at >= since
+                    and thread.author_id != user.pk and thread_fits(user, thread)):
+                content.questions.append(thread)
+                if len(content.questions) == QUESTIONS:
+                    break
+    return content
+
+
+# --- Rendering ------------------------------------------------------------------------------
+
+
+def _link(user_id: int, thread: Thread, due: Due) -> str:
+    token = tokens.click_token(user_id=user_id, thread_id=thread.pk, frequency=due.frequency,
+                               period=due.period)
+    return emails.absolute(reverse("notifications:click", kwargs={"token": token}))
+
+
+def dedupe_key(due: Due) -> str:
+    return f"digest:{due.user.pk}:{due.frequency}:{due.period}"
+
+
+def render(due: Due, content: Content) -> Outbox:
+    user = due.user
+    item = lambda thread: {"thread": thread, "url": _link(user.pk, thread, due)}  # noqa: E731
+    context = {
+        "frequency": due.frequency,
+        "sections": [
+            {"community": community, "items": [item(t) for t in threads]}
+            for community, threads in content.communities
+        ],
+        "questions": [item(t) for t in content.questions],
+        "waiting": [item(t) for t in content.waiting],
+        "answers": [item(p.thread) for p in content.answers],
+        "count": content.count,
+        "unsubscribe_url": emails.unsubscribe_url(user.pk, "digest"),
+    }
+    subject, text, html = emails.render_email("notifications/digest", context, user=user)
+    key = dedupe_key(due)
+    return Outbox(
+        recipient=user, kind=Outbox.Kind.DIGEST, dedupe_key=key, subject=subject, text=text,
+        html=html,
+        headers={
+            **emails.list_headers(user_id=user.pk, list_name="digest", dedupe_key=key),
+            "Precedence": "bulk",
+        },
+    )
+
+
+# --- Building -------------------------------------------------------------------------------
+
+
+@dataclass
+class BuildResult:
+    outbox_ids: list[int] = field(default_factory=list)
+    empty: int = 0
+    not_due: int = 0
+
+    @property
+    def built(self) -> int:
+        return len(self.outbox_ids)
+
+
+def build_batch(user_ids: list[int], *, now: datetime | None = None,
+                frequency: str | None = None, ignore_morning: bool = False,
+                dry_run: bool = False) -> BuildResult:
+    """Build the digests of up to BATCH_SIZE members into the outbox, in one transaction.
+
+    A fixed number of queries whatever the number of members. Idempotent: a member whose
+    digest for this period exists already is skipped (and the unique constraints stop a
+    concurrent batch; the batch then runs again without them).
+    """
+    for attempt in range(3):
+        try:
+            return _build_batch(user_ids, now=now or timezone.now(), frequency=frequency,
+                                ignore_morning=ignore_morning, dry_run=dry_run)
+        except IntegrityError:
+            if attempt == 2:
+                raise
+            logger.info("digest batch raced another one; building it again")
+    raise AssertionError("unreachable")
+
+
+def _build_batch(user_ids, *, now, frequency, ignore_morning, dry_run) -> BuildResult:
+    users = list(
+        eligible_for_email(User.objects.filter(pk__in=user_ids))
+        .select_related("notification_settings", "clinician")
+    )
+    runs = set(
+        DigestRun.objects.filter(user__in=user_ids, created_at__gte=now - timedelta(days=8))
+        .values_list("user_id", "frequency", "period")
+    )
+    dues = [
+        d for d in (
+            _due(u, now=now, runs=runs, frequency=frequency, ignore_morning=ignore_morning)
+            for u in users
+        ) if d is not None
+    ]
+    result = BuildResult(not_due=len(user_ids) - len(dues))
+    contents = collect(dues, now=now)
+    rows, runs_to_make = [], []
+    for due in dues:
+        content = contents[due.user.pk]
+        if content.count:
+            rows.append((due, render(due, content), content.thread_ids))
+        else:
+            result.empty += 1
+            runs_to_make.append(DigestRun(
+                user=due.user, frequency=due.frequency, period=due.period,
+                status=DigestRun.Status.EMPTY, since=due.since, created_at=now,
+            ))
+    if dry_run:
+        result.outbox_ids = [0] * len(rows)
+        return result
+    if not dues:
+        return result
+    with transaction.atomic():
+        outbox = Outbox.objects.bulk_create([row for _due, row, _ids in rows])
+        for (due, _row, thread_ids), saved in zip(rows, outbox, strict=True):
+            runs_to_make.append(DigestRun(
+                user=due.user, frequency=due.frequency, period=due.period,
+                status=DigestRun.Status.QUEUED, outbox=saved, thread_ids=thread_ids,
+                since=due.since, created_at=now,
+            ))
+        DigestRun.objects.bulk_create(runs_to_make)
+        NotificationSettings.objects.bulk_create(
+            [
+                NotificationSettings(
+                    user=d.user, digest_frequency=settings_for(d.user).digest_frequency,
+                    last_digest_at=now,
+                )
+                for d in dues
+            ],
+            update_conflicts=True, unique_fields=["user"], update_fields=["last_digest_at"],
+        )
+    result.outbox_ids = [row.pk for row in outbox]
+    return result
+
+
+# --- At send time ---------------------------------------------------------------------------
+
+
+def recheck_at_send(rows: list[Outbox]) -> dict[int, bool]:
+    """Is each digest still right to send? Every thread in it is checked again for its
+    member; a digest with a thread they may no longer see is rebuilt without it (or
+    cancelled when nothing is left). Three queries for the batch, more only to rebuild."""
+    runs = {
+        run.outbox_id: run
+        for run in DigestRun.objects.filter(outbox__in=[r.pk for r in rows])
+    }
+    thread_ids = {pk for run in runs.values() for pk in run.thread_ids}
+    threads = Thread.objects.select_related("community").in_bulk(thread_ids)
+    users = {r.recipient_id: r.recipient for r in rows}
+    prime_memberships(users.values())
+    verdict = {}
+    for row in rows:
+        run = runs.get(row.pk)
+        if run is None:
+            verdict[row.pk] = False
+            continue
+        user = users[row.recipient_id]
+        ok = all(
+            pk in threads and thread_fits(user, threads[pk]) and _not_muted(user, threads[pk])
+            for pk in run.thread_ids
+        )
+        verdict[row.pk] = ok or _rebuild(row, run, user)
+    return verdict
+
+
+def _not_muted(user, thread: Thread) -> bool:
+    membership = permissions.memberships_of(user).get(thread.community_id)
+    return membership is None or membership.level != Membership.Level.MUTED
+
+
+def _rebuild(row: Outbox, run: DigestRun, user) -> bool:
+    due = Due(user=user, frequency=run.frequency, period=run.period, since=run.since)
+    content = collect([due], now=timezone.now())[user.pk]
+    if not content.count:
+        DigestRun.objects.filter(pk=run.pk).update(status=DigestRun.Status.EMPTY, thread_ids=[])
+        return False
+    fresh = render(due, content)
+    row.subject, row.text, row.html, row.headers = fresh.subject, fresh.text, fresh.html, \
+        fresh.headers
+    Outbox.objects.filter(pk=row.pk).update(
+        subject=row.subject, text=row.text, html=row.html, headers=row.headers
+    )
+    DigestRun.objects.filter(pk=run.pk).update(thread_ids=content.thread_ids)
+    logger.info("digest %s rebuilt at send time: an item was no longer visible", row.pk)
+    return True
+
+
+def batches(ids: list[int], size: int = BATCH_SIZE):
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]

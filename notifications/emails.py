@@ -1,0 +1,88 @@
+"""Rendering emails: plain text and HTML from Django templates, CSS inlined, no remote
+images and no tracking pixel, in the member's language."""
+
+from __future__ import annotations
+
+from email.utils import parseaddr
+
+import css_inline
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.crypto import salted_hmac
+
+from . import tokens
+
+# Remote stylesheets are never fetched: an email must not make Hearth's server (or anyone's)
+# learn when it is opened.
+_inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=False)
+
+
+def base_url() -> str:
+    return settings.HEARTH_BASE_URL.rstrip("/")
+
+
+def absolute(path: str) -> str:
+    return f"{base_url()}{path}"
+
+
+def member_language(user) -> str:
+    codes = {code for code, _name in settings.LANGUAGES}
+    language = (getattr(user, "language", "") or "").split("-")[0]
+    return language if language in codes else settings.LANGUAGE_CODE
+
+
+def render_email(name: str, context: dict, *, user) -> tuple[str, str, str]:
+    """(subject, text, html) of templates/email/<name>{_subject.txt,.txt,.html}."""
+    with translation.override(member_language(user)):
+        ctx = {
+            "SITE_NAME": settings.SITE_NAME,
+            "base_url": base_url(),
+            "settings_url": absolute(reverse("notifications:settings")),
+            "member": user,
+            **context,
+        }
+        subject = " ".join(render_to_string(f"email/{name}_subject.txt", ctx).split())
+        text = render_to_string(f"email/{name}.txt", ctx).strip() + "\n"
+        html = _inliner.inline(render_to_string(f"email/{name}.html", ctx))
+    return subject[:250], text, html
+
+
+def unsubscribe_url(user_id: int, list_name: str) -> str:
+    token = tokens.unsubscribe_token(user_id, list_name)
+    return absolute(reverse("notifications:unsubscribe", kwargs={"token": token}))
+
+
+def _mail_domain() -> str:
+    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return address.rpartition("@")[2] or "localhost"
+
+
+def message_id(dedupe_key: str) -> str:
+    """The same Message-ID for the same outbox row, so that if a message is ever handed to
+    the mail server twice (a worker killed between sending and recording it), mail clients
+    show it once. Opaque: no ids can be read from it."""
+    digest = salted_hmac("hearth.notifications.message-id", dedupe_key).hexdigest()[:32]
+    return f"<{digest}@{_mail_domain()}>"
+
+
+def list_headers(*, user_id: int, list_name: str, dedupe_key: str) -> dict[str, str]:
+    """RFC 8058 one-click unsubscribe, and the headers that mark automatic mail."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url(user_id, list_name)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "Auto-Submitted": "auto-generated",
+        "Message-ID": message_id(dedupe_key),
+    }
+
+
+def build_message(row, *, to: str, connection=None) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=row.subject, body=row.text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to],
+        headers=dict(row.headers or {}), connection=connection,
+    )
+    if row.html:
+        message.attach_alternative(row.html, "text/html")
+    return message

@@ -1,0 +1,48 @@
+"""Receivers of the forum's signals (community.signals, sent on commit). Community never
+imports this module; notifications/apps.py connects it."""
+
+from __future__ import annotations
+
+import logging
+
+from community import signals
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+
+def on_post_published(sender, post, **kwargs):
+    services.notifications_for_post(post_id=post.pk)
+
+
+def on_reaction_added(sender, reaction, **kwargs):
+    services.notifications_for_reaction(reaction_id=reaction.pk)
+
+
+def on_answer_accepted(sender, thread, post, by=None, **kwargs):
+    services.notifications_for_accepted(post_id=post.pk, by_id=getattr(by, "pk", None))
+
+
+def on_clinician_decided(sender, profile, decision="", reason="", **kwargs):
+    """accounts.signals.clinician_decided, sent inside the deciding transaction: the
+    notification row commits with the decision, its live count is sent after commit."""
+    services.notify(
+        profile.user, services.Kind.CLINICIAN_DECIDED, detail=str(decision or profile.status),
+        message=reason or "",
+        key=f"clinician:{profile.pk}:{profile.status}:"
+            f"{profile.decided_at.isoformat() if profile.decided_at else ''}",
+    )
+
+
+def connect() -> None:
+    signals.post_published.connect(on_post_published, dispatch_uid="notifications.post")
+    signals.reaction_added.connect(on_reaction_added, dispatch_uid="notifications.reaction")
+    signals.answer_accepted.connect(on_answer_accepted, dispatch_uid="notifications.accepted")
+    try:
+        from accounts import signals as account_signals
+    except ImportError:
+        return
+    clinician_decided = getattr(account_signals, "clinician_decided", None)
+    if clinician_decided is not None:
+        clinician_decided.connect(on_clinician_decided, dispatch_uid="notifications.clinician")
