@@ -22,7 +22,7 @@ from .forms import (
     PreferencesForm,
     ProfileForm,
 )
-from .models import ClinicianProfile, DataExport
+from .models import ClinicianProfile, DataExport, User
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -35,7 +35,7 @@ def _apply_errors(form, error: ValidationError) -> None:
 
 def _fresh(user):
     """A copy for a ModelForm to fill in, so the service sees what changed."""
-    return type(user).objects.get(pk=user.pk)
+    return User.objects.get(pk=user.pk)
 
 
 # --- Settings --------------------------------------------------------------------------------
