@@ -223,37 +223,42 @@ def _content_for(due: Due, by_community, questions, answers) -> Content:
         key=lambda m: m.community_id,
     )
     joined = {m.community_id for m in memberships}
+    # Questions first, so that a question waiting for help is listed where it asks for it.
+    if is_verified_clinician(user):
+        for thread in questions:
+            if thread.community_id in joined and thread_fits(user, thread):
+                content.waiting.append(thread)
+                shown.add(thread.pk)
+                if len(content.waiting) == WAITING_FOR_CLINICIAN:
+                    break
+    else:
+        for thread in reversed(questions):  # newest first
+            if (thread.community_id in joined and thread.reply_count == 0
+                    and thread.created_at >= since and thread.author_id != user.pk
+                    and thread_fits(user, thread)):
+                content.questions.append(thread)
+                shown.add(thread.pk)
+                if len(content.questions) == QUESTIONS:
+                    break
+    for post in answers:
+        if len(content.answers) == CLINICIAN_ANSWERS:
+            break
+        if post.author_id != user.pk and post.created_at >= since and \
+                post.thread_id not in shown and thread_fits(user, post.thread) and \
+                permissions.can_view_post(user, post):
+            content.answers.append(post)
+            shown.add(post.thread_id)
     for membership in memberships:
         top = []
         for thread in by_community.get(membership.community_id, []):
-            if thread.last_activity_at >= since and thread_fits(user, thread):
+            if thread.pk not in shown and thread.last_activity_at >= since and \
+                    thread_fits(user, thread):
                 top.append(thread)
                 shown.add(thread.pk)
                 if len(top) == THREADS_PER_COMMUNITY:
                     break
         if top:
             content.communities.append((top[0].community, top))
-    for post in answers:
-        if len(content.answers) == CLINICIAN_ANSWERS:
-            break
-        if post.author_id != user.pk and post.created_at >= since and \
-                thread_fits(user, post.thread) and permissions.can_view_post(user, post):
-            content.answers.append(post)
-    if is_verified_clinician(user):
-        for thread in questions:
-            if thread.community_id in joined and thread.pk not in shown \
-                    and thread_fits(user, thread):
-                content.waiting.append(thread)
-                if len(content.waiting) == WAITING_FOR_CLINICIAN:
-                    break
-    else:
-        for thread in reversed(questions):  # newest first
-            if (thread.community_id in joined and thread.pk not in shown
-                    and thread.reply_count == 0 and thread.created_at >= since
-                    and thread.author_id != user.pk and thread_fits(user, thread)):
-                content.questions.append(thread)
-                if len(content.questions) == QUESTIONS:
-                    break
     return content
 
 

@@ -388,12 +388,12 @@ def immediate_emails_queue(notifications: list[Notification]) -> list[Outbox]:
         )
         if recent.exists():
             continue
-        bucket = int(now.timestamp() // IMMEDIATE_WINDOW.total_seconds())
-        row = _immediate_row(user, notification, f"{thread_prefix}{user_id}:{bucket}")
+        key = f"{thread_prefix}{user_id}:{notification.post_id or notification.pk}"
+        row = _immediate_row(user, notification, key)
         try:
             with transaction.atomic():
                 row.save(force_insert=True)
-        except IntegrityError:  # the same thread, member and window: already queued
+        except IntegrityError:  # this post was emailed to this member already
             continue
         rows.append(row)
     if rows:
