@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import user_username
+from allauth.core import ratelimit
+from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.core.exceptions import ValidationError
 from django.forms import ValidationError as FormValidationError
@@ -15,6 +17,16 @@ SIGNUP_SOURCES = {"twitter_oauth2": "x", "facebook": "facebook"}
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def pre_authenticate(self, request, **credentials) -> None:
+        """Too many failed logins (per address, or per account) answer 429 Too Many Requests,
+        the same whether or not the account exists."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except FormValidationError as error:
+            if error.code == "too_many_login_attempts":
+                raise ImmediateHttpResponse(ratelimit.respond_429(request)) from error
+            raise
+
     def clean_username(self, username: str, shallow: bool = False) -> str:
         try:
             validate_pseudonym(username)  # nobody is a verified clinician at sign-up

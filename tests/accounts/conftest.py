@@ -91,3 +91,26 @@ def enrol_mfa(user):
 def mfa_required(settings):
     settings.HEARTH_MFA_REQUIRED = True
     return settings
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """allauth counts attempts in the Redis cache, per address and per login name; names
+    like "maria" recur across tests, so each test starts with its own counters."""
+    _clear_rate_limits()
+    yield
+    _clear_rate_limits()
+
+
+def _clear_rate_limits() -> None:
+    from django.conf import settings
+    from django.core.cache import cache
+
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    try:
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{prefix}:*:allauth:rl:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    except Exception:  # noqa: BLE001, S110 - no Redis: the tests that need it are skipped
+        pass
