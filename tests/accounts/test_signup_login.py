@@ -138,7 +138,7 @@ def test_password_reset_answers_the_same_for_an_existing_and_an_unknown_email(db
                                                             unknown["Location"])
 
 
-# --- Rate limits ------------------------------------------------------------------------------------
+# --- Rate limits ---------------------------------------------------------------------------
 
 
 def test_the_eleventh_failed_login_in_a_minute_answers_429(db, redis_client):
@@ -209,7 +209,9 @@ def test_suspending_or_deactivating_ends_every_session(db, maria, action):
     assert not Session.objects.exists()
 
 
-def test_ending_sessions_tells_the_members_socket(db, maria, monkeypatch, django_capture_on_commit_callbacks):
+def test_ending_sessions_tells_the_members_socket(
+    db, maria, monkeypatch, django_capture_on_commit_callbacks
+):
     sent = []
     monkeypatch.setattr("hearth.live.publish", lambda group, event: sent.append((group, event)))
     with django_capture_on_commit_callbacks(execute=True):
