@@ -88,12 +88,6 @@ class ProfileForm(forms.ModelForm):
         self.fields["language"].choices = [("", _("Browser default")), *settings.LANGUAGES]
         self.fields["time_zone"].choices = _time_zones()
 
-class PreferencesForm(forms.ModelForm):
-    class Meta:
-        model = User
-        fields = ["digest_frequency", "email_on_reply", "email_on_mention"]
-        widgets = {"digest_frequency": forms.RadioSelect}
-
 class DeleteAccountForm(forms.Form):
     posts = forms.ChoiceField(
         label=_("Your posts"),

@@ -18,11 +18,6 @@ class User(AbstractUser):
         MEMBERS = "members", _("Members")
         NOBODY = "nobody", _("Only me")
 
-    class DigestFrequency(models.TextChoices):
-        NEVER = "never", _("Never")
-        DAILY = "daily", _("Daily")
-        WEEKLY = "weekly", _("Weekly")
-
     display_name = models.CharField(_("display name"), max_length=40, blank=True)
     bio = models.TextField(_("short bio"), max_length=500, blank=True)
     bio_visibility = models.CharField(
@@ -46,13 +41,6 @@ class User(AbstractUser):
     caregiver_visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.MEMBERS
     )
-    # Notifications and digests (read by the notifications app).
-    digest_frequency = models.CharField(
-        _("email digest"), max_length=8, choices=DigestFrequency.choices,
-        default=DigestFrequency.WEEKLY,
-    )
-    email_on_reply = models.BooleanField(_("email me when someone replies to me"), default=True)
-    email_on_mention = models.BooleanField(_("email me when someone mentions me"), default=True)
 
     objects = HearthUserManager()
 

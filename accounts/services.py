@@ -101,13 +101,12 @@ def user_lift_restrictions(*, user: User) -> User:
     return user
 
 
-# --- Profile and preferences -----------------------------------------------------------------
+# --- Profile (notification and digest preferences belong to the notifications app) ---
 
 PROFILE_FIELDS = (
     "display_name", "bio", "bio_visibility", "conditions", "conditions_visibility",
     "is_caregiver", "caregiver_visibility", "show_real_name", "language", "time_zone",
 )
-PREFERENCE_FIELDS = ("digest_frequency", "email_on_reply", "email_on_mention")
 
 
 def _update(user: User, fields: tuple[str, ...], values: dict) -> User:
@@ -129,10 +128,6 @@ def profile_update(*, user: User, **values) -> User:
             display=True,
         )
     return _update(user, PROFILE_FIELDS, values)
-
-
-def preferences_update(*, user: User, **values) -> User:
-    return _update(user, PREFERENCE_FIELDS, values)
 
 
 # --- Data export -------------------------------------------------------------------------------
@@ -158,7 +153,6 @@ def _profile_data(user: User) -> dict:
         "date_joined": user.date_joined,
         "last_login": user.last_login,
         "signup_source": user.signup_source,
-        "preferences": {name: getattr(user, name) for name in PREFERENCE_FIELDS},
         "email_addresses": [
             {"email": e.email, "verified": e.verified, "primary": e.primary}
             for e in EmailAddress.objects.filter(user=user)

@@ -6,7 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("settings/", views.settings_profile, name="settings"),
-    path("settings/notifications/", views.settings_notifications, name="notifications"),
+    # /settings/notifications/ (notifications and digests) belongs to the notifications app.
     path("settings/security/", views.settings_security, name="security"),
     path("settings/security/sign-out-everywhere/", views.sessions_end_all,
          name="sessions_end_all"),

@@ -19,7 +19,6 @@ from .forms import (
     ClinicianApplyForm,
     ClinicianDecisionForm,
     DeleteAccountForm,
-    PreferencesForm,
     ProfileForm,
 )
 from .models import ClinicianProfile, DataExport, User
@@ -59,21 +58,6 @@ def settings_profile(request):
         status = 400
     return render(request, "accounts/settings/profile.html",
                   {"form": form, "section": "profile"}, status=status)
-
-
-@login_required
-def settings_notifications(request):
-    user = request.user
-    form = PreferencesForm(request.POST or None, instance=_fresh(user))
-    if request.method == "POST":
-        if form.is_valid():
-            services.preferences_update(user=user, **form.cleaned_data)
-            messages.success(request, _("Your notification settings are saved."))
-            return redirect("accounts:notifications")
-        return render(request, "accounts/settings/notifications.html",
-                      {"form": form, "section": "notifications"}, status=400)
-    return render(request, "accounts/settings/notifications.html",
-                  {"form": form, "section": "notifications"})
 
 
 @login_required
