@@ -19,7 +19,7 @@ class CommunityAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "visibility", "allow_anonymous", "member_count")
     prepopulated_fields = {"slug": ("name",)}
     fields = ("name", "slug", "description", "guidelines", "color", "visibility",
-              "allow_anonymous")
+              "allow_anonymous", "premoderate_posts", "premoderate_days", "slow_mode_seconds")
     inlines = [MembershipInline]
 
     def save_model(self, request, obj, form, change):

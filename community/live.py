@@ -38,8 +38,12 @@ def thread_staff_group(thread_id: int) -> str:
     return f"thread.{thread_id}.staff"
 
 
+def _prefix() -> str:
+    return settings.CHANNEL_LAYERS["default"].get("CONFIG", {}).get("prefix", "hearth")
+
+
 def _backlog_key(thread_id: int) -> str:
-    return f"hearth:live:thread:{thread_id}"
+    return f"{_prefix()}:live:thread:{thread_id}"
 
 
 def _redis() -> redis.Redis:
@@ -176,7 +180,7 @@ async def presence_update(thread_id: int, channel_name: str, *, joined: bool) ->
 
     from redis import asyncio as aioredis
 
-    key = f"hearth:presence:thread:{thread_id}"
+    key = f"{_prefix()}:presence:thread:{thread_id}"
     try:
         client = aioredis.Redis.from_url(settings.REDIS_URL, socket_timeout=1,
                                          socket_connect_timeout=1)

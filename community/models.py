@@ -26,6 +26,16 @@ class Community(models.Model):
         _("visibility"), max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC
     )
     allow_anonymous = models.BooleanField(_("allow anonymous posting"), default=False)
+    premoderate_posts = models.PositiveSmallIntegerField(
+        _("hold a new member's first posts"), default=0,
+        help_text=_("A member's first N posts wait for a moderator (0: none)."),
+    )
+    premoderate_days = models.PositiveSmallIntegerField(
+        _("hold posts of accounts younger than (days)"), default=0,
+    )
+    slow_mode_seconds = models.PositiveIntegerField(
+        _("slow mode (seconds between posts per member)"), default=0,
+    )
     member_count = models.PositiveIntegerField(default=0, editable=False)
     thread_count = models.PositiveIntegerField(default=0, editable=False)
     last_activity_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from . import permissions
 from .models import Community, Post, Reaction, Thread, ThreadFollow, ThreadRead
@@ -35,9 +35,20 @@ def community_threads(*, user, community: Community, tab: str = "latest") -> Que
 
 def thread_for_page(*, user, pk: int) -> Thread | None:
     """The thread with its community and author, and what this member follows and has read."""
-    threads = Thread.objects.select_related("community", "author", "author__clinician")
+    deleted = Q(posts__status=Post.Status.DELETED)
+    threads = Thread.objects.select_related("community", "author", "author__clinician").annotate(
+        # Both counts a page may need, in this same query: no COUNT query for the paginator.
+        public_post_count=Count("posts", filter=Q(
+            posts__status=Post.Status.PUBLISHED,
+            posts__screening__in=permissions.PUBLIC_SCREENING)),
+        undeleted_post_count=Count("posts", filter=~deleted),
+    )
     if user.is_authenticated:
         threads = threads.annotate(
+            own_pending_count=Count("posts", filter=Q(
+                posts__author=user, posts__status__in=[Post.Status.PUBLISHED, Post.Status.HELD])
+                & ~Q(posts__status=Post.Status.PUBLISHED,
+                     posts__screening__in=permissions.PUBLIC_SCREENING)),
             is_following=Exists(ThreadFollow.objects.filter(thread=OuterRef("pk"), user=user)),
             last_read=Subquery(
                 ThreadRead.objects.filter(thread=OuterRef("pk"), user=user).values(
@@ -49,6 +60,13 @@ def thread_for_page(*, user, pk: int) -> Thread | None:
     if thread is None or not permissions.can_view_thread(user, thread):
         return None
     return thread
+
+
+def visible_post_count(*, user, thread: Thread) -> int:
+    """How many posts of the thread this member sees, from thread_for_page's annotations."""
+    if permissions.can_moderate_community(user, thread.community):
+        return thread.undeleted_post_count
+    return thread.public_post_count + getattr(thread, "own_pending_count", 0)
 
 
 def thread_posts(*, user, thread: Thread) -> QuerySet[Post]:
@@ -85,3 +103,4 @@ def questions_awaiting_clinician(*, user) -> QuerySet[Thread]:
         .select_related("community")
         .order_by("created_at", "pk")
     )
+

@@ -371,6 +371,23 @@ def post_edit(*, editor: User, post: Post, body: str) -> Post:
     return post
 
 
+def post_body_replace(*, post: Post, body: str, editor: User | None = None) -> Post:
+    """Moderation changed the words (watched-word replacement, redaction): keep a revision
+    when a person did it, re-render, and update open pages."""
+    with transaction.atomic():
+        if editor is not None:
+            PostRevision.objects.create(post=post, editor=editor, body=post.body)
+            post.edited_at = timezone.now()
+        post.body = body
+        post.body_html = render_markdown(
+            body, mentionable=_mentionable(post.thread.community, body)
+        )
+        post.save(update_fields=["body", "body_html", "edited_at"])
+        if permissions.post_is_public(post):
+            live.post_edited_on_commit(post)
+    return post
+
+
 def post_delete(*, user: User, post: Post) -> Post:
     if not permissions.can_view_post(user, post):
         raise Http404

@@ -142,6 +142,7 @@ def thread_detail(request, pk, slug=None):
         raise Http404
     posts = selectors.thread_posts(user=user, thread=thread)
     paginator = Paginator(posts, selectors.POSTS_PER_PAGE)
+    paginator.count = selectors.visible_post_count(user=user, thread=thread)
     page_number = request.GET.get("page")
     if page_number == "last":
         page_number = paginator.num_pages

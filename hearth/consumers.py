@@ -1,17 +1,20 @@
+from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from .live import user_group
+from .live import me_groups, me_handler, user_group
 
 
 class MeConsumer(AsyncJsonWebsocketConsumer):
-    """`/ws/me/`: what concerns the signed-in member alone (notification count, staff queue)."""
+    """`/ws/me/`: what concerns the signed-in member alone (notification count, and for
+    moderators the review-queue count)."""
 
     async def connect(self):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_active:
             await self.close(code=4401)
             return
-        self.groups_joined = [user_group(user.pk)]
+        self.user = user
+        self.groups_joined = [user_group(user.pk), *await database_sync_to_async(me_groups)(user)]
         for group in self.groups_joined:
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
@@ -21,7 +24,16 @@ class MeConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(group, self.channel_name)
 
     async def live_event(self, message):
-        await self.send_json(message["event"])
-
-    async def live_close(self, message):
-        await self.close(code=4403)
+        event = message["event"]
+        if event.get("type") == "access.revoked":
+            for group in self.groups_joined:
+                await self.channel_layer.group_discard(group, self.channel_name)
+            self.groups_joined = []
+            await self.close(code=4403)
+            return
+        handler = me_handler(event.get("type", ""))
+        if handler is not None:
+            event = await database_sync_to_async(handler)(self.user, event)
+            if event is None:
+                return
+        await self.send_json(event)

@@ -6,6 +6,7 @@ client that missed an event catches up on reconnect).
 """
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -31,3 +32,27 @@ def publish(group: str, event: dict[str, Any]) -> None:
 
 def publish_on_commit(group: str, event: dict[str, Any]) -> None:
     transaction.on_commit(lambda: publish(group, event), robust=True)
+
+
+# --- What `/ws/me/` carries besides the member's own group ---------------------------------
+# Apps register, in their AppConfig.ready(), the extra groups a member's socket joins and how
+# an event on those groups becomes what this member may see (e.g. the moderation queue count).
+
+MeGroups = Callable[[Any], list[str]]
+MeHandler = Callable[[Any, dict], "dict | None"]
+_me_groups: list[MeGroups] = []
+_me_handlers: dict[str, MeHandler] = {}
+
+
+def register_me_socket(*, groups: MeGroups, handlers: dict[str, MeHandler]) -> None:
+    if groups not in _me_groups:
+        _me_groups.append(groups)
+    _me_handlers.update(handlers)
+
+
+def me_groups(user) -> list[str]:
+    return [group for provider in _me_groups for group in provider(user)]
+
+
+def me_handler(event_type: str) -> MeHandler | None:
+    return _me_handlers.get(event_type)

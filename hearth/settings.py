@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hearth.context_processors.site",
+                "hearth.notices.notices",
                 "notifications.context_processors.notifications",
             ],
         },
@@ -258,6 +259,18 @@ USERSESSIONS_TRACK_ACTIVITY = False
 # --- Forum ------------------------------------------------------------------------------
 # Posts allowed per window (count, seconds): lower for members who joined in the last day.
 HEARTH_POST_RATE_LIMITS = {"new": (3, 300), "member": (10, 60)}
+
+# --- Safety -----------------------------------------------------------------------------
+# Where a crisis item is emailed at once (empty: only the live review queue).
+HEARTH_CRISIS_ONCALL_EMAIL = env("CRISIS_ONCALL_EMAIL", default="")
+# Crisis resources shown to a member whose post suggests they may be in danger. Configure per
+# deployment (country, language); each is (name, how to reach it, link or "").
+HEARTH_CRISIS_RESOURCES = [
+    (_("988 Suicide & Crisis Lifeline"), _("Call or text 988, any time, free"), "tel:988"),
+    (_("988 Lifeline chat"), _("Chat online with a trained counselor"),
+     "https://988lifeline.org/chat/"),
+    (_("Emergency services"), _("If you are in immediate danger, call 911"), "tel:911"),
+]
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "en"

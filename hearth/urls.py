@@ -11,6 +11,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("notifications.urls")),
     path("", include("accounts.urls")),
+    path("", include("moderation.urls")),
     path("", include("community.urls")),
 ]
 

@@ -9,3 +9,4 @@ class ModerationConfig(AppConfig):
 
         receivers.connect()
         receivers.connect_accounts()
+        receivers.connect_live()

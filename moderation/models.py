@@ -98,3 +98,76 @@ class ModerationItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.reason}"
+
+
+class Flag(models.Model):
+    """A member's report of a post. One per member and post."""
+
+    class Reason(models.TextChoices):
+        PERSONAL_INFO = "personal_info", _("Personal information")
+        CRISIS = "crisis", _("Someone may be in crisis")
+        MISINFORMATION = "misinformation", _("Medical misinformation")
+        SPAM = "spam", _("Spam or advertising")
+        HARASSMENT = "harassment", _("Harassment or unkindness")
+        OTHER = "other", _("Something else")
+
+    post = models.ForeignKey("community.Post", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="+")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set when a moderator decides: was the flag right?
+    upheld = models.BooleanField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="flag_once_per_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reason} on post {self.post_id}"
+
+
+class WatchedWord(models.Model):
+    """A word or pattern staff want to block, hold, flag or replace."""
+
+    class Action(models.TextChoices):
+        BLOCK = "block", _("Block (refuse the post)")
+        HOLD = "hold", _("Hold for review")
+        FLAG = "flag", _("Flag for a moderator")
+        REPLACE = "replace", _("Replace")
+
+    pattern = models.CharField(max_length=200)
+    is_regex = models.BooleanField(default=False)
+    action = models.CharField(max_length=8, choices=Action.choices, default=Action.HOLD)
+    replacement = models.CharField(max_length=100, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pattern"]
+        constraints = [
+            models.UniqueConstraint(fields=["pattern", "action"], name="watched_word_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pattern} ({self.action})"
+
+
+class StaffNote(models.Model):
+    """A private note about a member, for moderators and staff only."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                               related_name="+")
+    body = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Note on {self.member_id}"

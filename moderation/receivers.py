@@ -45,3 +45,33 @@ def connect_accounts() -> None:
     clinician_decided.connect(
         audit_clinician_decided, dispatch_uid="moderation.audit_clinician_decided"
     )
+
+
+# --- Crisis resources at once, and the review queue on /ws/me/ -------------------------------
+
+
+def crisis_resources_for_author(sender, post, **kwargs):
+    """The author of a post with crisis language sees crisis resources on the next page, at
+    once (screening in Celery escalates it to staff; this part must not wait for a worker)."""
+    from hearth.notices import notice_add
+
+    from .detectors import screen_text
+
+    if post.author_id and screen_text(post.body).is_crisis:
+        notice_add(user_id=post.author_id, template="moderation/_crisis_resources.html")
+
+
+def queue_count(user, event):
+    from .live import open_count
+
+    return {"type": "queue", "open": open_count(user), "crisis": event.get("crisis", False)}
+
+
+def connect_live() -> None:
+    from hearth.live import register_me_socket
+
+    from .live import groups_for
+
+    post_submitted.connect(crisis_resources_for_author,
+                           dispatch_uid="moderation.crisis_resources_for_author")
+    register_me_socket(groups=groups_for, handlers={"queue.changed": queue_count})

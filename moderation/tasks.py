@@ -18,3 +18,8 @@ def sweep_unscreened() -> int:
     for post_id in ids:
         services.post_screen(post_id=post_id)
     return len(ids)
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=8)
+def crisis_alert(item_id: int) -> None:
+    services.crisis_alert_send(item_id=item_id)

@@ -1,0 +1,48 @@
+"""Notices for one member, shown on their next page (a shared helper, like messages, but
+addressable by user id from code that has no request: receivers and tasks).
+
+Kept in the cache for an hour; losing one is harmless (the same help is on the page where
+it matters). A notice names a template and a small context.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+TTL = 3600
+
+
+def _key(user_id: int) -> str:
+    return f"notices:{user_id}"
+
+
+def notice_add(*, user_id: int, template: str, context: dict | None = None) -> None:
+    try:
+        notices = cache.get(_key(user_id)) or []
+        entry = {"template": template, "context": context or {}}
+        if entry not in notices:
+            notices.append(entry)
+        cache.set(_key(user_id), notices[-5:], TTL)
+    except Exception:  # noqa: BLE001 - the cache is down; the page still shows the help
+        logger.warning("notice for a member not stored")
+
+
+def notices_pop(user_id: int) -> list[dict]:
+    try:
+        notices = cache.get(_key(user_id))
+        if notices:
+            cache.delete(_key(user_id))
+        return notices or []
+    except Exception:  # noqa: BLE001
+        return []
+
+
+def notices(request):
+    """Context processor: the member's pending notices (one cache read)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"hearth_notices": notices_pop(user.pk)}
