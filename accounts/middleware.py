@@ -43,9 +43,10 @@ class MfaRequiredMiddleware:
         ):
             if getattr(settings, "HEARTH_MFA_REQUIRED", True):
                 return self._enrol(request)
-            messages.warning(request, _(
-                "Demo mode: two-factor authentication is not enforced here. In production, "
-                "staff, moderators and clinicians must set it up before using this page."))
+            if not request.headers.get("HX-Request"):  # full pages only, not fragments
+                messages.warning(request, _(
+                    "Demo mode: two-factor authentication is not enforced here. In production, "
+                    "staff, moderators and clinicians must set it up before using this page."))
         return self.get_response(request)
 
     def _enrol(self, request):
