@@ -3,3 +3,13 @@ from django.apps import AppConfig
 
 class InsightsConfig(AppConfig):
     name = "insights"
+    verbose_name = "Insights"
+
+    def ready(self) -> None:
+        from allauth.account.signals import user_signed_up
+
+        from . import receivers
+
+        user_signed_up.connect(
+            receivers.save_signup_source, dispatch_uid="insights.save_signup_source"
+        )

@@ -1,0 +1,64 @@
+"""Who may see which figures. Views, exports, the JSON endpoint and the nav ask these.
+
+Staff see every community; a community moderator sees the communities they moderate;
+a verified clinician sees their own impact page; everyone else gets a 404.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef
+
+from accounts.models import ClinicianProfile, User
+from accounts.permissions import can_read_as_member, is_staff_member, is_verified_clinician
+from community.models import Community, Membership
+from community.permissions import moderated_community_ids
+
+
+def insight_community_ids(user) -> set[int] | None:
+    """Communities whose figures the user may see: None means all (staff); empty means none."""
+    return moderated_community_ids(user)
+
+
+def can_view_insights(user) -> bool:
+    ids = insight_community_ids(user)
+    return ids is None or bool(ids)
+
+
+def can_view_community_insights(user, community: Community) -> bool:
+    ids = insight_community_ids(user)
+    return ids is None or community.pk in ids
+
+
+def can_view_own_impact(user) -> bool:
+    return is_verified_clinician(user)
+
+
+def insights_nav_target(user) -> str | None:
+    """"dashboard", "impact" or None, in at most one query (none for staff and visitors)."""
+    if not user.is_authenticated:
+        return None
+    if is_staff_member(user):
+        return "dashboard"
+    if not can_read_as_member(user):
+        return None
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            moderates=Exists(Membership.objects.filter(
+                user=OuterRef("pk"), role=Membership.Role.MODERATOR,
+                status=Membership.Status.ACTIVE,
+            )),
+            clinician=Exists(ClinicianProfile.objects.filter(
+                user=OuterRef("pk"), status=ClinicianProfile.Status.VERIFIED,
+            )),
+        )
+        .values("moderates", "clinician")
+        .first()
+    )
+    if row is None:
+        return None
+    if row["moderates"]:
+        return "dashboard"
+    if row["clinician"]:
+        return "impact"
+    return None

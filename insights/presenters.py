@@ -1,0 +1,189 @@
+"""Figures as people read them (the page) and as files carry them (CSV, JSON).
+
+Exports carry aggregates only, and any cell that counts fewer than 5 members reads "<5" so
+that no small group of patients can be singled out. The page, seen only by staff and
+moderators, shows exact figures.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+
+from .metrics import METRICS, SECTIONS, Figures
+from .sources import SOURCE_LABELS
+
+SMALL = 5
+SUPPRESSED = "<5"
+
+
+def suppress(value):
+    """A count of members, or "<5" when it is below 5."""
+    if value is None:
+        return None
+    return SUPPRESSED if value < SMALL else value
+
+
+def format_duration(seconds: int | None) -> str:
+    if seconds is None:
+        return "—"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return _("%(m)s min") % {"m": minutes}
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return (_("%(h)s h %(m)s min") % {"h": hours, "m": minutes}) if minutes else (
+            _("%(h)s h") % {"h": hours})
+    days, hours = divmod(hours, 24)
+    return _("%(d)s days %(h)s h") % {"d": days, "h": hours}
+
+
+def format_value(kind: str, value) -> str:
+    if value is None:
+        return "—"
+    if kind == "duration":
+        return format_duration(value)
+    if kind == "percent":
+        return f"{value:.1f} %"
+    return f"{value:,}"
+
+
+def format_change(kind: str, cur, prev) -> str:
+    if cur is None or prev is None:
+        return ""
+    diff = cur - prev
+    if kind == "percent":
+        return f"{diff:+.1f} " + _("pts")
+    if kind == "duration":
+        if diff == 0:
+            return _("same")
+        sign = "+" if diff > 0 else "−"
+        return sign + format_duration(abs(diff))
+    return f"{diff:+,}"
+
+
+def dashboard_sections(figures: Figures) -> list[dict]:
+    sections: dict[str, dict] = {}
+    for metric in METRICS:
+        cur, prev = figures.values[metric.key]["cur"], figures.values[metric.key]["prev"]
+        section = sections.setdefault(metric.section, {
+            "key": metric.section, "title": SECTIONS[metric.section], "rows": []})
+        section["rows"].append({
+            "key": metric.key, "label": metric.label, "help": metric.help,
+            "cur": format_value(metric.kind, cur), "prev": format_value(metric.kind, prev),
+            "change": format_change(metric.kind, cur, prev),
+        })
+    return list(sections.values())
+
+
+def _export_value(metric, value, figures: Figures, p: str):
+    if metric.kind == "members":
+        return suppress(value)
+    if metric.key == "dau_mau" and (figures.values["active_monthly"][p] or 0) < SMALL:
+        return SUPPRESSED  # a share of fewer than 5 members would reveal them
+    return value
+
+
+def _hours(seconds: int | None) -> str:
+    return "" if seconds is None else f"{seconds / 3600:.2f}"
+
+
+def _csv_cell(metric, value, figures, p):
+    value = _export_value(metric, value, figures, p)
+    if value is None:
+        return ""
+    if metric.kind == "duration":
+        return _hours(value)
+    if metric.kind == "percent" and value != SUPPRESSED:
+        return f"{value:.1f}"
+    return value
+
+
+def csv_text(figures: Figures, *, scope_label: str) -> str:
+    buffer = io.StringIO()
+    out = csv.writer(buffer, lineterminator="\n")
+    out.writerow(["Hearth insights", scope_label])
+    out.writerow(["This period", figures.period.first_day.isoformat(),
+                  figures.period.last_day.isoformat()])
+    out.writerow(["Previous period", figures.previous.first_day.isoformat(),
+                  figures.previous.last_day.isoformat()])
+    out.writerow([])
+    out.writerow(["section", "figure", "key", "unit", "this period", "previous period"])
+    units = {"members": "members", "count": "count", "percent": "%", "duration": "hours"}
+    for metric in METRICS:
+        values = figures.values[metric.key]
+        out.writerow([SECTIONS[metric.section], metric.label, metric.key, units[metric.kind],
+                      _csv_cell(metric, values["cur"], figures, "cur"),
+                      _csv_cell(metric, values["prev"], figures, "prev")])
+    out.writerow([])
+    out.writerow(["conversation by community", "community", "threads (this)",
+                  "threads (previous)", "replies (this)", "replies (previous)",
+                  "reactions (this)", "reactions (previous)", "share % (this)",
+                  "share % (previous)"])
+    for row in figures.conversation:
+        out.writerow(["conversation by community", row["community"],
+                      row["threads"]["cur"], row["threads"]["prev"],
+                      row["replies"]["cur"], row["replies"]["prev"],
+                      row["reactions"]["cur"], row["reactions"]["prev"],
+                      _pct_cell(row["share"]["cur"]), _pct_cell(row["share"]["prev"])])
+    out.writerow([])
+    out.writerow(["moderation by reason", "kind", "reason", "this period", "previous period"])
+    for row in figures.moderation:
+        out.writerow(["moderation by reason", row["kind"], row["reason"],
+                      row["count"]["cur"], row["count"]["prev"]])
+    out.writerow([])
+    out.writerow(["sources", "source", "sign-ups (this)", "sign-ups (previous)",
+                  "first posts (this)", "first posts (previous)"])
+    for row in figures.sources:
+        out.writerow(["sources", SOURCE_LABELS[row["source"]],
+                      suppress(row["signups"]["cur"]), suppress(row["signups"]["prev"]),
+                      suppress(row["first_posts"]["cur"]), suppress(row["first_posts"]["prev"])])
+    return buffer.getvalue()
+
+
+def _pct_cell(value) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+MEMBER_SERIES = {"members_new", "active"}
+
+
+def json_data(figures: Figures, *, scope: dict, series: dict) -> dict:
+    return {
+        "scope": scope,
+        "period": {"first_day": figures.period.first_day.isoformat(),
+                   "last_day": figures.period.last_day.isoformat()},
+        "previous_period": {"first_day": figures.previous.first_day.isoformat(),
+                            "last_day": figures.previous.last_day.isoformat()},
+        "notes": {"suppressed": "Counts of fewer than 5 members are given as \"<5\".",
+                  "durations": "Durations are in seconds.",
+                  "percent": "Percentages are 0 to 100, one decimal."},
+        "figures": {
+            metric.key: {
+                "label": str(metric.label), "unit": metric.kind,
+                "current": _export_value(metric, figures.values[metric.key]["cur"], figures,
+                                         "cur"),
+                "previous": _export_value(metric, figures.values[metric.key]["prev"], figures,
+                                          "prev"),
+            }
+            for metric in METRICS
+        },
+        "conversation_by_community": figures.conversation,
+        "moderation_by_reason": figures.moderation,
+        "sources": [
+            {"source": row["source"],
+             "signups": {p: suppress(v) for p, v in row["signups"].items()},
+             "first_posts": {p: suppress(v) for p, v in row["first_posts"].items()}}
+            for row in figures.sources
+        ],
+        "series": {
+            name: [
+                {"date": day.isoformat(),
+                 "value": suppress(value) if name in MEMBER_SERIES else value}
+                for day, value in points
+            ]
+            for name, points in series.items()
+        },
+    }

@@ -1,0 +1,25 @@
+"""insights listens; nothing imports insights. Connected in InsightsConfig.ready()."""
+
+from __future__ import annotations
+
+from accounts.models import User
+
+from .middleware import SESSION_KEY, first_touch_of
+
+
+def save_signup_source(sender, request, user, **kwargs) -> None:
+    """allauth's `user_signed_up`: the first-touch source becomes the account's source.
+
+    Without one (no middleware ran, e.g. an account made by a script) the value set by the
+    accounts adapter stays.
+    """
+    if request is None:
+        return
+    source = first_touch_of(request)
+    if source is None:
+        return
+    User.objects.filter(pk=user.pk).update(signup_source=source)
+    user.signup_source = source
+    session = getattr(request, "session", None)
+    if session is not None:
+        session.pop(SESSION_KEY, None)

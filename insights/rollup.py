@@ -1,0 +1,176 @@
+"""Daily figures per community, for the charts: rolled up each night for yesterday, computed
+live for today. Each day is computed in a fixed number of grouped queries (8), whatever the
+number of communities or posts."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
+
+from accounts.models import User
+from community.models import Membership, Thread
+from moderation.models import ModerationItem
+from notifications.models import DigestClick
+
+from . import metrics
+from .models import DailyMetric
+from .periods import Period, today
+
+# The daily series, in the order the dashboard draws them.
+SERIES = {
+    "members_new": "New members",
+    "active": "Active members",
+    "threads": "Discussions and questions started",
+    "questions": "Questions asked",
+    "replies": "Replies",
+    "clinician_answers": "Clinician answers",
+    "reactions": "Reactions",
+    "moderation_items": "Items for moderators",
+    "digest_clicks": "Digest clicks",
+}
+# Figures that are not sums over communities (a member active in two counts once overall).
+DISTINCT_SERIES = {"members_new", "active"}
+ALL = None  # the all-communities row
+
+
+def day_figures(day: date, community_ids: Iterable[int] | None = None) -> dict:
+    """{community id, or None for all communities: {series name: value}} for one UTC day."""
+    window = Period(day, day)
+    ids = None if community_ids is None else list(community_ids)
+    rows: dict = defaultdict(lambda: dict.fromkeys(SERIES, 0))
+
+    memberships = Membership.objects.filter(status=Membership.Status.ACTIVE,
+                                            user__is_staff=False, user__is_active=True)
+    if ids is not None:
+        memberships = memberships.filter(community_id__in=ids)
+    for row in (memberships.filter(joined_at__gte=window.start, joined_at__lt=window.end)
+                .values("community_id").annotate(n=Count("pk")).order_by()):
+        rows[row["community_id"]]["members_new"] = row["n"]
+
+    def active_in(community_ref) -> Q:
+        scope = {} if community_ref is None else {"thread__community_id": community_ref}
+        reaction_scope = ({} if community_ref is None
+                          else {"post__thread__community_id": community_ref})
+        return Q(
+            Exists(metrics.public_posts(None).filter(
+                author=OuterRef("user" if community_ref is not None else "pk"),
+                created_at__gte=window.start, created_at__lt=window.end, **scope))
+        ) | Q(
+            Exists(metrics.reactions_in(None).filter(
+                user=OuterRef("user" if community_ref is not None else "pk"),
+                created_at__gte=window.start, created_at__lt=window.end, **reaction_scope))
+        ) | Q(
+            Exists(metrics.reads_in(None).filter(
+                user=OuterRef("user" if community_ref is not None else "pk"),
+                last_visit_at__gte=window.start, last_visit_at__lt=window.end, **scope))
+        )
+
+    for row in (memberships.values("community_id")
+                .annotate(n=Count("pk", filter=active_in(OuterRef("community_id"))))
+                .order_by()):
+        rows[row["community_id"]]["active"] = row["n"]
+
+    posts = metrics.public_posts(ids).filter(created_at__gte=window.start,
+                                             created_at__lt=window.end)
+    for row in (posts.values("thread__community_id").annotate(
+            threads=Count("pk", filter=Q(position=1)),
+            questions=Count("pk", filter=Q(position=1, thread__kind=Thread.Kind.QUESTION)),
+            replies=Count("pk", filter=Q(position__gt=1)),
+            clinician_answers=Count("pk", filter=Q(is_clinician_answer=True)),
+    ).order_by()):
+        for name in ("threads", "questions", "replies", "clinician_answers"):
+            rows[row["thread__community_id"]][name] = row[name]
+
+    for row in (metrics.reactions_in(ids)
+                .filter(created_at__gte=window.start, created_at__lt=window.end)
+                .values("post__thread__community_id").annotate(n=Count("pk")).order_by()):
+        rows[row["post__thread__community_id"]]["reactions"] = row["n"]
+
+    items = ModerationItem.objects.filter(kind__in=metrics.SAFETY_KINDS,
+                                          created_at__gte=window.start, created_at__lt=window.end)
+    if ids is not None:
+        items = items.filter(community_id__in=ids)
+    moderation_all = 0
+    for row in items.values("community_id").annotate(n=Count("pk")).order_by():
+        moderation_all += row["n"]
+        if row["community_id"] is not None:
+            rows[row["community_id"]]["moderation_items"] = row["n"]
+
+    clicks = DigestClick.objects.filter(created_at__gte=window.start, created_at__lt=window.end)
+    if ids is not None:
+        clicks = clicks.filter(thread__community_id__in=ids)
+    for row in clicks.values("thread__community_id").annotate(n=Count("pk")).order_by():
+        rows[row["thread__community_id"]]["digest_clicks"] = row["n"]
+
+    result = {cid: dict(values) for cid, values in rows.items()}
+    if ids is not None:
+        for cid in ids:
+            result.setdefault(cid, dict.fromkeys(SERIES, 0))
+        return result
+    overall = dict.fromkeys(SERIES, 0)
+    for values in result.values():
+        for name in SERIES:
+            if name not in DISTINCT_SERIES:
+                overall[name] += values[name]
+    overall["moderation_items"] = moderation_all
+    everyone = User.objects.filter(is_active=True, is_staff=False)
+    row = everyone.aggregate(
+        members_new=Count("pk", filter=Q(date_joined__gte=window.start,
+                                         date_joined__lt=window.end)),
+        active=Count("pk", filter=active_in(None)
+                     | Q(last_seen_at__gte=window.start, last_seen_at__lt=window.end)),
+    )
+    overall.update(row)
+    result[ALL] = overall
+    return result
+
+
+def rollup_day(day: date) -> int:
+    """Write the day's figures for every community and for all; idempotent. Returns rows."""
+    from community.models import Community
+
+    community_ids = list(Community.objects.values_list("pk", flat=True))
+    figures = day_figures(day)
+    rows = []
+    for cid in [*community_ids, ALL]:
+        values = figures.get(cid) or dict.fromkeys(SERIES, 0)
+        rows.extend(DailyMetric(community_id=cid, date=day, name=name, value=values[name])
+                    for name in SERIES)
+    with transaction.atomic():
+        DailyMetric.objects.filter(date=day).delete()
+        DailyMetric.objects.bulk_create(rows)
+    return len(rows)
+
+
+def rollup_range(since: date, until: date, *, progress: Callable | None = None) -> int:
+    """Roll up every day from `since` to `until` (both included)."""
+    days = [since + timedelta(days=i) for i in range((until - since).days + 1)]
+    written = 0
+    for day in progress(days) if progress else days:
+        written += rollup_day(day)
+    return written
+
+
+def series(*, community_ids, period: Period) -> dict[str, list[tuple[date, int | None]]]:
+    """Each series over the period: stored days from DailyMetric (one query), today live
+    (8 queries) when the period includes today. Days not rolled up yet are None."""
+    current_day = today()
+    stored = DailyMetric.objects.filter(date__gte=period.first_day,
+                                        date__lte=min(period.last_day, current_day - timedelta(1)))
+    if community_ids is None:
+        stored = stored.filter(community__isnull=True)
+    else:
+        stored = stored.filter(community_id__in=community_ids)
+    values: dict = defaultdict(dict)
+    for name, day, value in stored.values_list("name", "date", "value"):
+        values[name][day] = values[name].get(day, 0) + value
+    if period.first_day <= current_day <= period.last_day:
+        live = day_figures(current_day, community_ids)
+        keys = [ALL] if community_ids is None else list(community_ids)
+        for name in SERIES:
+            values[name][current_day] = sum(live.get(k, {}).get(name, 0) for k in keys)
+    return {name: [(day, values[name].get(day)) for day in period.dates()] for name in SERIES}

@@ -1,0 +1,86 @@
+"""Medians and percentiles of durations, the same on PostgreSQL and SQLite.
+
+On PostgreSQL the database computes them with `percentile_cont` (continuous: linear
+interpolation between the two nearest values). On SQLite, which has no such aggregate, one
+query fetches the pairs of timestamps and Python applies the same formula. Either way it is
+one query, and results are rounded to whole seconds so that both give identical figures.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+
+from django.db import connection
+from django.db.models import Aggregate, BooleanField, ExpressionWrapper, F, FloatField, Func, Q
+
+
+class PercentileCont(Aggregate):
+    function = "PERCENTILE_CONT"
+    name = "PercentileCont"
+    output_field = FloatField()
+    template = "%(function)s(%(percentile)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    allow_distinct = False
+
+    def __init__(self, expression, percentile: float, **extra):
+        if not 0 <= percentile <= 1:
+            raise ValueError("percentile must be between 0 and 1")
+        super().__init__(expression, percentile=float(percentile), **extra)
+
+
+class EpochSeconds(Func):
+    """Seconds in a PostgreSQL interval."""
+
+    template = "EXTRACT(EPOCH FROM (%(expressions)s))"
+    output_field = FloatField()
+
+
+def percentile_cont(values: Iterable[float], p: float) -> float | None:
+    """PostgreSQL's percentile_cont in Python: interpolate at position p·(n−1)."""
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    position = p * (len(ordered) - 1)
+    lower = math.floor(position)
+    upper = min(lower + 1, len(ordered) - 1)
+    return ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower)
+
+
+def _seconds(value: float | None) -> int | None:
+    return None if value is None else int(round(value))
+
+
+def duration_percentiles(
+    queryset, *, start: str, end: str, groups: Mapping[str, Q], percentiles: Iterable[float],
+) -> dict[str, dict[float, int | None]]:
+    """For each named group (a condition on the rows), the given percentiles of `end − start`
+    over rows where both are set, in whole seconds. One query."""
+    percentiles = tuple(percentiles)
+    queryset = queryset.filter(**{f"{start}__isnull": False, f"{end}__isnull": False})
+    if connection.vendor == "postgresql":
+        duration = EpochSeconds(F(end) - F(start))
+        row = queryset.aggregate(**{
+            f"{name}__{i}": PercentileCont(duration, p, filter=condition)
+            for name, condition in groups.items()
+            for i, p in enumerate(percentiles)
+        })
+        return {
+            name: {p: _seconds(row[f"{name}__{i}"]) for i, p in enumerate(percentiles)}
+            for name in groups
+        }
+    any_group = Q()
+    for condition in groups.values():
+        any_group |= condition
+    flags = {f"in_{name}": ExpressionWrapper(condition, output_field=BooleanField())
+             for name, condition in groups.items()}
+    rows = queryset.filter(any_group).annotate(**flags).values(start, end, *flags)
+    durations: dict[str, list[float]] = {name: [] for name in groups}
+    for row in rows:
+        seconds = (row[end] - row[start]).total_seconds()
+        for name in groups:
+            if row[f"in_{name}"]:
+                durations[name].append(seconds)
+    return {
+        name: {p: _seconds(percentile_cont(values, p)) for p in percentiles}
+        for name, values in durations.items()
+    }

@@ -1,0 +1,23 @@
+"""Thin Celery wrappers around insights.rollup (they take dates, and are idempotent)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from celery import shared_task
+
+from . import rollup
+from .periods import today
+
+
+@shared_task(name="insights.tasks.rollup_metrics_yesterday", acks_late=True)
+def rollup_metrics_yesterday() -> int:
+    """Beat, shortly after midnight UTC: yesterday's figures, and the day before again in case
+    the previous run was missed or late."""
+    yesterday = today() - timedelta(days=1)
+    return rollup.rollup_range(yesterday - timedelta(days=1), yesterday)
+
+
+@shared_task(name="insights.tasks.rollup_metrics_day", acks_late=True)
+def rollup_metrics_day(day: str) -> int:
+    return rollup.rollup_day(date.fromisoformat(day))

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "insights"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("export.csv", views.export_csv, name="export_csv"),
+    path("data.json", views.data_json, name="data_json"),
+    path("me/", views.my_impact, name="me"),
+]

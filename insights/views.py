@@ -1,0 +1,174 @@
+"""Insights pages. Thin: permissions decide, metrics compute, presenters format."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from . import metrics, permissions, presenters, rollup
+from .charts import bar_chart
+from .forms import InsightsFilterForm
+from .periods import Period, today
+
+
+class Selection:
+    """What the viewer asked for, within what they may see."""
+
+    def __init__(self, request):
+        self.allowed = permissions.insight_community_ids(request.user)
+        if self.allowed is not None and not self.allowed:
+            raise Http404
+        self.form = InsightsFilterForm(request.GET or None, community_ids=self.allowed)
+        if self.form.is_bound and not self.form.is_valid():
+            if "community" in self.form.errors:
+                raise Http404  # someone else's community, or none: the same answer
+            self.period = None
+        else:
+            data = self.form.cleaned_data if self.form.is_bound else {}
+            self.period = data.get("range") or Period.last_days(30)
+        community = self.form.cleaned_data.get("community") if self.form.is_bound else None
+        self.community = community
+        if community is not None:
+            self.community_ids = {community.pk}
+        else:
+            self.community_ids = self.allowed
+
+    @property
+    def label(self) -> str:
+        if self.community is not None:
+            return self.community.name
+        return _("All communities") if self.allowed is None else _("All my communities")
+
+    def scope(self) -> dict:
+        return {"community": self.community.slug if self.community else None,
+                "label": self.label}
+
+
+def _invalid(selection: Selection) -> HttpResponse:
+    return JsonResponse({"errors": selection.form.errors.get_json_data()}, status=400)
+
+
+@require_GET
+def dashboard(request):
+    selection = Selection(request)
+    context = {"form": selection.form, "selection": selection, "definitions": DEFINITIONS}
+    if selection.period is None:
+        return render(request, "insights/dashboard.html", context, status=400)
+    figures = metrics.figures(community_ids=selection.community_ids, period=selection.period)
+    series = rollup.series(community_ids=selection.community_ids, period=selection.period)
+    current_day = today()
+    charts = []
+    for name, points in series.items():
+        charts.append({
+            "name": name, "title": _(rollup.SERIES[name]),
+            "svg": bar_chart(chart_id=f"chart-{name}", title=_(rollup.SERIES[name]),
+                             points=points, today=current_day),
+            "points": points,
+            "missing": sum(1 for _day, value in points if value is None),
+        })
+    context.update({
+        "figures": figures,
+        "sections": presenters.dashboard_sections(figures),
+        "charts": charts,
+        "query": request.GET.urlencode(),
+        "source_labels": [
+            (presenters.SOURCE_LABELS[row["source"]], row) for row in figures.sources
+        ],
+    })
+    return render(request, "insights/dashboard.html", context)
+
+
+@require_GET
+def export_csv(request):
+    selection = Selection(request)
+    if selection.period is None:
+        return _invalid(selection)
+    figures = metrics.figures(community_ids=selection.community_ids, period=selection.period)
+    response = HttpResponse(
+        presenters.csv_text(figures, scope_label=selection.label),
+        content_type="text/csv; charset=utf-8",
+    )
+    name = f"hearth-insights-{selection.period.first_day}-{selection.period.last_day}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def data_json(request):
+    selection = Selection(request)
+    if selection.period is None:
+        return _invalid(selection)
+    figures = metrics.figures(community_ids=selection.community_ids, period=selection.period)
+    series = rollup.series(community_ids=selection.community_ids, period=selection.period)
+    response = JsonResponse(
+        presenters.json_data(figures, scope=selection.scope(), series=series)
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def my_impact(request):
+    if not permissions.can_view_own_impact(request.user):
+        raise Http404
+    recent = Period.last_days(30)
+    windows = {"cur": recent, "prev": recent.previous(),
+               "all": Period(date(2000, 1, 1), recent.last_day)}
+    values = metrics.clinician_figures(None, windows, author=request.user)
+    rows = [
+        {"label": label, **{p: values[f"{key}__{p}"] for p in windows}}
+        for key, label in (
+            ("clinician_answers", _("Answers to members' questions")),
+            ("clinician_accepted", _("Answers accepted")),
+            ("clinician_helpful", _("“Helpful” reactions received")),
+            ("clinician_reached", _("Members who read your answers")),
+        )
+    ]
+    return render(request, "insights/me.html", {"rows": rows, "recent": recent,
+                                                "previous": windows["prev"]})
+
+
+DEFINITIONS = [
+    (_("Members"), _(
+        "People with an account who are patients, caregivers or clinicians; staff accounts "
+        "are not counted. For one community, its members. “New” means they joined during the "
+        "period.")),
+    (_("Active"), _(
+        "A member who posted, reacted or opened a discussion. For all communities, visiting "
+        "Hearth at all also counts. Hearth keeps only the latest visit, so a member who "
+        "visited in both periods shows as a visitor only in the latest. Daily, weekly and "
+        "monthly active are counted over the last 1, 7 and 30 days of the period.")),
+    (_("Contributors"), _(
+        "New contributors wrote their first post during the period; returning contributors "
+        "posted during the period and had posted before it.")),
+    (_("What is counted"), _(
+        "Only what members can see: posts held for review, hidden or deleted are left out. "
+        "Days are UTC days; the last day of the period is included.")),
+    (_("Answered"), _(
+        "A question is answered once it has a reply, and answered by a clinician once a "
+        "verified clinician replied. Percentages are of the questions asked in the period, as "
+        "they stand today.")),
+    (_("Median and 90th percentile"), _(
+        "The median is the middle value: half the questions were faster, half slower. The 90th "
+        "percentile is the time within which nine in ten got their answer. Between two "
+        "questions the value is interpolated.")),
+    (_("Members reached"), _(
+        "Different members (not the clinician, not staff) who opened a discussion after a "
+        "clinician answered in it during the period.")),
+    (_("Digests"), _(
+        "Email digests sent in the period, those with at least one click on a discussion, and "
+        "members who posted within 24 hours after clicking. For one community: digests to its "
+        "members and clicks on its discussions.")),
+    (_("Sources"), _(
+        "Where a member first arrived from, kept from their first visit until they sign up: "
+        "the utm_source or ref of the link (X, Facebook, email), “direct” when the link named "
+        "none, and “other” for any other source.")),
+    (_("Exports"), _(
+        "The CSV and JSON files carry totals only. Any count of fewer than 5 members is "
+        "shown as “<5” so no one can be singled out.")),
+]
