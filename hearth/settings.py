@@ -4,6 +4,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -69,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "insights.middleware.FirstTouchMiddleware",
     "notifications.middleware.LastSeenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -96,6 +98,7 @@ TEMPLATES = [
                 "hearth.context_processors.site",
                 "hearth.notices.notices",
                 "notifications.context_processors.notifications",
+                "insights.context_processors.insights",
             ],
         },
     },
@@ -160,6 +163,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.digests_queue_due", "schedule": 900.0,
     },
     "sweep-data-exports": {"task": "accounts.tasks.data_exports_sweep", "schedule": 300.0},
+    "insights-rollup-yesterday": {
+        "task": "insights.tasks.rollup_metrics_yesterday", "schedule": crontab(hour=0, minute=20),
+    },
 }
 
 # --- Email ------------------------------------------------------------------------------
