@@ -335,7 +335,7 @@ _STREET_ANY_CASE = (
     r"(?:street|avenue|road|boulevard|lane|drive|court|way|place|terrace|circle|parkway"
     r"|highway|trail|crescent|st|ave|rd|blvd|ln|dr|ct|pl|ter|cir|pkwy|hwy)"
 )
-_UNIT = r"(?:,?\s+(?:apt|apartment|unit|suite|ste|\#)\.?\s*\#?\s*[0-9][0-9a-z-]{0,5}\b)?"
+_UNIT = r"(?i:,?\s+(?:apt|apartment|unit|suite|ste|\#)\.?\s*\#?\s*[0-9][0-9a-z-]{0,5}\b)?"
 _NOT_A_STREET_NAME = (
     r"(?:The|A|An|And|Or|Of|On|At|In|To|My|Our|Your|His|Her|Their|Down|Up|Across|Along"
     r"|Around|From|Off|Over|Past|Near|By|Miles?|Blocks?|Steps?|Times|Days?|Weeks?|Months?"
@@ -500,7 +500,8 @@ _rules("suicidal_intent", [
      r"\b(?:engine|car)\s+running\s+in\s+(?:the|a)\s+(?:closed\s+)?garage|\bgarage\s+with\s+the"
      r"\s+(?:engine|car)\s+running"),
     (("driv", "crash", "steer", "wreck"),
-     rf"\b{_INTENT}\s+(?:driving|drive|crash|crashing|steer|steering)\s+(?:my\s+car\s+|the\s+car\s+)?"
+     rf"\b{_INTENT}\s+(?:driving|drive|crash|crashing|steer|steering)\s+"
+     r"(?:my\s+car\s+|the\s+car\s+)?"
      r"(?:into|off)\s+(?:a\s+|the\s+)?(?:wall|tree|bridge|cliff|oncoming\s+traffic|road|overpass"
      rf"|river|lake)\b|\b{_WISH}\s+(?:crash|crashing|wreck|wrecking)\s+my\s+car\b"),
     (("takes me",), r"\b(?:hope|pray|wish)\s+(?:the\s+\w+|it|god|death|this)\s+takes\s+me\b"),
@@ -585,7 +586,8 @@ _rule(
     r"|accidentally|slicing|chopping|in\s+the\s+kitchen|with\s+(?:a|the|my)\s+(?:kitchen|mandoline"
     r"|lancet)|opening|on\s+paper|making|too\s+deep))",
     triggers=("myself",), not_after=re.compile(
-        r"(?:\baccident(?:al)?ly|\bnever|\bnot\s+(?:going\s+to|gonna|to)|won't|wouldn't|don't|didn't"
+        r"(?:\baccident(?:al)?ly|\bnever|\bnot\s+(?:going\s+to|gonna|to)|won't|wouldn't|don't"
+        r"|didn't"
         r"|doesn't|\bcareful)\s+(?:\w+\s+)?$",
         re.IGNORECASE),
 )
@@ -658,7 +660,8 @@ _rule(
     r"|to\s+(?:the|my|a|your|every)|for\s+(?:a|the|my)|before|after|on\s+time"
     r"|every|each|together\s+in|from\s+now|as\s+prescribed|like))"
     r"|\b(?:take|swallow)\s+(?:all|every\s+one)\s+(?:of\s+)?my\s+(?:\w+\s+)?"
-    rf"{_PILLS}\s+(?:tonight|at\s+once\s+and|and\s+(?:end|be\s+done|never|not\s+wake|go\s+to\s+sleep"
+    rf"{_PILLS}\s+(?:tonight|at\s+once\s+and|and\s+(?:end|be\s+done|never|not\s+wake"
+    r"|go\s+to\s+sleep"
     r"|die))",
     triggers=("all", "every", "rest"), not_after=_NEVER,
 )
@@ -730,7 +733,8 @@ _LINK = re.compile(  # run on the folded text
     r"\bhttps?://[^\s<>\"')\]]+"
     r"|\bwww\.[^\s<>\"')\]]+"
     r"|(?<![@\w.-])[a-z0-9][a-z0-9-]{0,62}(?:\.[a-z0-9-]{1,63}){0,4}"
-    r"\.(?:com|net|org|io|co|info|biz|xyz|ru|cn|shop|store|online|site|top|club|app|ly|health"
+    r"\.(?:com|net|org|gov|edu|io|co|info|biz|xyz|ru|cn|shop|store|online|site|top|club|app|ly"
+    r"|health"
     r"|link|click|live|pro|vip|us|uk|ca|me)\b(?!@|\.[a-z0-9])(?:/[^\s<>\"')\]]*)?",
 )
 _LINK_TRIGGERS = ("http", "www.", ".")
@@ -910,7 +914,8 @@ _CLAIM_NEGATED = re.compile(r"\b(?:no|not|never|cannot|can't|won't|doesn't|don't
                             re.IGNORECASE)
 _rule(
     "cure_claim",
-    rf"\b(?:cures?|can\s+cure|will\s+cure|to\s+cure)\s+(?:your\s+|the\s+)?(?:own\s+)?{_CONDITIONS}\s+"
+    r"\b(?:cures?|can\s+cure|will\s+cure|to\s+cure)\s+(?:your\s+|the\s+)?(?:own\s+)?"
+    rf"{_CONDITIONS}\s+"
     r"(?:naturally|for\s+good|forever|permanently|at\s+home|overnight|100\s*%"
     rf"|in\s+(?:just\s+|only\s+)?{_NUMBER_WORD}\s+(?:days?|weeks?|hours?)"
     r"|without\s+(?:meds|medications?|medicine|drugs|insulin|chemo(?:therapy)?|surgery|doctors"
@@ -954,7 +959,8 @@ _rule(
 )
 _rule(
     "cure_claim",
-    r"\b(?:cured|healed|freed)\s+(?:me\s+|him\s+|her\s+|them\s+)?(?:of|from)\s+(?:my\s+|his\s+|her\s+)?"
+    r"\b(?:cured|healed|freed)\s+(?:me\s+|him\s+|her\s+|them\s+)?(?:of|from)\s+"
+    r"(?:my\s+|his\s+|her\s+)?"
     rf"{_CONDITIONS}\s+(?:\w+\s+){{0,2}}?(?:by|with|using|through)\s+(?:dr\b\.?|doctor|herbal"
     r"|natural|his|her|this|a\s+(?:herbal|natural|traditional|spell))",
     triggers=("cured", "healed", "freed"), not_inside=_CLAIM_NEGATED,
@@ -1012,14 +1018,28 @@ def _span(match: re.Match[str]) -> tuple[int, int]:
     return match.span()
 
 
-def _windows(folded: str, triggers: tuple[str, ...]) -> list[tuple[int, int]]:
-    """The stretches of text around each occurrence of a trigger, merged, in order."""
+def _occurrences(folded: str, trigger: str) -> list[int]:
+    found, at = [], folded.find(trigger)
+    while at != -1:
+        found.append(at)
+        at = folded.find(trigger, at + 1)
+    return found
+
+
+def _windows(folded: str, triggers: tuple[str, ...], seen: dict[str, list[int]]
+             ) -> list[tuple[int, int]]:
+    """The stretches of text around each occurrence of a trigger, merged, in order.
+
+    ``seen`` remembers where each trigger occurs, for the other rules that share it.
+    """
     length, spans = len(folded), []
     for trigger in triggers:
-        at = folded.find(trigger)
-        while at != -1:
-            spans.append((max(0, at - _REACH_BEFORE), min(length, at + _REACH_AFTER)))
-            at = folded.find(trigger, at + 1)
+        if trigger not in seen:
+            seen[trigger] = _occurrences(folded, trigger)
+        spans.extend((max(0, at - _REACH_BEFORE), min(length, at + _REACH_AFTER))
+                     for at in seen[trigger])
+    if not spans:
+        return spans
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:
@@ -1077,10 +1097,11 @@ def screen_text(text: str, *, links_allowed: bool = True, max_links: int = MAX_L
     has_digit = _DIGIT.search(text) is not None
     found: list[Finding] = []
     whole = [(0, len(text))]
+    seen: dict[str, list[int]] = {}
     for rule in _RULES:
         if rule.needs_digit and not has_digit:
             continue
-        windows = _windows(folded, rule.triggers) if rule.triggers else whole
+        windows = _windows(folded, rule.triggers, seen) if rule.triggers else whole
         target = folded if rule.folded else text
         # Scanning only around the triggers is what keeps a long post cheap: CPython's re pays
         # for every position it tries, and most rules' triggers appear rarely, if at all.
@@ -1162,3 +1183,15 @@ def category_scores(examples: Iterable[dict]) -> dict[str, dict[str, float]]:
             "fpr": c["fp_on_negatives"] / c["negatives"] if c["negatives"] else 0.0,
         }
     return scores
+
+
+def scores_table(scores: dict[str, dict[str, float]]) -> str:
+    """``category_scores`` as a small text table (FP rate: share of negatives that fire)."""
+    lines = [f"{'category':16}{'precision':>10}{'recall':>8}{'FP rate':>9}"
+             f"{'found':>7}{'false':>7}{'missed':>8}"]
+    lines += [
+        f"{category:16}{s['precision']:10.3f}{s['recall']:8.3f}{s['fpr']:9.3f}"
+        f"{s['tp']:7}{s['fp']:7}{s['fn']:8}"
+        for category, s in scores.items()
+    ]
+    return "\n".join(lines)
