@@ -1,0 +1,94 @@
+"""Requests per second of a 200-post thread page, against a trivial Django view in the same
+server and settings (uvicorn, one worker per core, PostgreSQL when DATABASE_URL points at one).
+
+    python bench/bench_thread_page.py          # make bench runs it
+Needs `wrk` (Debian package) as the load generator.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+BASE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE))
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
+
+DURATION = os.environ.get("BENCH_SECONDS", "10")
+WORKERS = str(os.cpu_count() or 2)
+
+
+def setup_data() -> int:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from community.models import Thread
+    from tests.conftest import join, make_community, make_user, publish_reply, publish_thread
+
+    thread = Thread.objects.filter(title="Bench thread (200 posts)").first()
+    if thread:
+        return thread.pk
+    community = make_community(f"bench-{int(time.time())}")
+    people = [make_user(f"bench{int(time.time())}-{i}") for i in range(10)]
+    for person in people:
+        join(person, community)
+    thread = publish_thread(people[0], community, title="Bench thread (200 posts)",
+                            body="A long thread to measure.")
+    for i in range(199):
+        publish_reply(people[i % 10], thread, f"Reply {i}: **bold**, a [link](https://example.org)")
+    return thread.pk
+
+
+def wrk(url: str) -> float:
+    out = subprocess.run(["wrk", "-t2", "-c32", f"-d{DURATION}s", url],
+                         capture_output=True, text=True, check=True).stdout
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if errors:
+        raise SystemExit(f"{url}: {errors.group(1)} error responses\n{out}")
+    return float(match.group(1))
+
+
+def main() -> None:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    thread_id = setup_data()
+    port = "8765"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "hearth.asgi:application", "--host", "127.0.0.1",
+         "--port", port, "--workers", WORKERS, "--no-access-log", "--log-level", "warning"],
+        env={**os.environ}, cwd=BASE)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/bench/trivial/", timeout=1)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(0.2)
+        urllib.request.urlopen(f"{base}/t/{thread_id}/", timeout=10)  # noqa: S310 - warm up
+        trivial = wrk(f"{base}/bench/trivial/")
+        thread = wrk(f"{base}/t/{thread_id}/")
+        page = wrk(f"{base}/t/{thread_id}/?page=last")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    db = os.environ.get("DATABASE_URL", "sqlite (default)").split("@")[-1]
+    print(f"thread page bench ({WORKERS} uvicorn workers, database {db}, {DURATION}s each)")
+    print(f"  trivial view          {trivial:8.0f} req/s")
+    print(f"  200-post thread p.1   {thread:8.0f} req/s   ratio {thread / trivial:.2f}")
+    print(f"  200-post thread last  {page:8.0f} req/s   ratio {page / trivial:.2f}")
+
+
+if __name__ == "__main__":
+    main()

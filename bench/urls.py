@@ -1,0 +1,12 @@
+from django.http import HttpResponse
+from django.urls import include, path
+
+
+def trivial(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("bench/trivial/", trivial),
+    path("", include("hearth.urls")),
+]
