@@ -44,21 +44,21 @@ def insights_nav_target(user) -> str | None:
     row = (
         User.objects.filter(pk=user.pk)
         .annotate(
-            moderates=Exists(Membership.objects.filter(
+            is_moderator=Exists(Membership.objects.filter(
                 user=OuterRef("pk"), role=Membership.Role.MODERATOR,
                 status=Membership.Status.ACTIVE,
             )),
-            clinician=Exists(ClinicianProfile.objects.filter(
+            is_clinician=Exists(ClinicianProfile.objects.filter(
                 user=OuterRef("pk"), status=ClinicianProfile.Status.VERIFIED,
             )),
         )
-        .values("moderates", "clinician")
+        .values("is_moderator", "is_clinician")
         .first()
     )
     if row is None:
         return None
-    if row["moderates"]:
+    if row["is_moderator"]:
         return "dashboard"
-    if row["clinician"]:
+    if row["is_clinician"]:
         return "impact"
     return None

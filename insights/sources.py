@@ -12,7 +12,8 @@ SOURCE_LABELS = {
 }
 _ALIASES = {
     "x": "x", "x.com": "x", "twitter": "x", "twitter.com": "x", "t.co": "x", "tw": "x",
-    "facebook": "facebook", "facebook.com": "facebook", "fb": "facebook", "m.facebook.com": "facebook",
+    "facebook": "facebook", "facebook.com": "facebook", "fb": "facebook",
+    "m.facebook.com": "facebook",
     "l.facebook.com": "facebook", "meta": "facebook",
     "email": "email", "e-mail": "email", "mail": "email", "newsletter": "email", "digest": "email",
     "direct": "direct", "": "direct",

@@ -1,0 +1,90 @@
+"""The dashboard, CSV and JSON run a fixed number of queries whatever the size of the data."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from community.models import Post, Reaction, Thread, ThreadRead
+from insights import metrics, rollup
+from insights.periods import Period
+from notifications.models import DigestClick, Outbox
+from tests.conftest import client_for, join, make_user
+
+from .conftest import QUERY
+
+BUDGET = {
+    f"/insights/?{QUERY}": None,
+    f"/insights/export.csv?{QUERY}": None,
+    f"/insights/data.json?{QUERY}": None,
+    "/insights/?period=30": None,
+    "/insights/data.json?period=90": None,
+}
+
+
+def grow(world, n: int) -> None:
+    """n more members, each with a question, a clinician answer, reactions, reads, digests."""
+    now = timezone.now()
+    for i in range(n):
+        member = make_user(f"extra{i}")
+        join(member, world.D)
+        thread = Thread.objects.create(community=world.D, author=member, title=f"Q{i}",
+                                       kind="question", created_at=now - timedelta(days=i % 40),
+                                       first_reply_at=now, first_clinician_answer_at=now)
+        first = Post.objects.create(thread=thread, author=member, position=1, body="q",
+                                    body_html="q", screening="clean",
+                                    created_at=thread.created_at)
+        answer = Post.objects.create(thread=thread, author=world.drkim, position=2, body="a",
+                                     body_html="a", screening="clean", is_clinician_answer=True,
+                                     created_at=now)
+        Reaction.objects.create(user=member, post=answer, kind="helpful")
+        Reaction.objects.create(user=world.ana, post=first, kind="support")
+        ThreadRead.objects.create(user=member, thread=thread, last_visit_at=now)
+        box = Outbox.objects.create(recipient=member, kind="digest", status="sent", sent_at=now,
+                                    dedupe_key=f"extra-{i}", subject="s", text="t")
+        DigestClick.objects.create(outbox=box, user=member, thread=thread)
+
+
+def counts(client) -> dict[str, int]:
+    result = {}
+    for url in BUDGET:
+        client.get(url)  # warm: once-per-session writes (last seen) out of the way
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        result[url] = len(queries)
+    return result
+
+
+@pytest.mark.parametrize("more", [25])
+def test_the_number_of_queries_does_not_grow_with_the_data(world, more):
+    client = client_for(world.admin)
+    small = counts(client)
+    grow(world, more)
+    large = counts(client)
+    assert large == small
+
+
+def test_the_figures_take_fifteen_queries_and_the_charts_one_or_eight(
+        world, django_assert_num_queries):
+    """Exact budgets for insights' own work, so that a new query is a decision; the pages add
+    what every page costs (session, user, MFA check, notifications)."""
+    period = Period(date(2025, 3, 1), date(2025, 3, 7))
+    for scope in (None, {world.D.pk}, {world.D.pk, world.H.pk}):
+        with django_assert_num_queries(15):
+            metrics.figures(community_ids=scope, period=period)
+        with django_assert_num_queries(1):  # stored days only
+            rollup.series(community_ids=scope, period=period)
+        # stored days, and today live: 6 grouped queries, and one for all communities
+        with django_assert_num_queries(8 if scope is None else 7):
+            rollup.series(community_ids=scope, period=Period.last_days(30))
+
+
+def test_a_moderators_dashboard_has_the_same_budget_at_any_size(world):
+    client = client_for(world.sam)
+    small = counts(client)
+    grow(world, 10)
+    assert counts(client) == small

@@ -1,0 +1,86 @@
+"""The nightly rollup and its backfill command: rows written, the same on every run."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from insights import tasks
+from insights.models import DailyMetric
+from insights.rollup import SERIES
+from tests.conftest import client_for
+
+from .conftest import QUERY
+
+DAYS = 7  # 1–7 March 2025
+
+
+def backfill():
+    out, err = io.StringIO(), io.StringIO()
+    call_command("rollup_metrics", "--since", "2025-03-01", "--until", "2025-03-07",
+                 stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def stored(world) -> dict:
+    return {(m.community_id, m.date, m.name): m.value for m in DailyMetric.objects.all()}
+
+
+def test_backfill_writes_a_row_per_day_community_and_series_and_is_idempotent(world):
+    out, err = backfill()
+    assert "Rolled up 7 days" in out
+    assert "Rolling up" in err  # the tqdm progress bar
+    rows = stored(world)
+    assert len(rows) == DAYS * (3 + 1) * len(SERIES)  # three communities and "all"
+    day = date(2025, 3, 2)
+    # 2 March: T1 asked in Diabetes with two replies (ben, drkim), drkim's answer in Heart.
+    assert rows[(world.D.pk, day, "threads")] == 1
+    assert rows[(world.D.pk, day, "questions")] == 1
+    assert rows[(world.D.pk, day, "replies")] == 2
+    assert rows[(world.D.pk, day, "clinician_answers")] == 1
+    assert rows[(world.H.pk, day, "clinician_answers")] == 1
+    assert rows[(world.D.pk, day, "reactions")] == 2  # ana→drkim, ana→ben (dan's is Heart)
+    assert rows[(world.D.pk, day, "moderation_items")] == 1
+    assert rows[(world.H.pk, day, "digest_clicks")] == 2  # ana twice on T6
+    assert rows[(world.D.pk, day, "digest_clicks")] == 1  # ben on T9
+    assert rows[(world.D.pk, day, "members_new")] == 1  # eve
+    # Active on 2 March: ana, ben, drkim in Diabetes; dan, drkim in Heart (ana only posted
+    # there on 1 March); overall
+    # ana, ben, dan, drkim.
+    assert rows[(world.D.pk, day, "active")] == 3
+    assert rows[(world.H.pk, day, "active")] == 2
+    assert rows[(None, day, "active")] == 4
+    assert rows[(None, day, "replies")] == 3
+    assert rows[(None, day, "members_new")] == 1
+    # again: the same rows, no duplicates
+    backfill()
+    assert stored(world) == rows
+
+
+def test_the_charts_read_the_rollup(world):
+    as_admin = client_for(world.admin)
+    data = as_admin.get(f"/insights/data.json?{QUERY}").json()
+    assert {point["value"] for point in data["series"]["threads"]} == {None}
+    backfill()
+    data = as_admin.get(f"/insights/data.json?{QUERY}").json()
+    assert [p["value"] for p in data["series"]["threads"]] == [1, 1, 1, 1, 1, 1, 0]
+    assert [p["value"] for p in data["series"]["replies"]] == [1, 3, 1, 0, 1, 0, 1]
+    assert [p["value"] for p in data["series"]["active"]] == ["<5"] * 7
+    page = as_admin.get(f"/insights/?{QUERY}").content.decode()
+    assert '<svg class="chart"' in page and "<title id=\"chart-threads-title\">" in page
+    assert "style=" not in page.split('<main', 1)[1]  # CSP: no inline style
+
+
+def test_the_beat_task_rolls_up_yesterday(world):
+    written = tasks.rollup_metrics_yesterday.delay()
+    assert written.get() == 2 * (3 + 1) * len(SERIES)
+
+
+def test_the_command_refuses_today_and_bad_dates(db):
+    with pytest.raises(CommandError):
+        call_command("rollup_metrics", "--since", "2999-01-01", "--until", "2999-01-02")
+    with pytest.raises(CommandError):
+        call_command("rollup_metrics", "--since", "March")
