@@ -14,3 +14,6 @@ WHITENOISE_USE_FINDERS = True
 LOGGING = {"version": 1, "disable_existing_loggers": True,
            "root": {"handlers": [], "level": "ERROR"}}
 HEARTH_MFA_REQUIRED = False
+# Screening runs inside the request in the live bench (no worker to wait for).
+CELERY_TASK_ALWAYS_EAGER = bool(__import__("os").environ.get("BENCH_EAGER"))
+HEARTH_POST_RATE_LIMITS = {"new": (10_000, 60), "member": (10_000, 60)}

@@ -7,6 +7,7 @@ events it missed, in order, or {"type": "reload"} when they are no longer kept.
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from channels.db import database_sync_to_async
@@ -18,6 +19,15 @@ from . import live, permissions
 from .models import Thread
 
 TYPING_INTERVAL = 3.0
+
+
+async def _announce_presence(layer, thread_id: int) -> None:
+    await asyncio.sleep(live.PRESENCE_INTERVAL)
+    count = await live.presence_count(thread_id)
+    if count is not None:
+        await layer.group_send(live.thread_group(thread_id), {
+            "type": "live.event",
+            "event": {"type": "presence", "thread": thread_id, "count": count}})
 
 
 class ThreadConsumer(AsyncJsonWebsocketConsumer):
@@ -47,13 +57,12 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
             await self._presence(joined=False)
 
     async def _presence(self, *, joined: bool) -> None:
+        """Count this reader in or out; announce the count at most once a second per thread,
+        so that a crowd arriving at once costs one message per reader, not one per pair."""
         count = await live.presence_update(self.thread_id, self.channel_name, joined=joined)
-        if count is not None:
-            await self.channel_layer.group_send(
-                live.thread_group(self.thread_id),
-                {"type": "live.event", "event": {"type": "presence", "thread": self.thread_id,
-                                                  "count": count}},
-            )
+        if count is not None and await live.presence_claim(self.thread_id):
+            asyncio.get_running_loop().create_task(
+                _announce_presence(self.channel_layer, self.thread_id))
 
     @database_sync_to_async
     def _access(self) -> tuple[bool, bool]:

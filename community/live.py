@@ -172,19 +172,40 @@ def recheck_community_sockets_on_commit(*, community_id: int) -> None:
 
 
 PRESENCE_SECONDS = 3600
+PRESENCE_INTERVAL = 1.0
+
+
+def _aioredis():
+    from redis import asyncio as aioredis
+
+    return aioredis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1)
+
+
+async def presence_claim(thread_id: int) -> bool:
+    """True for the one socket that announces the count in the coming second."""
+    try:
+        async with _aioredis() as client:
+            key = f"{_prefix()}:presence-due:thread:{thread_id}"
+            return bool(await client.set(key, 1, nx=True, px=int(PRESENCE_INTERVAL * 1000)))
+    except Exception:  # noqa: BLE001
+        return False
+
+
+async def presence_count(thread_id: int) -> int | None:
+    try:
+        async with _aioredis() as client:
+            return int(await client.zcard(f"{_prefix()}:presence:thread:{thread_id}"))
+    except Exception:  # noqa: BLE001
+        return None
 
 
 async def presence_update(thread_id: int, channel_name: str, *, joined: bool) -> int | None:
     """Who is reading the thread now (members and visitors), counted per open socket."""
     import time
 
-    from redis import asyncio as aioredis
-
     key = f"{_prefix()}:presence:thread:{thread_id}"
     try:
-        client = aioredis.Redis.from_url(settings.REDIS_URL, socket_timeout=1,
-                                         socket_connect_timeout=1)
-        async with client:
+        async with _aioredis() as client:
             now = time.time()
             pipe = client.pipeline()
             if joined:

@@ -104,6 +104,8 @@ def main() -> int:
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "hearth.settings")
     env.setdefault("PYTHONUNBUFFERED", "1")
+    # The demo lets sam, drlee and admin in without enrolling MFA, with a visible warning.
+    env.setdefault("HEARTH_MFA_REQUIRED", "False")
     VAR_DIR.mkdir(exist_ok=True)
     if env.get("REDIS_URL"):
         return serve(env)

@@ -131,6 +131,9 @@ CACHES = {
         "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
     }
 }
+# The channel layer: "core" (RedisChannelLayer) or "pubsub" (RedisPubSubChannelLayer);
+# bench/bench_live.py measures both (see README).
+CHANNEL_LAYER = env("CHANNEL_LAYER", default="core")
 CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.core.RedisChannelLayer",
@@ -140,6 +143,11 @@ CHANNEL_LAYERS = {
             "expiry": 30,
             "capacity": 500,
         },
+    }
+    if CHANNEL_LAYER == "core"
+    else {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL], "prefix": env("CHANNEL_PREFIX", default="hearth")},
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"

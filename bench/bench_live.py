@@ -1,0 +1,157 @@
+"""1,000 WebSocket clients on one thread: a reply is posted over HTTP and each client's time
+to receive it is measured (p50, p99, max), for RedisChannelLayer and RedisPubSubChannelLayer
+in the same run, with the memory of the ASGI server per idle connection.
+
+    python bench/bench_live.py     # CLIENTS=1000 ROUNDS=5 by default
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.cookiejar
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+BASE = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE))
+os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
+os.environ["BENCH_EAGER"] = "1"
+
+CLIENTS = int(os.environ.get("CLIENTS", "1000"))
+ROUNDS = int(os.environ.get("ROUNDS", "5"))
+PORT = 8766
+
+
+def setup() -> tuple[int, str]:
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+
+    from tests.conftest import join, make_community, make_user, publish_thread
+
+    call_command("migrate", verbosity=0)
+    stamp = int(time.time())
+    community = make_community(f"live-bench-{stamp}")
+    poster = make_user(f"livebench{stamp}")
+    join(poster, community)
+    thread = publish_thread(poster, community, title="Live bench", body="Watching")
+    session = SessionStore()
+    session[SESSION_KEY] = str(poster.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = poster.get_session_auth_hash()
+    session.create()
+    return thread.pk, session.session_key
+
+
+def rss_kb(pid: int) -> int:
+    total = 0
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            total = int(line.split()[1])
+    return total
+
+
+def post_reply(thread_id: int, session_key: str, body: str) -> None:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    base = f"http://127.0.0.1:{PORT}"
+    opener.addheaders = [("Cookie", f"sessionid={session_key}")]
+    opener.open(f"{base}/t/{thread_id}/").read()
+    token = next(c.value for c in jar if c.name == "csrftoken")
+    data = urllib.parse.urlencode({"body": body}).encode()
+    request = urllib.request.Request(f"{base}/t/{thread_id}/reply/", data=data, headers={
+        "Cookie": f"sessionid={session_key}; csrftoken={token}", "X-CSRFToken": token,
+        "Referer": f"{base}/t/{thread_id}/"})
+    urllib.request.build_opener(NoRedirect).open(request).read()
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+    def http_error_302(self, req, fp, code, msg, headers):
+        return fp
+
+
+async def run_layer(layer: str, thread_id: int, session_key: str) -> dict:
+    import websockets
+
+    env = {**os.environ, "CHANNEL_LAYER": layer}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "hearth.asgi:application", "--host", "127.0.0.1",
+         "--port", str(PORT), "--no-access-log", "--log-level", "warning",
+         "--ws", "websockets-sansio"], env=env, cwd=BASE)
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}/bench/trivial/", timeout=1)  # noqa: S310
+                break
+            except OSError:
+                await asyncio.sleep(0.2)
+        before = rss_kb(server.pid)
+        url = f"ws://127.0.0.1:{PORT}/ws/t/{thread_id}/"
+        sockets = []
+        for start in range(0, CLIENTS, 100):
+            batch = [websockets.connect(url, origin="http://127.0.0.1", open_timeout=30,
+                                        max_queue=None) for _ in range(start, start + 100)]
+            sockets += await asyncio.gather(*batch)
+        await asyncio.sleep(2)
+        after = rss_kb(server.pid)
+        latencies: list[float] = []
+        for round_no in range(ROUNDS):
+            marker = f"bench-{layer}-{round_no}-{time.time()}"
+            received: list[float] = []
+
+            async def wait_for(ws, marker=marker, received=received):
+                while True:
+                    message = await ws.recv()
+                    if marker in message:
+                        received.append(time.perf_counter())
+                        return
+
+            waiters = [asyncio.create_task(wait_for(ws)) for ws in sockets]
+            await asyncio.sleep(0.5)
+            start = time.perf_counter()
+            await asyncio.to_thread(post_reply, thread_id, session_key, marker)
+            await asyncio.wait_for(asyncio.gather(*waiters), timeout=60)
+            latencies += [(t - start) * 1000 for t in received]
+        for ws in sockets:
+            await ws.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    latencies.sort()
+    return {
+        "p50": statistics.median(latencies),
+        "p99": latencies[int(len(latencies) * 0.99) - 1],
+        "max": latencies[-1],
+        "kb_per_conn": (after - before) / CLIENTS,
+        "n": len(latencies),
+    }
+
+
+def main() -> None:
+    thread_id, session_key = setup()
+    results = {layer: asyncio.run(run_layer(layer, thread_id, session_key))
+               for layer in ("core", "pubsub")}
+    print(f"live bench: {CLIENTS} WebSocket clients on one thread, {ROUNDS} replies, "
+          "1 uvicorn worker; ms from sending the HTTP reply to each client's receipt")
+    for layer, r in results.items():
+        name = "RedisChannelLayer" if layer == "core" else "RedisPubSubChannelLayer"
+        print(f"  {name:24} p50 {r['p50']:7.1f}  p99 {r['p99']:7.1f}  max {r['max']:7.1f}  "
+              f"({r['n']} deliveries)  memory {r['kb_per_conn']:.1f} KB per idle connection")
+
+
+if __name__ == "__main__":
+    main()
