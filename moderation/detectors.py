@@ -168,9 +168,10 @@ def _rules(kind: str, parts: list[tuple[tuple[str, ...], str]], **options) -> No
 
 
 _LOOKBACK = 48  # characters before a match that the negation checks look at
-# A match lies within this many characters of the trigger it contains (no pattern can match
-# more than about 200 characters); the extra after it leaves room for lookaheads.
-_REACH_BEFORE, _REACH_AFTER = 240, 360
+# A match lies within this many characters of the trigger it contains: no pattern reaches
+# more than about 120 characters before its trigger or 200 after it; the extra after leaves
+# room for lookaheads.
+_REACH_BEFORE, _REACH_AFTER = 150, 260
 
 # Same-length replacements, so spans found in the normalised text fit the original.
 _NORMALISE = str.maketrans({

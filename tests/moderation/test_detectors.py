@@ -101,6 +101,25 @@ def test_every_kind_is_found_in_most_of_its_examples(labelled):
         assert len(missed.get(kind, [])) / total <= 0.15, (kind, missed[kind])
 
 
+def test_every_match_lies_near_a_trigger_of_its_rule(labelled):
+    # screen_text runs a rule only around its triggers: a match that contains none of them,
+    # or reaches further from one than the windows do, would be missed in a long post.
+    from moderation import detectors
+
+    for example in labelled:
+        text = example["text"].translate(detectors._NORMALISE)
+        folded = text.translate(detectors._FOLD)
+        for rule in detectors._RULES:
+            for match in rule.pattern.finditer(folded if rule.folded else text):
+                if not rule.triggers:
+                    continue
+                matched = folded[match.start():match.end()]
+                at = [matched.find(t) for t in rule.triggers if t in matched]
+                assert at, (rule.kind, rule.triggers, matched)
+                assert min(at) <= detectors._REACH_BEFORE, matched
+                assert len(matched) - min(at) <= detectors._REACH_AFTER // 2, matched
+
+
 # ---- identifiers --------------------------------------------------------------------------
 
 
