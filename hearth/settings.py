@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "hearth.context_processors.site",
                 "hearth.notices.notices",
+                "moderation.context_processors.moderation",
                 "notifications.context_processors.notifications",
                 "insights.context_processors.insights",
             ],
