@@ -3,6 +3,7 @@ images and no tracking pixel, in the member's language."""
 
 from __future__ import annotations
 
+import functools
 from email.utils import parseaddr
 
 import css_inline
@@ -40,7 +41,7 @@ def render_email(name: str, context: dict, *, user) -> tuple[str, str, str]:
         ctx = {
             "SITE_NAME": settings.SITE_NAME,
             "base_url": base_url(),
-            "settings_url": absolute(reverse("notifications:settings")),
+            "settings_url": _settings_url(),
             "member": user,
             **context,
         }
@@ -50,9 +51,21 @@ def render_email(name: str, context: dict, *, user) -> tuple[str, str, str]:
     return subject[:250], text, html
 
 
+_SLOT = "__HEARTH_TOKEN__"
+
+
+@functools.cache
+def _settings_url() -> str:
+    return absolute(reverse("notifications:settings"))
+
+
+@functools.cache
+def _unsubscribe_prefix() -> str:
+    return absolute(reverse("notifications:unsubscribe", kwargs={"token": _SLOT}))
+
+
 def unsubscribe_url(user_id: int, list_name: str) -> str:
-    token = tokens.unsubscribe_token(user_id, list_name)
-    return absolute(reverse("notifications:unsubscribe", kwargs={"token": token}))
+    return _unsubscribe_prefix().replace(_SLOT, tokens.unsubscribe_token(user_id, list_name))
 
 
 def _mail_domain() -> str:
