@@ -104,3 +104,13 @@ def questions_awaiting_clinician(*, user) -> QuerySet[Thread]:
         .order_by("created_at", "pk")
     )
 
+
+
+def member_names(*, community: Community, prefix: str, limit: int = 8) -> list[str]:
+    from .models import Membership
+
+    return list(
+        Membership.objects.filter(community=community, status=Membership.Status.ACTIVE,
+                                  user__username__istartswith=prefix, user__is_active=True)
+        .order_by("user__username").values_list("user__username", flat=True)[:limit]
+    )

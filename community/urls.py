@@ -11,6 +11,7 @@ urlpatterns = [
     path("c/<slug:slug>/leave/", views.community_leave, name="leave"),
     path("c/<slug:slug>/level/", views.community_level, name="level"),
     path("c/<slug:slug>/new/", views.thread_new, name="thread_new"),
+    path("c/<slug:slug>/members/", views.mention_suggestions, name="mentions"),
     path("t/<int:pk>/", views.thread_detail, name="thread_short"),
     path("t/<int:pk>/reply/", views.thread_reply, name="reply"),
     path("t/<int:pk>/follow/", views.thread_follow, name="follow"),

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -185,6 +185,18 @@ def _quote(user, thread, post_id: str | None) -> str:
         else _("Anonymous member")
     quoted = "\n".join(f"> {line}" for line in post.body.splitlines())
     return f"{name} wrote:\n{quoted}\n\n"
+
+
+@login_required
+@require_GET
+def mention_suggestions(request, slug):
+    """Usernames of members of the community starting with ?q= (for @mention autocomplete)."""
+    community = _community_or_404(request.user, slug)
+    if not permissions.can_post_in(request.user, community):
+        raise Http404
+    prefix = request.GET.get("q", "").strip().lstrip("@")[:40]
+    names = selectors.member_names(community=community, prefix=prefix) if prefix else []
+    return JsonResponse({"members": names})
 
 
 @login_required

@@ -129,3 +129,73 @@ document.addEventListener("htmx:oobBeforeSwap", function (event) {
   var article = fragment && fragment.querySelector ? fragment.querySelector("article[id]") : null;
   if (article && document.getElementById(article.id)) { event.detail.shouldSwap = false; }
 });
+
+// @mention autocomplete in the composer: type "@ma", choose with the arrow keys and Enter.
+(function () {
+  "use strict";
+  var list = null, active = -1, field = null, start = -1, timer = null;
+
+  function close() {
+    if (list) { list.remove(); list = null; }
+    if (field) { field.removeAttribute("aria-activedescendant"); }
+    active = -1;
+  }
+  function choose(name) {
+    var value = field.value, caret = field.selectionStart;
+    field.value = value.slice(0, start) + "@" + name + " " + value.slice(caret);
+    var pos = start + name.length + 2;
+    field.setSelectionRange(pos, pos);
+    close();
+    field.focus();
+  }
+  function highlight(index) {
+    var options = list.querySelectorAll("[role=option]");
+    options.forEach(function (el, i) { el.setAttribute("aria-selected", i === index ? "true" : "false"); });
+    active = index;
+    if (options[index]) { field.setAttribute("aria-activedescendant", options[index].id); }
+  }
+  function show(names) {
+    close();
+    if (!names.length) { return; }
+    list = document.createElement("ul");
+    list.setAttribute("role", "listbox");
+    list.id = "mention-list";
+    list.className = "mentions";
+    names.forEach(function (name, i) {
+      var li = document.createElement("li");
+      li.setAttribute("role", "option");
+      li.id = "mention-" + i;
+      li.textContent = "@" + name;
+      li.addEventListener("mousedown", function (event) { event.preventDefault(); choose(name); });
+      list.appendChild(li);
+    });
+    field.setAttribute("aria-controls", "mention-list");
+    field.insertAdjacentElement("afterend", list);
+    highlight(0);
+  }
+  document.addEventListener("input", function (event) {
+    var target = event.target, form = target.closest && target.closest("form[data-mentions]");
+    if (!form || target.tagName !== "TEXTAREA") { return; }
+    field = target;
+    var before = target.value.slice(0, target.selectionStart);
+    var match = /(^|\s)@([\w.-]{1,40})$/.exec(before);
+    clearTimeout(timer);
+    if (!match) { close(); return; }
+    start = before.length - match[2].length - 1;
+    timer = setTimeout(function () {
+      fetch(form.dataset.mentions + "?q=" + encodeURIComponent(match[2]), {credentials: "same-origin"})
+        .then(function (r) { return r.ok ? r.json() : {members: []}; })
+        .then(function (data) { show(data.members || []); })
+        .catch(close);
+    }, 200);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (!list || event.target !== field) { return; }
+    var count = list.children.length;
+    if (event.key === "ArrowDown") { event.preventDefault(); highlight((active + 1) % count); }
+    else if (event.key === "ArrowUp") { event.preventDefault(); highlight((active - 1 + count) % count); }
+    else if (event.key === "Enter" || event.key === "Tab") {
+      if (active >= 0) { event.preventDefault(); choose(list.children[active].textContent.slice(1)); }
+    } else if (event.key === "Escape") { close(); }
+  });
+})();

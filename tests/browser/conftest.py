@@ -46,7 +46,7 @@ def asgi_server(transactional_db, redis_client):
 
     port = free_port()
     config = uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="off", ws="websockets")
+                            lifespan="off", ws="websockets-sansio")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

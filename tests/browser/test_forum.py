@@ -74,3 +74,21 @@ def test_maria_asks_james_replies_drlee_answers_and_maria_accepts(browser, asgi_
     visitor.goto(f"{asgi_server}/c/type-2-diabetes/?tab=questions")
     row = visitor.locator(".thread-row", has_text="Why is my fasting glucose high?")
     expect(row.get_by_text("Answered")).to_be_visible()
+
+
+def test_mention_autocomplete_by_keyboard(browser, asgi_server):
+    diabetes = make_community("type-2-diabetes")
+    maria, james = make_user("maria"), make_user("james")
+    join(maria, diabetes)
+    join(james, diabetes)
+    from tests.conftest import publish_thread
+
+    thread = publish_thread(maria, diabetes)
+    page = browser.new_context().new_page()
+    sign_in(page, asgi_server, "maria")
+    page.goto(f"{asgi_server}/t/{thread.pk}/")
+    box = page.get_by_label("Your reply")
+    box.press_sequentially("Thanks @ja")
+    expect(page.get_by_role("option", name="@james")).to_be_visible()
+    box.press("Enter")
+    expect(box).to_have_value("Thanks @james ")

@@ -274,3 +274,12 @@ def test_clinician_queue_lists_unanswered_questions_oldest_first(as_drlee, maria
 
 def test_clinician_queue_is_404_for_a_patient(as_maria):
     assert as_maria.get("/clinicians/queue/").status_code == 404
+
+
+def test_mention_suggestions_list_members_of_the_community_only(as_maria, maria, james,
+                                                                diabetes, mental):
+    assert as_maria.get(f"/c/{diabetes.slug}/members/?q=ja").json() == {"members": ["james"]}
+    assert as_maria.get(f"/c/{mental.slug}/members/?q=ja").json() == {"members": []}
+    outsider = client_for(make_user("outsider"))
+    assert outsider.get(f"/c/{mental.slug}/members/?q=ma").status_code == 404
+    assert outsider.get(f"/c/{diabetes.slug}/members/?q=ma").status_code == 404
