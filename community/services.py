@@ -101,6 +101,12 @@ def membership_approve(*, moderator: User, membership: Membership) -> Membership
     return membership
 
 
+def membership_decline(*, moderator: User, membership: Membership) -> None:
+    if not permissions.can_moderate_community(moderator, membership.community):
+        raise Http404
+    Membership.objects.filter(pk=membership.pk, status=Membership.Status.PENDING).delete()
+
+
 def community_leave(*, user: User, community: Community) -> None:
     with transaction.atomic():
         membership = Membership.objects.filter(user=user, community=community).first()

@@ -9,6 +9,7 @@ urlpatterns = [
     path("c/<slug:slug>/", views.community_detail, name="community"),
     path("c/<slug:slug>/join/", views.community_join, name="join"),
     path("c/<slug:slug>/leave/", views.community_leave, name="leave"),
+    path("c/<slug:slug>/requests/", views.join_requests, name="requests"),
     path("c/<slug:slug>/level/", views.community_level, name="level"),
     path("c/<slug:slug>/new/", views.thread_new, name="thread_new"),
     path("c/<slug:slug>/members/", views.mention_suggestions, name="mentions"),

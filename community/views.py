@@ -92,6 +92,29 @@ def community_leave(request, slug):
 
 
 @login_required
+def join_requests(request, slug):
+    """A moderator approves or declines requests to join a private community."""
+    community = _community_or_404(request.user, slug)
+    if not permissions.can_moderate_community(request.user, community):
+        raise Http404
+    if request.method == "POST":
+        membership = get_object_or_404(Membership, pk=request.POST.get("membership"),
+                                       community=community, status=Membership.Status.PENDING)
+        if request.POST.get("decision") == "approve":
+            services.membership_approve(moderator=request.user, membership=membership)
+            messages.success(request, _("%(name)s can now read and post here.")
+                             % {"name": membership.user.username})
+        else:
+            services.membership_decline(moderator=request.user, membership=membership)
+            messages.info(request, _("Request declined."))
+        return redirect("community:requests", slug=community.slug)
+    pending = community.memberships.filter(status=Membership.Status.PENDING).select_related(
+        "user").order_by("joined_at")
+    return render(request, "community/join_requests.html",
+                  {"community": community, "pending": pending})
+
+
+@login_required
 @require_POST
 def community_level(request, slug):
     community = _community_or_404(request.user, slug)
@@ -141,6 +164,11 @@ def thread_detail(request, pk, slug=None):
     if thread is None:
         raise Http404
     posts = selectors.thread_posts(user=user, thread=thread)
+    after = request.GET.get("after", "")
+    if after.isdigit():  # "first unread": the first post this member has not seen
+        first_unread = posts.filter(position__gt=int(after)).first()
+        if first_unread is not None:
+            return redirect("community:post", pk=first_unread.pk)
     paginator = Paginator(posts, selectors.POSTS_PER_PAGE)
     paginator.count = selectors.visible_post_count(user=user, thread=thread)
     page_number = request.GET.get("page")

@@ -283,3 +283,30 @@ def test_mention_suggestions_list_members_of_the_community_only(as_maria, maria,
     outsider = client_for(make_user("outsider"))
     assert outsider.get(f"/c/{mental.slug}/members/?q=ma").status_code == 404
     assert outsider.get(f"/c/{diabetes.slug}/members/?q=ma").status_code == 404
+
+
+def test_a_moderator_approves_a_request_to_join_a_private_community(as_sam, sam, mental):
+    applicant = make_user("applicant")
+    client = client_for(applicant)
+    client.post(f"/c/{mental.slug}/join/")
+    assert client.get(f"/c/{mental.slug}/").status_code == 404
+    assert "applicant" in as_sam.get(f"/c/{mental.slug}/requests/").content.decode()
+    membership = Membership.objects.get(user=applicant, community=mental)
+    as_sam.post(f"/c/{mental.slug}/requests/", {"membership": membership.pk,
+                                                "decision": "approve"})
+    assert client.get(f"/c/{mental.slug}/").status_code == 200
+
+
+def test_join_requests_are_404_for_members_who_do_not_moderate(as_maria, mental):
+    assert as_maria.get(f"/c/{mental.slug}/requests/").status_code == 404
+
+
+def test_the_new_replies_link_opens_the_first_unread_post(as_maria, maria, james, diabetes):
+    thread = publish_thread(maria, diabetes)
+    as_maria.get(thread.get_absolute_url())
+    first_new = publish_reply(james, thread, "first new")
+    publish_reply(james, thread, "second new")
+    html = as_maria.get(thread.get_absolute_url()).content.decode()
+    assert "?after=1" in html
+    response = as_maria.get(f"{thread.get_absolute_url()}?after=1")
+    assert response["Location"] == f"/p/{first_new.pk}/"
