@@ -7,9 +7,13 @@ class InsightsConfig(AppConfig):
 
     def ready(self) -> None:
         from allauth.account.signals import user_signed_up
+        from django.contrib.auth.signals import user_logged_in
 
         from . import receivers
 
         user_signed_up.connect(
             receivers.save_signup_source, dispatch_uid="insights.save_signup_source"
+        )
+        user_logged_in.connect(
+            receivers.remember_nav_on_login, dispatch_uid="insights.remember_nav_on_login"
         )

@@ -1,8 +1,9 @@
 """First touch: remember where a visitor first came from, until they sign up.
 
 The first page a visitor lands on names its source in `utm_source` or `ref`; no parameter
-means "direct". The normalised source (x, facebook, email, direct, other) is kept in the
-session and in a long-lived signed cookie, so that it survives a closed browser and a new
+means "direct". The normalised source (x, facebook, email, direct, other) is kept in a
+long-lived signed cookie and, once the visitor has a session (signing up makes one), in the
+session too, so that it survives a closed browser and a new
 session; the `user_signed_up` receiver (insights/receivers.py) copies it to the new account.
 Nothing else is stored: no URL, referrer or identifier.
 """
@@ -46,7 +47,9 @@ class FirstTouchMiddleware:
         if self._applies(request):
             known = first_touch_of(request)
             source = known or landing_source(request.GET)
-            if request.session.get(SESSION_KEY) != source:
+            # Into a session the visitor already has (sign-up makes one); never create a
+            # session (a row per passing visitor) just for this: the cookie carries it.
+            if request.session.session_key and request.session.get(SESSION_KEY) != source:
                 request.session[SESSION_KEY] = source
             if known is None or request.COOKIES.get(COOKIE_NAME) is None:
                 set_cookie = source

@@ -34,7 +34,10 @@ def can_view_own_impact(user) -> bool:
 
 
 def insights_nav_target(user) -> str | None:
-    """"dashboard", "impact" or None, in at most one query (none for staff and visitors)."""
+    """"dashboard", "impact" or None, in one query (none for staff and visitors).
+
+    The nav asks this once, at login (the answer is kept in the session, see
+    insights/context_processors.py), so pages pay nothing for it."""
     if not user.is_authenticated:
         return None
     if is_staff_member(user):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from accounts.models import User
 
+from .context_processors import remember_nav
 from .middleware import SESSION_KEY, first_touch_of
 
 
@@ -23,3 +24,9 @@ def save_signup_source(sender, request, user, **kwargs) -> None:
     session = getattr(request, "session", None)
     if session is not None:
         session.pop(SESSION_KEY, None)
+
+
+def remember_nav_on_login(sender, request, user, **kwargs) -> None:
+    """Django's `user_logged_in`: decide the nav's "Insights" item once per login."""
+    if request is not None:
+        remember_nav(request, user)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from . import metrics, permissions, presenters, rollup
 from .charts import bar_chart
+from .context_processors import remember_nav
 from .forms import InsightsFilterForm
 from .periods import Period, today
 
@@ -20,6 +21,7 @@ class Selection:
 
     def __init__(self, request):
         self.allowed = permissions.insight_community_ids(request.user)
+        remember_nav(request, request.user)
         if self.allowed is not None and not self.allowed:
             raise Http404
         self.form = InsightsFilterForm(request.GET or None, community_ids=self.allowed)

@@ -60,12 +60,14 @@ def counts(client) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("more", [25])
-def test_the_number_of_queries_does_not_grow_with_the_data(world, more):
+def test_the_number_of_queries_does_not_grow_with_the_data(world, more,
+                                                           django_assert_num_queries):
     client = client_for(world.admin)
     small = counts(client)
     grow(world, more)
-    large = counts(client)
-    assert large == small
+    for url, budget in small.items():
+        with django_assert_num_queries(budget):
+            assert client.get(url).status_code == 200
 
 
 def test_the_figures_take_fifteen_queries_and_the_charts_one_or_eight(
@@ -73,14 +75,17 @@ def test_the_figures_take_fifteen_queries_and_the_charts_one_or_eight(
     """Exact budgets for insights' own work, so that a new query is a decision; the pages add
     what every page costs (session, user, MFA check, notifications)."""
     period = Period(date(2025, 3, 1), date(2025, 3, 7))
-    for scope in (None, {world.D.pk}, {world.D.pk, world.H.pk}):
-        with django_assert_num_queries(15):
-            metrics.figures(community_ids=scope, period=period)
-        with django_assert_num_queries(1):  # stored days only
-            rollup.series(community_ids=scope, period=period)
-        # stored days, and today live: 6 grouped queries, and one for all communities
-        with django_assert_num_queries(8 if scope is None else 7):
-            rollup.series(community_ids=scope, period=Period.last_days(30))
+    for size in ("small", "larger"):
+        if size == "larger":
+            grow(world, 25)
+        for scope in (None, {world.D.pk}, {world.D.pk, world.H.pk}):
+            with django_assert_num_queries(15):
+                metrics.figures(community_ids=scope, period=period)
+            with django_assert_num_queries(1):  # stored days only
+                rollup.series(community_ids=scope, period=period)
+            # stored days, and today live: 6 grouped queries, and one for all communities
+            with django_assert_num_queries(8 if scope is None else 7):
+                rollup.series(community_ids=scope, period=Period.last_days(30))
 
 
 def test_a_moderators_dashboard_has_the_same_budget_at_any_size(world):
