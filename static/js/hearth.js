@@ -13,6 +13,7 @@
   var posts = document.getElementById("posts");
   var typing = document.getElementById("typing");
   var bar = document.getElementById("live-bar");
+  var connection = document.getElementById("connection");
   var pending = 0, delay = 1000, socket = null, typingTimer = null, lastTypingSent = 0;
 
   function fromHTML(html) {
@@ -62,6 +63,26 @@
           var el = document.querySelector('[data-state="' + key + '"]');
           if (el) { el.hidden = !event[key]; }
         });
+        var accepted = document.getElementById("accepted-note");
+        if (accepted) {
+          accepted.hidden = !event.accepted;
+          if (event.accepted) { accepted.querySelector("a").href = "/p/" + event.accepted + "/"; }
+        }
+        var form = document.getElementById("reply-form");
+        if (event.locked && form) {
+          var note = document.createElement("p");
+          note.className = "notice";
+          note.textContent = thread.dataset.lockedText || "This discussion is locked.";
+          form.replaceWith(note);
+          announce(note.textContent);
+        }
+        break;
+      case "post.held":
+        if (existing) {
+          existing.classList.add("pending");
+        } else {
+          announce(thread.dataset.heldText || "A post is awaiting review.");
+        }
         break;
       case "presence":
         var presence = document.getElementById("presence");
@@ -89,6 +110,7 @@
     socket = new WebSocket(scheme + location.host + "/ws/t/" + threadId + "/");
     socket.onopen = function () {
       delay = 1000;
+      if (connection) { connection.hidden = true; }
       socket.send(JSON.stringify({ type: "catchup", after: lastSeq }));
       document.body.classList.remove("live-offline");
     };
@@ -97,7 +119,10 @@
     };
     socket.onclose = function (event) {
       if (event.code === 4404 || event.code === 4403) { return; }
-      announce("Connection lost. Reconnecting…");
+      if (connection) {
+        connection.hidden = false;
+        connection.textContent = thread.dataset.offlineText || "Live updates paused: reconnecting…";
+      }
       setTimeout(connect, delay);
       delay = Math.min(delay * 2, 30000);
     };

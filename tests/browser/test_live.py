@@ -49,3 +49,44 @@ def test_a_reply_appears_live_typing_shows_and_a_hidden_reply_disappears(browser
     expect(james_page.locator(f"#post-{post.pk}")).to_have_count(0)
     post.refresh_from_db()
     assert post.status == Post.Status.HIDDEN
+
+
+def test_locking_and_accepting_show_at_once(browser, asgi_server):
+    from community import services
+
+    diabetes = make_community("heart")
+    maria = make_user("maria")
+    join(maria, diabetes)
+    thread = publish_thread(maria, diabetes, title="Question", body="Anyone?")
+    from tests.conftest import publish_reply
+
+    answer = publish_reply(maria, thread, "An answer from me")
+    page = browser.new_context().new_page()
+    sign_in(page, asgi_server, "maria")
+    page.goto(f"{asgi_server}/t/{thread.pk}/")
+    page.wait_for_function("document.querySelector('#presence') !== null")
+    page.wait_for_timeout(300)
+
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections, transaction
+
+    def accept_and_lock():
+        # In another thread: Playwright's event loop runs in this one, and publishing to the
+        # channel layer from a thread with a running loop is refused.
+        try:
+            with transaction.atomic():
+                thread.refresh_from_db()
+                thread.accepted_post = answer
+                thread.save(update_fields=["accepted_post"])
+                services.thread_set_flags(thread=thread, locked=True)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(accept_and_lock).result()
+    expect(page.locator("#accepted-note")).to_be_visible()
+    expect(page.locator("[data-state=locked]")).to_be_visible()
+    expect(page.locator("#reply-form")).to_have_count(0)
+    expect(page.locator("#thread p.notice")).to_have_text(
+        "This discussion is locked: new replies are closed.")

@@ -159,7 +159,7 @@ def test_the_asker_accepts_a_clinicians_answer_which_carries_badge_and_disclaime
     html = as_maria.get(thread.get_absolute_url()).content.decode()
     assert "Verified clinician · MD · Endocrinology" in html
     assert "not medical advice for you" in html
-    assert "See the accepted answer" in html
+    assert f'id="accepted-note"><a href="/p/{answer.pk}/">See the accepted answer' in html
 
 
 def test_another_member_cannot_accept_an_answer(as_james, maria, james, drlee, diabetes):
