@@ -99,7 +99,8 @@ def seed() -> None:
         question = i % 3 == 0
         replies = 0 if question and i % 2 else rng.randint(0, 40)
         threads.append(Thread(
-            community=community, author=users[i % len(users)], title=f"Bench thread {i}: what helps?",
+            community=community, author=users[i % len(users)],
+            title=f"Bench thread {i}: what helps?",
             slug=f"bench-thread-{i}", kind="question" if question else "discussion",
             status="published", reply_count=replies, reaction_count=rng.randint(0, 60),
             clinician_answer_count=1 if question and replies and i % 4 == 0 else 0,
