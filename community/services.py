@@ -515,24 +515,25 @@ def reaction_toggle(*, user: User, post: Post, kind: str) -> bool:
     return now_on
 
 
+def _toggle(model, **row) -> bool:
+    """Take the row away if it is there, else add it. Returns whether it is now there."""
+    deleted, _rows = model.objects.filter(**row).delete()
+    if deleted:
+        return False
+    model.objects.get_or_create(**row)
+    return True
+
+
 def thread_follow_toggle(*, user: User, thread: Thread) -> bool:
     if not permissions.can_view_thread(user, thread) or not user.is_authenticated:
         raise Http404
-    deleted, _rows = ThreadFollow.objects.filter(user=user, thread=thread).delete()
-    if deleted:
-        return False
-    ThreadFollow.objects.get_or_create(user=user, thread=thread)
-    return True
+    return _toggle(ThreadFollow, user=user, thread=thread)
 
 
 def bookmark_toggle(*, user: User, post: Post) -> bool:
     if not permissions.can_view_post(user, post) or not user.is_authenticated:
         raise Http404
-    deleted, _rows = Bookmark.objects.filter(user=user, post=post).delete()
-    if deleted:
-        return False
-    Bookmark.objects.get_or_create(user=user, post=post)
-    return True
+    return _toggle(Bookmark, user=user, post=post)
 
 
 def post_accept(*, user: User, post: Post) -> Thread:
