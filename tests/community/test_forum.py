@@ -310,3 +310,20 @@ def test_the_new_replies_link_opens_the_first_unread_post(as_maria, maria, james
     assert "?after=1" in html
     response = as_maria.get(f"{thread.get_absolute_url()}?after=1")
     assert response["Location"] == f"/p/{first_new.pk}/"
+
+
+def test_follow_and_bookmark_toggle(as_james, james, maria, diabetes):
+    from community.models import Bookmark
+
+    thread = publish_thread(maria, diabetes)
+    post = thread.posts.get()
+    as_james.post(f"/t/{thread.pk}/follow/")
+    assert ThreadFollow.objects.filter(user=james, thread=thread).exists()
+    assert 'aria-pressed="true">Following' in as_james.get(thread.get_absolute_url()
+                                                          ).content.decode()
+    as_james.post(f"/t/{thread.pk}/follow/")
+    assert not ThreadFollow.objects.filter(user=james, thread=thread).exists()
+    as_james.post(f"/p/{post.pk}/bookmark/")
+    assert Bookmark.objects.filter(user=james, post=post).exists()
+    as_james.post(f"/p/{post.pk}/bookmark/")
+    assert not Bookmark.objects.filter(user=james, post=post).exists()
