@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from accounts.permissions import can_read_as_member, is_in_good_standing, is_staff_member
+from accounts.permissions import (
+    can_read_as_member,
+    is_in_good_standing,
+    is_staff_member,
+    is_verified_clinician,
+)
 
 from .models import Community, Membership, Post, Thread
 
@@ -164,15 +169,17 @@ def can_react(user, post: Post) -> bool:
     )
 
 
-def can_accept_answer(user, thread: Thread, *, is_clinician: bool) -> bool:
-    if not thread.is_question or not can_view_thread(user, thread):
+def can_accept_answer(user, thread: Thread) -> bool:
+    """The asker, a verified clinician or a moderator marks the accepted answer.
+    Cheap checks first: the clinician lookup runs only when it decides."""
+    if not thread.is_question or not is_in_good_standing(user):
         return False
-    if not is_in_good_standing(user):
+    if not can_view_thread(user, thread):
         return False
     return (
         thread.author_id == user.pk
-        or is_clinician
         or can_moderate_community(user, thread.community)
+        or is_verified_clinician(user)
     )
 
 

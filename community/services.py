@@ -540,7 +540,7 @@ def post_accept(*, user: User, post: Post) -> Thread:
     thread = post.thread
     if not permissions.can_view_post(user, post):
         raise Http404
-    if not permissions.can_accept_answer(user, thread, is_clinician=is_verified_clinician(user)):
+    if not permissions.can_accept_answer(user, thread):
         raise PostingNotAllowed(
             _("Only the person who asked or a verified clinician can accept an answer.")
         )

@@ -178,7 +178,6 @@ def thread_detail(request, pk, slug=None):
     post_list = list(page.object_list)
     mine = selectors.my_reactions(user=user, posts=post_list)
     can_moderate = permissions.can_moderate_community(user, thread.community)
-    clinician = is_verified_clinician(user)
     for post in post_list:
         post.thread = thread  # the same object: no query per post for its thread
         post.show_author = permissions.can_see_author(user, post)
@@ -196,7 +195,7 @@ def thread_detail(request, pk, slug=None):
         "thread": thread, "community": thread.community, "page": page, "posts": post_list,
         "reply_form": reply_form, "can_reply": permissions.can_reply(user, thread),
         "can_moderate": can_moderate, "new_replies": new_replies, "last_read": last_read,
-        "can_accept": permissions.can_accept_answer(user, thread, is_clinician=clinician),
+        "can_accept": permissions.can_accept_answer(user, thread),
         "thread_author_visible": permissions.can_see_author(user, thread),
         "reaction_kinds": Reaction.Kind.choices,
     })
