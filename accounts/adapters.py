@@ -8,8 +8,10 @@ from allauth.account.utils import user_username
 from allauth.core import ratelimit
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp
 from django.core.exceptions import ValidationError
 from django.forms import ValidationError as FormValidationError
+from django.http import Http404
 
 from .pseudonyms import generate_pseudonym, validate_pseudonym
 
@@ -52,7 +54,17 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
 
+class ProviderNotConfigured(SocialApp.DoesNotExist, Http404):
+    """A provider without credentials: its login URL is a 404, not a server error."""
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def get_app(self, request, provider, client_id=None):
+        try:
+            return super().get_app(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist as error:
+            raise ProviderNotConfigured from error
+
     def populate_user(self, request, sociallogin, data):
         """Keep the provider's real name in the private first/last name fields (shown only
         if the member opts in); the public username is a pseudonym, not the provider handle."""
