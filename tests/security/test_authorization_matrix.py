@@ -1,0 +1,378 @@
+"""The authorization matrix: every URL pattern the resolver knows × the ten roles × the object
+states, with the expected status of each cell.
+
+A URL that is added later and not classified here fails `test_every_url_pattern_is_classified`
+until someone writes down who may reach it. Hearth's own URLs have a row each; the admin and
+allauth are classified by prefix (and still requested, every pattern, by every role).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.db import transaction
+
+from notifications import tokens
+
+from .urls import fill, url_patterns
+from .world import MISSING_PK, OBJECTS, ROLES, World
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS = {"visitor", "deactivated"}  # a deactivated member's session no longer signs in
+SIGNED_IN = set(ROLES) - ANONYMOUS
+GOOD_STANDING = SIGNED_IN - {"suspended", "banned"}
+EVERYONE = set(ROLES)
+# Who may open a thread or post in each state (community.permissions.can_view_thread).
+READERS = {
+    "public": EVERYONE,
+    "anonymous": EVERYONE,
+    "private": {"member_a", "mod_a", "staff", "suspended"},
+    "held": {"member_a", "mod_a", "staff"},  # its author and the moderators
+    "hidden": {"mod_a", "staff"},
+    "deleted": {"mod_a", "staff"},
+    "missing": set(),
+}
+MODERATORS = {obj: ({"staff"} if obj in ("public", "anonymous") else {"mod_a", "staff"})
+              for obj in OBJECTS}
+MODERATORS["missing"] = set()
+# Who may edit a post: its author in good standing (member_a wrote all but "anonymous"),
+# or a moderator; never a deleted post.
+EDITORS = {obj: MODERATORS[obj] | ({"member_a"} & READERS[obj]) for obj in OBJECTS}
+EDITORS["anonymous"] = {"staff"}
+EDITORS["deleted"] = set()
+ACTED = frozenset({200, 302, 400})  # the view did its work (or rejected the form)
+LOGIN = "login"
+STAFF_AREA = "staff-area"
+
+
+@dataclass
+class Spec:
+    method: str
+    expect: Callable[[str, str], object]
+    objects: tuple[str, ...] = ("-",)
+    args: Callable[[World, str], dict] = lambda world, obj: {}
+    query: str = ""
+    data: dict = field(default_factory=dict)
+
+
+def signed_in(rule: Callable[[str, str], object]) -> Callable[[str, str], object]:
+    """login_required: visitors are sent to the login page."""
+    return lambda role, obj: LOGIN if role in ANONYMOUS else rule(role, obj)
+
+
+def only(roles: set[str], yes: object = 200, no: object = 404):
+    return lambda role, obj: yes if role in roles else no
+
+
+def thread_args(world: World, obj: str) -> dict:
+    thread = world.threads.get(obj)
+    return {"pk": thread.pk if thread else MISSING_PK,
+            "slug": thread.slug if thread else "missing"}
+
+
+def post_args(world: World, obj: str) -> dict:
+    post = world.posts.get(obj)
+    return {"pk": post.pk if post else MISSING_PK}
+
+
+def community_args(world: World, obj: str) -> dict:
+    community = world.communities.get(obj)
+    return {"slug": community.slug if community else "no-such-community"}
+
+
+def user_args(world: World, obj: str) -> dict:
+    user = world.users.get(obj)
+    return {"username": user.username if user else "nobody-here"}
+
+
+def extra_pk(key: str):
+    return lambda world, obj: {"pk": world.extra[key].pk if obj == "own" else MISSING_PK}
+
+
+THREADS = OBJECTS
+COMMUNITIES = ("public", "a", "b", "missing")
+COMMUNITY_READERS = {"public": EVERYONE, "a": READERS["private"],
+                     "b": {"member_b", "staff"}, "missing": set()}
+POSTERS = {"public": GOOD_STANDING - {"staff"}, "a": {"member_a", "mod_a"},
+           "b": {"member_b"}, "missing": set()}
+COMMUNITY_MODERATORS = {"public": {"staff"}, "a": {"mod_a", "staff"}, "b": {"staff"},
+                        "missing": set()}
+QUEUE = {"mod_a", "staff"}
+
+
+def _insights(role: str, obj: str):
+    if role == "staff":
+        return 404 if obj == "missing" else 200
+    if role == "mod_a":
+        return 200 if obj in ("-", "a") else 404
+    return 404
+
+
+def _accept(role: str, obj: str):
+    """The thread's author, a verified clinician or a moderator, in good standing."""
+    if role not in READERS[obj]:
+        return 404
+    author = "member_a" if obj != "anonymous" else "anon"
+    may = ({author, "clinician"} | MODERATORS[obj]) & GOOD_STANDING
+    return 302 if role in may else 403
+
+
+def _delete(role: str, obj: str):
+    if role not in READERS[obj]:
+        return 404
+    if role == "member_a" and obj in ("public", "private", "held"):
+        return 302
+    return 403
+
+
+def _react(role: str, obj: str):
+    if role not in READERS[obj]:
+        return 404
+    return 400  # an unknown kind: the form is checked before anything else
+
+
+def _moderate(status_ok):
+    return lambda role, obj: status_ok if role in MODERATORS[obj] and role in GOOD_STANDING \
+        else 404
+
+
+def _clinician_review(role: str, obj: str):
+    return 200 if role == "staff" and obj == "own" else 404
+
+
+def _member_page(role: str, obj: str):
+    if role not in QUEUE:
+        return 404
+    return 404 if obj == "missing" else 200
+
+
+SPECS: dict[str, Spec] = {
+    # --- hearth ---------------------------------------------------------------------------
+    "healthz": Spec("GET", lambda r, o: frozenset({200, 503})),
+    "set_language": Spec("POST", lambda r, o: 302, data={"language": "es", "next": "/"}),
+    # --- community ------------------------------------------------------------------------
+    "community:directory": Spec("GET", lambda r, o: 200),
+    "community:community": Spec("GET", lambda r, o: 200 if r in COMMUNITY_READERS[o] else 404,
+                                COMMUNITIES, community_args),
+    "community:join": Spec("POST", signed_in(
+        lambda r, o: 404 if o == "missing" else 403 if r == "banned" else 302),
+        COMMUNITIES, community_args),
+    "community:leave": Spec("POST", signed_in(lambda r, o: 404 if o == "missing" else 302),
+                            COMMUNITIES, community_args),
+    "community:level": Spec("POST", signed_in(
+        lambda r, o: 400 if r in COMMUNITY_READERS[o] else 404), COMMUNITIES, community_args),
+    "community:requests": Spec("GET", signed_in(
+        lambda r, o: 200 if r in COMMUNITY_MODERATORS[o] else 404), COMMUNITIES, community_args),
+    "community:thread_new": Spec("GET", signed_in(
+        lambda r, o: 200 if r in COMMUNITY_READERS[o] else 404), COMMUNITIES, community_args),
+    "community:mentions": Spec("GET", signed_in(
+        lambda r, o: 200 if r in POSTERS[o] else 404), COMMUNITIES, community_args,
+        query="?q=me"),
+    "community:thread_short": Spec("GET", lambda r, o: 200 if r in READERS[o] else 404,
+                                   THREADS, thread_args),
+    "community:thread": Spec("GET", lambda r, o: 200 if r in READERS[o] else 404,
+                             THREADS, thread_args),
+    "community:reply": Spec("POST", signed_in(lambda r, o: 400 if r in READERS[o] else 404),
+                            THREADS, thread_args),
+    "community:follow": Spec("POST", signed_in(lambda r, o: 302 if r in READERS[o] else 404),
+                             THREADS, thread_args),
+    "community:post": Spec("GET", lambda r, o: 302 if r in READERS[o] else 404,
+                           THREADS, post_args),
+    "community:edit": Spec("GET", signed_in(lambda r, o: 200 if r in EDITORS[o] else 404),
+                           THREADS, post_args),
+    "community:delete": Spec("POST", signed_in(_delete), THREADS, post_args),
+    "community:react": Spec("POST", signed_in(_react), THREADS, post_args),
+    "community:bookmark": Spec("POST", signed_in(lambda r, o: 302 if r in READERS[o] else 404),
+                               THREADS, post_args),
+    "community:accept": Spec("POST", signed_in(_accept), THREADS, post_args),
+    "community:preview": Spec("POST", signed_in(lambda r, o: 200), data={"body": "hi"}),
+    "community:search": Spec("GET", lambda r, o: 200, query="?q=question"),
+    "community:profile": Spec("GET", lambda r, o: 200 if o == "member_a" else 404,
+                              ("member_a", "banned", "deactivated", "missing"), user_args),
+    "community:clinician_queue": Spec("GET", signed_in(only({"clinician"}))),
+    # --- moderation -----------------------------------------------------------------------
+    "moderation:queue": Spec("GET", signed_in(only(QUEUE))),
+    "moderation:count": Spec("GET", signed_in(only(QUEUE))),
+    "moderation:bulk": Spec("POST", signed_in(only(QUEUE, 302))),
+    "moderation:item": Spec("POST", signed_in(lambda r, o: 302 if r in QUEUE and o == "own"
+                                              else 404),
+                            ("own", "missing"),
+                            lambda w, o: {**extra_pk("item")(w, o), "action": "claim"}),
+    "moderation:post": Spec("POST", signed_in(_moderate(302)), THREADS,
+                            lambda w, o: {**post_args(w, o), "action": "restore"}),
+    "moderation:thread_move": Spec("GET", signed_in(_moderate(200)), THREADS, thread_args),
+    "moderation:thread": Spec("POST", signed_in(_moderate(302)), THREADS,
+                              lambda w, o: {**thread_args(w, o), "action": "pin"}),
+    "moderation:member": Spec("GET", signed_in(_member_page),
+                              ("member_a", "member_b", "missing"), user_args),
+    "moderation:audit": Spec("GET", signed_in(only(QUEUE))),
+    "moderation:words": Spec("GET", signed_in(only({"staff"}))),
+    "moderation:check": Spec("POST", signed_in(lambda r, o: 200), data={"body": "hello"}),
+    "moderation:flag": Spec("GET", signed_in(lambda r, o: 200 if r in READERS[o] else 404),
+                            THREADS, post_args),
+    # --- accounts -------------------------------------------------------------------------
+    "accounts:settings": Spec("GET", signed_in(lambda r, o: 200)),
+    "accounts:security": Spec("GET", signed_in(lambda r, o: 200)),
+    "accounts:sessions_end_all": Spec("POST", signed_in(lambda r, o: 302)),
+    "accounts:data": Spec("GET", signed_in(lambda r, o: 200)),
+    "accounts:export": Spec("POST", signed_in(lambda r, o: 302)),
+    "accounts:export_download": Spec("GET", signed_in(
+        lambda r, o: 200 if r == "member_a" and o == "own" else 404),
+        ("own", "missing"), extra_pk("export")),
+    "accounts:delete": Spec("GET", signed_in(lambda r, o: 200)),
+    "accounts:clinician_apply": Spec("GET", signed_in(lambda r, o: 200)),
+    "accounts:clinician_review_list": Spec("GET", signed_in(only({"staff"}))),
+    "accounts:clinician_review": Spec("GET", signed_in(_clinician_review), ("own", "missing"),
+                                      extra_pk("pending_clinician")),
+    # --- notifications --------------------------------------------------------------------
+    "notifications:list": Spec("GET", signed_in(lambda r, o: 200)),
+    "notifications:mark_all_read": Spec("POST", signed_in(lambda r, o: 302)),
+    "notifications:open": Spec("GET", signed_in(
+        lambda r, o: 302 if r == "member_a" and o == "own" else 404),
+        ("own", "missing"), extra_pk("notification")),
+    "notifications:settings": Spec("GET", signed_in(lambda r, o: 200)),
+    # The token is the authorization (RFC 8058): anyone holding the link may unsubscribe.
+    "notifications:unsubscribe": Spec(
+        "GET", lambda r, o: 200 if o == "valid" else 404, ("valid", "forged"),
+        lambda w, o: {"token": tokens.unsubscribe_token(w.users["member_a"].pk, "digest")
+                      if o == "valid" else "forged.token"}),
+    "notifications:click": Spec(
+        "GET", lambda r, o: 302 if o == "valid" else 404, ("valid", "forged"),
+        lambda w, o: {"token": tokens.click_token(
+            user_id=w.users["member_a"].pk, thread_id=w.threads["private"].pk,
+            frequency="daily", period="2025-01-01") if o == "valid" else "forged.token"}),
+    # --- insights -------------------------------------------------------------------------
+    "insights:dashboard": Spec("GET", _insights, ("-", "a", "b", "public", "missing"),
+                               query="?community={community}"),
+    "insights:export_csv": Spec("GET", _insights, ("-", "a", "b", "public", "missing"),
+                                query="?community={community}"),
+    "insights:data_json": Spec("GET", _insights, ("-", "a", "b", "public", "missing"),
+                               query="?community={community}"),
+    "insights:me": Spec("GET", only({"clinician"})),
+}
+# Whole areas, classified by prefix: (prefix, kind). Every pattern under them is requested.
+PREFIX_RULES = (
+    ("admin/login/", "auth-flow"),
+    ("admin/", STAFF_AREA),
+    ("accounts/", "auth-flow"),
+)
+CSRF_RE = re.compile(rb'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">'
+                     rb'|"X-CSRFToken": "[^"]*"|nonce="[^"]*"')
+
+
+def classify(route: str, name: str) -> str | None:
+    if name in SPECS:
+        return name
+    for prefix, kind in PREFIX_RULES:
+        if route.startswith(prefix):
+            return kind
+    return None
+
+
+def test_every_url_pattern_is_classified():
+    """A new URL fails here until its row in SPECS (or a prefix rule) says who may reach it."""
+    unclassified = [f"{name or '(unnamed)'}  /{route}" for route, name in url_patterns()
+                    if classify(route, name) is None]
+    assert not unclassified, "URL patterns without an expectation:\n" + "\n".join(unclassified)
+
+
+def _request(world: World, role: str, method: str, path: str, data: dict):
+    client = world.client(role)
+    if method == "GET":
+        return client.get(path)
+    return client.post(path, data)
+
+
+def _matches(response, expected) -> bool:
+    if expected == LOGIN:
+        return response.status_code == 302 and response["Location"].startswith(
+            "/accounts/login/")
+    if isinstance(expected, frozenset):
+        return response.status_code in expected
+    return response.status_code == expected
+
+
+def _strip(body: bytes) -> bytes:
+    return CSRF_RE.sub(b"", body)
+
+
+def _spec_items():
+    return sorted(SPECS)
+
+
+@pytest.mark.parametrize("name", _spec_items())
+def test_authorization_matrix(in_world, name, monkeypatch):
+    """Each cell: the expected status; a 404 for what may not be seen is byte for byte the
+    404 for what does not exist; the other method never succeeds."""
+    routes = {n: r for r, n in url_patterns()}
+    if name not in routes:
+        pytest.skip(f"{name} is not routed (yet)")
+    world, spec = in_world, SPECS[name]
+    monkeypatch.setattr("hearth.health.check_celery", lambda: False)  # no 1 s ping per cell
+    other = "POST" if spec.method == "GET" else "GET"
+    wrong, not_found = [], {}
+    for obj in spec.objects:
+        args = spec.args(world, obj)
+        path = fill(routes[name], args)
+        community = world.communities.get(obj)
+        query = spec.query.format(community=community.pk if community else
+                                  ("" if obj == "-" else MISSING_PK))
+        for role in ROLES:
+            expected = spec.expect(role, obj)
+            with transaction.atomic():
+                response = _request(world, role, spec.method, path + query, spec.data)
+                transaction.set_rollback(True)
+            if not _matches(response, expected):
+                wrong.append(f"{spec.method} {path}{query} as {role} [{obj}]: "
+                             f"{response.status_code}, expected {expected}")
+            if response.status_code == 404:
+                not_found.setdefault(role, set()).add(_strip(response.content))
+            if obj == spec.objects[0]:
+                with transaction.atomic():
+                    again = _request(world, role, other, path + query, spec.data)
+                    transaction.set_rollback(True)
+                if 200 <= again.status_code < 300 and not (
+                        name == "notifications:unsubscribe" or
+                        (other == "POST" and _matches(again, expected) and
+                         again.status_code != 200) or
+                        (other == "POST" and name in POST_TOO)):
+                    wrong.append(f"{other} {path} as {role}: {again.status_code}")
+    assert not wrong, f"{len(wrong)} cells differ:\n" + "\n".join(wrong)
+    differing = {role: len(bodies) for role, bodies in not_found.items() if len(bodies) > 1}
+    assert not differing, f"404 pages differ between hidden and missing objects: {differing}"
+
+
+# Pages that are forms: the same URL shows it (GET) and takes it (POST).
+POST_TOO = {
+    "community:thread_new", "community:requests", "community:edit", "moderation:flag",
+    "moderation:member", "moderation:words", "moderation:thread_move", "accounts:settings",
+    "accounts:delete", "accounts:clinician_apply", "accounts:data", "accounts:clinician_review",
+    "notifications:settings",
+}
+
+
+@pytest.mark.parametrize("kind", ["auth-flow", STAFF_AREA])
+def test_admin_and_allauth_patterns_by_prefix(in_world, kind):
+    """Every admin pattern sends everyone but staff to the admin login; every allauth pattern
+    answers without an error for every role (its pages are the sign-in flow)."""
+    world = in_world
+    wrong = []
+    values = {"object_id": str(world.users["member_a"].pk), "content_type_id": "1",
+              "pk": "1", "key": "bad-key", "uidb36": "zz", "app_label": "accounts"}
+    for route, name in url_patterns():
+        if name in SPECS or classify(route, name) != kind:
+            continue
+        path = fill(route, values)
+        for role in ROLES:
+            response = world.client(role).get(path)
+            status = response.status_code
+            if status >= 500:
+                wrong.append(f"GET {path} as {role}: {status}")
+            elif kind == STAFF_AREA and role != "staff" and not (
+                    status == 302 and response["Location"].startswith("/admin/")):
+                wrong.append(f"GET {path} as {role}: {status} (not sent to the admin login)")
+    assert not wrong, "\n".join(wrong)

@@ -1,0 +1,144 @@
+"""One small forum with every role and every kind of object, for the security gates.
+
+Communities: `open-commons` (public, anonymous posting allowed), `alpha-private` (A) and
+`beta-private` (B), both private. Roles are the ten of issue 10; objects are threads (with
+their first post) in each state: public, private, held, hidden, deleted and anonymous, plus
+ids that do not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.test import Client
+from django.utils import timezone
+
+from accounts.models import ClinicianProfile, DataExport, User
+from community import services as forum
+from community.models import Community, Membership, Post, Thread
+from moderation.models import ModerationItem, StaffNote
+from notifications.models import Notification
+from tests.conftest import join, make_community, make_user, publish_reply
+
+ROLES = ("visitor", "newbie", "member_a", "member_b", "clinician", "mod_a", "staff",
+         "suspended", "banned", "deactivated")
+OBJECTS = ("public", "private", "held", "hidden", "deleted", "anonymous", "missing")
+MISSING_PK = 987654321
+CANARY = "canary-7f3a9c-private-words"  # only ever written in community A
+ANON_NAME = "quietfinch4821"  # posts only anonymously
+ANON_DISPLAY = "Shy Heron 93817"
+
+
+@dataclass
+class World:
+    users: dict[str, User] = field(default_factory=dict)
+    communities: dict[str, Community] = field(default_factory=dict)
+    threads: dict[str, Thread] = field(default_factory=dict)
+    posts: dict[str, Post] = field(default_factory=dict)
+    extra: dict[str, object] = field(default_factory=dict)
+    cookies: dict[str, str] = field(default_factory=dict)
+
+    def client(self, role: str, **kwargs) -> Client:
+        """A fresh client signed in as the role (a new object each time, so that a request
+        that signs the member out never affects the next one)."""
+        client = Client(**kwargs)
+        if self.cookies.get(role):
+            client.cookies["sessionid"] = self.cookies[role]
+        return client
+
+
+def _thread(author, community, title, body, *, status=Thread.Status.PUBLISHED,
+            anonymous=False, kind="question") -> Thread:
+    thread = Thread.objects.create(community=community, author=author, title=title, kind=kind,
+                                   is_anonymous=anonymous, status=Thread.Status.HELD)
+    post = forum._new_post(thread=thread, author=author, body=body, anonymous=anonymous)
+    forum.post_screened(post=post, held=False)
+    if status != Thread.Status.PUBLISHED:
+        post_status = {Thread.Status.HELD: Post.Status.HELD,
+                       Thread.Status.HIDDEN: Post.Status.HIDDEN,
+                       Thread.Status.DELETED: Post.Status.DELETED}[status]
+        screening = Post.Screening.HELD if status == Thread.Status.HELD else Post.Screening.CLEAN
+        Thread.objects.filter(pk=thread.pk).update(status=status)
+        Post.objects.filter(pk=post.pk).update(status=post_status, screening=screening)
+    thread.refresh_from_db()
+    return thread
+
+
+def build_world(*, export_dir=None) -> World:
+    world = World()
+    pub = make_community("open-commons", anonymous=True)
+    a = make_community("alpha-private", private=True, anonymous=True)
+    b = make_community("beta-private", private=True)
+    world.communities = {"public": pub, "a": a, "b": b}
+    u = world.users
+    u["newbie"] = make_user("newbie", days=0)
+    u["member_a"] = make_user("member_a")
+    u["member_b"] = make_user("member_b")
+    u["clinician"] = make_user("clinician")
+    ClinicianProfile.objects.create(
+        user=u["clinician"], credentials="MD", specialty="Cardiology", organisation="General",
+        npi="1234567893", status=ClinicianProfile.Status.VERIFIED)
+    u["mod_a"] = make_user("mod_a")
+    u["staff"] = make_user("staff", staff=True)
+    u["suspended"] = make_user("suspended")
+    u["banned"] = make_user("banned")
+    u["deactivated"] = make_user("deactivated")
+    u["anon"] = make_user(ANON_NAME, display_name=ANON_DISPLAY)
+    for name in ("newbie", "member_a", "member_b", "clinician", "mod_a", "suspended", "banned",
+                 "deactivated", "anon"):
+        join(u[name], pub)
+    for name in ("member_a", "suspended", "banned", "deactivated", "anon"):
+        join(u[name], a)
+    join(u["mod_a"], a, role=Membership.Role.MODERATOR)
+    join(u["member_b"], b)
+
+    t = world.threads
+    t["public"] = _thread(u["member_a"], pub, "Public question", "Walking helps me.")
+    t["private"] = _thread(u["member_a"], a, "Private question", f"Night fears {CANARY}.")
+    t["held"] = _thread(u["member_a"], a, "Held question", f"Held words {CANARY}.",
+                        status=Thread.Status.HELD)
+    t["hidden"] = _thread(u["member_a"], a, "Hidden question", f"Hidden words {CANARY}.",
+                          status=Thread.Status.HIDDEN)
+    t["deleted"] = _thread(u["member_a"], a, "Deleted question", f"Deleted words {CANARY}.",
+                           status=Thread.Status.DELETED)
+    t["anonymous"] = _thread(u["anon"], pub, "Asked anonymously", "Nobody knows it is me.",
+                             anonymous=True)
+    world.posts = {kind: thread.posts.get(position=1) for kind, thread in t.items()}
+    # replies, so that "accept an answer" has something to act on
+    world.extra["reply_public"] = publish_reply(u["member_b"], t["public"], "Same for me.")
+
+    world.extra["item"] = ModerationItem.objects.create(
+        kind=ModerationItem.Kind.HELD, post=world.posts["held"], community=a,
+        subject_user=u["member_a"], reason="watched_word", automatic=True)
+    StaffNote.objects.create(member=u["member_a"], author=u["staff"], body="Staff note text")
+    world.extra["notification"] = Notification.objects.create(
+        recipient=u["member_a"], kind=Notification.Kind.MENTION, actor=u["mod_a"],
+        thread=t["private"], post=world.posts["private"])
+    world.extra["pending_clinician"] = ClinicianProfile.objects.create(
+        user=u["member_b"], credentials="RN", specialty="Nursing", organisation="General",
+        npi="1245319599", status=ClinicianProfile.Status.PENDING)
+    export = DataExport.objects.create(user=u["member_a"])
+    if export_dir is not None:
+        export_dir.mkdir(parents=True, exist_ok=True)
+        (export_dir / "exports").mkdir(exist_ok=True)
+        (export_dir / "exports" / "member-a.json").write_text('{"format": "hearth-export/1"}')
+        DataExport.objects.filter(pk=export.pk).update(
+            status=DataExport.Status.READY, file_name="member-a.json", size=30,
+            finished_at=timezone.now())
+    world.extra["export"] = export
+
+    # every signed-in role has a session (made before the restriction, as in real life)
+    for role in ROLES:
+        if role == "visitor":
+            continue
+        client = Client()
+        client.force_login(u[role])
+        world.cookies[role] = client.cookies["sessionid"].value
+    User.objects.filter(pk=u["suspended"].pk).update(
+        suspended_until=timezone.now() + timedelta(days=7))
+    User.objects.filter(pk=u["banned"].pk).update(banned_at=timezone.now())
+    User.objects.filter(pk=u["deactivated"].pk).update(is_active=False)
+    for role in ("suspended", "banned", "deactivated"):
+        u[role].refresh_from_db()
+    return world
