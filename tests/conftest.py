@@ -85,6 +85,20 @@ def publish_reply(author: User, thread: Thread, body: str, anonymous: bool = Fal
     return forum.post_screened(post=post, held=False)
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Ids repeat from test to test (tables are emptied), so keys such as rate limits must
+    not carry over: empty this run's keys in the cache before each test."""
+    prefix = settings.CACHES["default"].get("KEY_PREFIX", "")
+    try:
+        client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1)
+        keys = list(client.scan_iter(f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    except redis.RedisError:
+        pass  # tests that need Redis say so through the redis_client fixture
+
+
 @pytest.fixture
 def running_worker(redis_client, transactional_db):
     """A real Celery worker thread consuming from the real Redis broker."""

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from community.models import Community, Post, Thread
 from moderation.models import AuditLog, Flag, ModerationItem, WatchedWord
-from tests.conftest import client_for, join, make_community, make_user, publish_thread
+from tests.conftest import client_for, join, make_community, make_user, publish_reply, publish_thread
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +270,47 @@ def test_new_members_first_posts_wait_when_the_community_premoderates(
     assert post.status == Post.Status.HELD
     assert ModerationItem.objects.get(post=post).reason == "new_member"
     assert Thread.objects.get(pk=thread.pk).reply_count == 0
+
+
+def test_a_thread_with_a_crisis_post_is_left_out_of_digests(
+        as_james, james, maria, drlee, diabetes, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from tests.notifications.test_digests import build_and_send, digest_for
+
+    calm = publish_thread(maria, diabetes, title="Walking groups near you")
+    publish_reply(james, calm, "I'd join one!")
+    crisis = publish_thread(maria, diabetes, title="Rough night")
+    reply(as_james, crisis, "I have my pills saved up and I'm going to take them all tonight",
+          django_capture_on_commit_callbacks)
+    crisis.refresh_from_db()
+    assert crisis.is_crisis
+    mail.outbox.clear()
+    build_and_send(drlee)
+    text = digest_for(drlee)
+    assert "Walking groups near you" in text
+    assert "Rough night" not in text
+
+
+def test_two_moderators_cannot_claim_the_same_item(sam, maria, diabetes):
+    other = make_user("othermod")
+    join(other, diabetes, role="moderator")
+    thread = publish_thread(maria, diabetes)
+    item = ModerationItem.objects.create(kind="flag", post=thread.posts.get(),
+                                         community=diabetes, reason="spam")
+    client_for(sam).post(f"/moderation/items/{item.pk}/claim/")
+    response = client_for(other).post(f"/moderation/items/{item.pk}/claim/", follow=True)
+    assert "sam is already working on this item." in response.content.decode()
+    item.refresh_from_db()
+    assert item.claimed_by == sam
+
+
+def test_slow_mode_allows_one_post_per_member_every_n_seconds(
+        as_james, james, maria, diabetes, django_capture_on_commit_callbacks):
+    Community.objects.filter(pk=diabetes.pk).update(slow_mode_seconds=60)
+    thread = publish_thread(maria, diabetes)
+    assert reply(as_james, thread, "first", django_capture_on_commit_callbacks).status_code == 302
+    second = reply(as_james, thread, "second", django_capture_on_commit_callbacks)
+    assert second.status_code == 429
+    assert "one post every 60 seconds" in second.content.decode()
+    assert "second" in second.content.decode()  # the text is kept
