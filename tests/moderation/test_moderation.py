@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from community.models import Community, Post, Thread
 from moderation.models import AuditLog, Flag, ModerationItem, WatchedWord
-from tests.conftest import client_for, join, make_community, make_user, publish_reply, publish_thread
+from tests.conftest import (
+    client_for,
+    join,
+    make_community,
+    make_user,
+    publish_reply,
+    publish_thread,
+)
 
 pytestmark = pytest.mark.django_db
 
