@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import User
 from accounts.permissions import is_staff_member
@@ -331,13 +331,7 @@ def notification_open(*, user: User, notification_id: int) -> Notification | Non
         return None
     if notification.read_at is None:
         notification.read_at = timezone.now()
-        try:
-            with transaction.atomic():
-                notification.save(update_fields=["read_at"])
-        except IntegrityError:
-            # A read group with this key exists already: keep the newer one, drop this key.
-            notification.key = ""
-            notification.save(update_fields=["read_at", "key"])
+        notification.save(update_fields=["read_at"])
         publish_unread([user.pk])
     return notification
 
@@ -412,10 +406,7 @@ def _immediate_row(user: User, notification: Notification, dedupe_key: str) -> O
     thread = notification.thread
     link = reverse("community:post", kwargs={"pk": notification.post_id}) \
         if notification.post_id else thread.get_absolute_url()
-    with_lang = emails.member_language(user)
-    from django.utils import translation
-
-    with translation.override(with_lang):
+    with translation.override(emails.member_language(user)):
         summary = notification_text(notification, viewer=user)
     subject, text, html = emails.render_email(
         "notifications/immediate",
