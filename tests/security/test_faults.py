@@ -1,0 +1,221 @@
+"""Faults: Redis stopped and back, PostgreSQL connections killed, a Celery worker killed in
+the middle of screening a post. The database is the truth; each fault ends with the work done
+exactly once and nothing restarted by hand."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from community.models import Post
+from hearth.celery import app
+from hearth.embedded import _wait_for_port, free_port, redis_server_binary
+from moderation.models import AuditLog, ModerationItem, WatchedWord
+from moderation.tasks import post_screen, sweep_unscreened
+from tests.conftest import client_for, publish_thread
+from tests.notifications.test_worker_kill import database_url, stop, wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+HELD_WORD = "quackcure"  # a watched word that holds a post: one audit row, one queue item
+
+
+@contextlib.contextmanager
+def redis_on(port: int):
+    """A private redis-server on a fixed port (so that it can come back at the same address)."""
+    workdir = tempfile.mkdtemp(prefix="hearth-fault-redis-")
+    proc = subprocess.Popen(
+        [redis_server_binary(), "--bind", "127.0.0.1", "--port", str(port), "--dir", workdir,
+         "--save", "", "--appendonly", "no", "--loglevel", "warning"],
+        stdout=subprocess.DEVNULL, start_new_session=True)
+    try:
+        _wait_for_port(port, proc)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def point_at(settings, url: str) -> None:
+    """Cache, channel layer, health check and Celery broker all on `url`."""
+    settings.REDIS_URL = url
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": url}}
+    layers = settings.CHANNEL_LAYERS["default"]
+    settings.CHANNEL_LAYERS = {"default": {**layers,
+                                           "CONFIG": {**layers["CONFIG"], "hosts": [url]}}}
+    use_broker(url)
+
+
+def use_broker(url: str) -> None:
+    """Celery's publishing connections, rebuilt for `url`."""
+    import kombu.pools
+
+    app.conf.broker_url = url
+    kombu.pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_restored():
+    original = app.conf.broker_url
+    yield
+    app.conf.task_always_eager = True
+    use_broker(original)
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_with_redis_stopped_pages_answer_posting_works_and_screening_follows_its_return(
+        settings, broker_restored, maria, james, diabetes, admin):
+    WatchedWord.objects.create(pattern=HELD_WORD, action=WatchedWord.Action.HOLD,
+                               created_by=admin)
+    thread = publish_thread(maria, diabetes)
+    port = free_port()
+    with redis_on(port) as url:
+        point_at(settings, url)
+        app.conf.task_always_eager = False
+        as_james = client_for(james)
+        assert as_james.get(thread.get_absolute_url()).status_code == 200
+    # Redis is down now
+    started = time.monotonic()
+    page = as_james.get(thread.get_absolute_url())
+    assert page.status_code == 200
+    reply = as_james.post(f"/t/{thread.pk}/reply/", {"body": f"Try {HELD_WORD} tea"})
+    assert reply.status_code == 302, reply.content[:300]
+    assert time.monotonic() - started < 15, "Redis being down made requests hang"
+    post = Post.objects.get(thread=thread, author=james)
+    assert post.screening == Post.Screening.PENDING  # saved, waiting for screening
+    health = as_james.get("/healthz")
+    assert health.status_code == 503
+    assert health.json() | {"celery": "down"} == {
+        "database": "ok", "redis": "down", "celery": "down", "status": "down"}
+    # Redis comes back at the same address: beat's sweep screens the post, once
+    with redis_on(port):
+        assert as_james.get("/healthz").json()["redis"] == "ok"
+        Post.objects.filter(pk=post.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+        app.conf.task_always_eager = True
+        sweep_unscreened.apply()
+        sweep_unscreened.apply()
+        post_screen.apply(args=[post.pk])
+    post.refresh_from_db()
+    assert post.screening == Post.Screening.HELD
+    assert ModerationItem.objects.filter(post=post).count() == 1
+    assert AuditLog.objects.filter(action="post.hold", target_id=str(post.pk)).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_killed_database_connections_recover_without_a_restart(client, maria, diabetes):
+    """PostgreSQL restarted (every connection of the test database killed with
+    pg_terminate_backend): the next request succeeds, thanks to CONN_HEALTH_CHECKS."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only (the embedded SQLite has no server to restart)")
+    import psycopg
+
+    thread = publish_thread(maria, diabetes)
+    connection.settings_dict["CONN_MAX_AGE"] = 60  # persistent, as in production
+    try:
+        assert client.get(thread.get_absolute_url()).status_code == 200
+        connection.ensure_connection()
+        pid = connection.connection.info.backend_pid
+        db = connection.settings_dict
+        with psycopg.connect(host=db.get("HOST") or "127.0.0.1", port=db.get("PORT") or 5432,
+                             user=db["USER"], password=db.get("PASSWORD") or None,
+                             dbname=db["NAME"], autocommit=True) as admin_conn:
+            killed = admin_conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND pid <> pg_backend_pid()", [db["NAME"]]).fetchall()
+        assert killed and pid
+        response = client.get(thread.get_absolute_url())
+        assert response.status_code == 200
+        assert client.get("/healthz").json()["database"] == "ok"
+    finally:
+        connection.settings_dict["CONN_MAX_AGE"] = 0
+        connection.close()
+
+
+WORKER = """
+import os, sys, time, django
+django.setup()
+from moderation import services
+from hearth.celery import app
+marker = os.environ["HEARTH_TEST_MARKER"]
+slow = os.environ.get("HEARTH_TEST_SLOW") == "1"
+screen = services.screen_text
+def slow_screen(*args, **kwargs):
+    open(marker, "a").write("started\\n")
+    if slow:
+        time.sleep(30)
+    return screen(*args, **kwargs)
+services.screen_text = slow_screen
+app.worker_main(["worker", "--pool=solo", "--without-heartbeat", "--without-gossip",
+                 "--without-mingle", "--loglevel=WARNING"])
+"""
+
+
+def start_screening_worker(log, marker: Path, slow: bool) -> subprocess.Popen:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hearth.settings",
+           "DATABASE_URL": database_url(), "REDIS_URL": settings.REDIS_URL,
+           "LOG_LEVEL": "WARNING", "HEARTH_TEST_MARKER": str(marker),
+           "HEARTH_TEST_SLOW": "1" if slow else "0"}
+    return subprocess.Popen([sys.executable, "-c", WORKER], cwd=ROOT, env=env, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+
+
+@pytest.mark.redis
+@pytest.mark.timeout(180)
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_mid_screening_screens_the_post_exactly_once_after_restart(
+        redis_client, maria, james, diabetes, admin, tmp_path):
+    WatchedWord.objects.create(pattern=HELD_WORD, action=WatchedWord.Action.HOLD,
+                               created_by=admin)
+    thread = publish_thread(maria, diabetes)
+    marker = tmp_path / "started"
+    app.conf.task_always_eager = False
+    app.control.purge()
+    log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115
+    worker = start_screening_worker(log, marker, slow=True)
+    try:
+        reply = client_for(james).post(f"/t/{thread.pk}/reply/",
+                                       {"body": f"Try {HELD_WORD} tea"})
+        assert reply.status_code == 302
+        post = Post.objects.get(thread=thread, author=james)
+        wait_for(marker.exists, 60, "the worker to start screening")
+        os.killpg(worker.pid, signal.SIGKILL)  # mid-task: the message is not acknowledged
+        worker.wait(timeout=10)
+        assert Post.objects.get(pk=post.pk).screening == Post.Screening.PENDING
+        # the worker starts again; a minute later beat's sweep finds the post still pending
+        worker = start_screening_worker(log, marker, slow=False)
+        Post.objects.filter(pk=post.pk).update(created_at=timezone.now() - timedelta(minutes=2))
+        sweep_unscreened.delay()
+
+        def screened():
+            return Post.objects.get(pk=post.pk).screening != Post.Screening.PENDING
+
+        wait_for(screened, 60, "the sweep to screen the post")
+        # the killed delivery comes back late (visibility timeout), and the sweep runs again:
+        # neither screens it a second time
+        post_screen.delay(post.pk)
+        sweep_unscreened.delay()
+        wait_for(lambda: redis_client.llen("celery") == 0, 30, "the queue to drain")
+        time.sleep(1.5)  # the last task taken runs to its end
+    finally:
+        stop(worker)
+        log.close()
+        app.conf.task_always_eager = True
+        app.control.purge()
+    assert Post.objects.get(pk=post.pk).screening == Post.Screening.HELD
+    assert ModerationItem.objects.filter(post_id=post.pk).count() == 1
+    assert AuditLog.objects.filter(action="post.hold", target_id=str(post.pk)).count() == 1
+    assert marker.read_text().count("started") >= 2  # it really ran twice
