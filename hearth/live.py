@@ -34,6 +34,26 @@ def publish_on_commit(group: str, event: dict[str, Any]) -> None:
     transaction.on_commit(lambda: publish(group, event), robust=True)
 
 
+def publish_many(messages: list[tuple[str, dict[str, Any]]]) -> None:
+    """Several events in one trip to the event loop (one per group is much slower)."""
+    layer = get_channel_layer()
+    if layer is None or not messages:
+        return
+
+    async def send_all():
+        for group, event in messages:
+            await layer.group_send(group, {"type": "live.event", "event": event})
+
+    try:
+        async_to_sync(send_all)()
+    except Exception:
+        logger.warning("%s live events not delivered", len(messages), exc_info=True)
+
+
+def publish_many_on_commit(messages: list[tuple[str, dict[str, Any]]]) -> None:
+    transaction.on_commit(lambda: publish_many(messages), robust=True)
+
+
 # --- What `/ws/me/` carries besides the member's own group ---------------------------------
 # Apps register, in their AppConfig.ready(), the extra groups a member's socket joins and how
 # an event on those groups becomes what this member may see (e.g. the moderation queue count).

@@ -12,16 +12,31 @@ from . import services
 logger = logging.getLogger(__name__)
 
 
+def _enqueue(task, *args) -> None:
+    """Queue the fan-out; if the broker is down, do it here rather than lose it."""
+    try:
+        task.delay(*args)
+    except Exception:  # noqa: BLE001
+        logger.warning("%s not queued; running it in place", task.name)
+        task(*args)
+
+
 def on_post_published(sender, post, **kwargs):
-    services.notifications_for_post(post_id=post.pk)
+    from .tasks import notifications_for_post
+
+    _enqueue(notifications_for_post, post.pk)
 
 
 def on_reaction_added(sender, reaction, **kwargs):
-    services.notifications_for_reaction(reaction_id=reaction.pk)
+    from .tasks import notifications_for_reaction
+
+    _enqueue(notifications_for_reaction, reaction.pk)
 
 
 def on_answer_accepted(sender, thread, post, by=None, **kwargs):
-    services.notifications_for_accepted(post_id=post.pk, by_id=getattr(by, "pk", None))
+    from .tasks import notifications_for_accepted
+
+    _enqueue(notifications_for_accepted, post.pk, getattr(by, "pk", None))
 
 
 def on_clinician_decided(sender, profile, decision="", reason="", **kwargs):

@@ -25,7 +25,7 @@ from accounts.permissions import is_staff_member
 from community import permissions
 from community.markdown import mentioned_names
 from community.models import Membership, Post, Reaction, Thread, ThreadFollow
-from hearth.live import publish_on_commit, user_group
+from hearth.live import publish_many_on_commit, user_group
 from hearth.logging import redact
 
 from . import emails
@@ -150,10 +150,10 @@ def publish_unread(user_ids: Iterable[int]) -> None:
         .values_list("recipient_id")
         .annotate(n=Count("pk"))
     )
-    for user_id in user_ids:
-        publish_on_commit(
-            user_group(user_id), {"type": "notifications", "unread": counts.get(user_id, 0)}
-        )
+    publish_many_on_commit([
+        (user_group(user_id), {"type": "notifications", "unread": counts.get(user_id, 0)})
+        for user_id in user_ids
+    ])
 
 
 def notify(

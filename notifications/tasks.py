@@ -57,3 +57,22 @@ def digests_queue_due(ignore_morning: bool = False, frequency: str | None = None
     for batch in digests.batches(ids):
         digest_build_batch.delay(batch, ignore_morning, frequency)
     return len(ids)
+
+
+# The forum's events fan out to followers here, not inside the screening task that published
+# the post: screening stays fast however many people follow a thread.
+
+
+@shared_task(**TASK_OPTIONS)
+def notifications_for_post(post_id: int) -> None:
+    services.notifications_for_post(post_id=post_id)
+
+
+@shared_task(**TASK_OPTIONS)
+def notifications_for_reaction(reaction_id: int) -> None:
+    services.notifications_for_reaction(reaction_id=reaction_id)
+
+
+@shared_task(**TASK_OPTIONS)
+def notifications_for_accepted(post_id: int, by_id: int | None) -> None:
+    services.notifications_for_accepted(post_id=post_id, by_id=by_id)
