@@ -4,15 +4,18 @@ HEARTH_MFA_REQUIRED off (the demo), they pass, and every privileged page says so
 
 from __future__ import annotations
 
+import zoneinfo
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from . import permissions
+from .models import User
 
 DEFAULT_PREFIXES = ("/moderation/", "/insights/", "/clinicians/queue/", "/clinicians/review/",
                     "/admin/")
@@ -55,3 +58,49 @@ class MfaRequiredMiddleware:
             "members' information."))
         query = urlencode({"next": request.get_full_path()})
         return HttpResponseRedirect(f"{reverse('mfa_activate_totp')}?{query}")
+
+
+class MemberLocaleMiddleware:
+    """A signed-in member's own language and time zone (Settings) win over the browser's
+    Accept-Language and the server's UTC; choosing a language with the footer switcher also
+    saves it to the member. Runs after AuthenticationMiddleware and LocaleMiddleware; costs no
+    query beyond loading request.user, which every page does anyway."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in:
+            language = (user.language or "").split("-")[0]
+            if language and language in _language_codes():
+                translation.activate(language)
+                request.LANGUAGE_CODE = translation.get_language()
+            zone = _zone(user.time_zone)
+            if zone is not None:
+                timezone.activate(zone)
+        try:
+            response = self.get_response(request)
+        finally:
+            timezone.deactivate()
+        if (signed_in and request.method == "POST" and response.status_code in (200, 204, 302)
+                and request.path_info == reverse("set_language")):
+            language = request.POST.get("language", "")
+            if language in _language_codes() and language != user.language:
+                User.objects.filter(pk=user.pk).update(language=language)
+                user.language = language
+        return response
+
+
+def _language_codes() -> set[str]:
+    return {code for code, _name in settings.LANGUAGES}
+
+
+def _zone(name: str):
+    if not name or name == "UTC":
+        return None
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.MemberLocaleMiddleware",
     "insights.middleware.FirstTouchMiddleware",
     "notifications.middleware.LastSeenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
