@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 WIDTH, HEIGHT = 640, 180
 TOP, BOTTOM, LEFT, RIGHT = 18, 26, 8, 8
@@ -33,18 +36,22 @@ def bar_chart(*, chart_id: str, title: str, points: list[tuple[date, int | None]
         bars.append((
             f"{LEFT + index * slot + gap / 2:.2f}", f"{TOP + plot_h - height:.2f}",
             f"{max(slot - gap, 0.5):.2f}", f"{height:.2f}",
-            TODAY_FILL if day == today else BAR_FILL, f"{day:%d %b}: {value}",
+            TODAY_FILL if day == today else BAR_FILL, f"{date_format(day, 'j M')}: {value}",
         ))
     missing = sum(1 for _day, value in points if value is None)
-    description = (
-        f"{len(points)} days from {points[0][0]:%d %b %Y} to {points[-1][0]:%d %b %Y}; "
-        f"total {total}, highest day {peak}."
-        if points else "No days."
-    )
+    if points:
+        description = _(
+            "%(days)s days from %(first)s to %(last)s; total %(total)s, highest day %(peak)s."
+        ) % {"days": len(points), "first": date_format(points[0][0], "j M Y"),
+             "last": date_format(points[-1][0], "j M Y"), "total": total, "peak": peak}
+    else:
+        description = _("No days.")
     if missing:
-        description += f" {missing} days have no stored figures yet."
-    first = points[0][0].strftime("%d %b") if points else ""
-    last = points[-1][0].strftime("%d %b") if points else ""
+        description += " " + ngettext(
+            "%(n)s day has no stored figures yet.", "%(n)s days have no stored figures yet.",
+            missing) % {"n": missing}
+    first = date_format(points[0][0], "j M") if points else ""
+    last = date_format(points[-1][0], "j M") if points else ""
     return format_html(
         '<svg class="chart" viewBox="0 0 {w} {h}" width="100%" role="img" '
         'aria-labelledby="{id}-title {id}-desc" focusable="false" '
@@ -60,7 +67,7 @@ def bar_chart(*, chart_id: str, title: str, points: list[tuple[date, int | None]
         "</svg>",
         w=WIDTH, h=HEIGHT, id=chart_id, title=title, desc=description,
         left=LEFT, right=WIDTH - RIGHT, base=f"{TOP + plot_h:.2f}", axis=AXIS,
-        peak_label=f"max {peak}", label_y=HEIGHT - 6, first=first, last=last,
+        peak_label=_("max %(n)s") % {"n": peak}, label_y=HEIGHT - 6, first=first, last=last,
         bars=format_html_join(
             "",
             '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}</title></rect>',

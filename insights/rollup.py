@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from community.models import Membership, Thread
@@ -22,15 +23,15 @@ from .periods import Period, today
 
 # The daily series, in the order the dashboard draws them.
 SERIES = {
-    "members_new": "New members",
-    "active": "Active members",
-    "threads": "Discussions and questions started",
-    "questions": "Questions asked",
-    "replies": "Replies",
-    "clinician_answers": "Clinician answers",
-    "reactions": "Reactions",
-    "moderation_items": "Items for moderators",
-    "digest_clicks": "Digest clicks",
+    "members_new": gettext_noop("New members"),
+    "active": gettext_noop("Active members"),
+    "threads": gettext_noop("Discussions and questions started"),
+    "questions": gettext_noop("Questions asked"),
+    "replies": gettext_noop("Replies"),
+    "clinician_answers": gettext_noop("Clinician answers"),
+    "reactions": gettext_noop("Reactions"),
+    "moderation_items": gettext_noop("Items for moderators"),
+    "digest_clicks": gettext_noop("Digest clicks"),
 }
 # Figures that are not sums over communities (a member active in two counts once overall).
 DISTINCT_SERIES = {"members_new", "active"}

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 SOURCES = ("x", "facebook", "email", "direct", "other")
 SOURCE_LABELS = {
-    "x": "X (Twitter)",
-    "facebook": "Facebook",
-    "email": "Email",
-    "direct": "Direct or unknown",
-    "other": "Other links",
+    "x": gettext_noop("X (Twitter)"),
+    "facebook": gettext_noop("Facebook"),
+    "email": gettext_noop("Email"),
+    "direct": gettext_noop("Direct or unknown"),
+    "other": gettext_noop("Other links"),
 }
 _ALIASES = {
     "x": "x", "x.com": "x", "twitter": "x", "twitter.com": "x", "t.co": "x", "tw": "x",

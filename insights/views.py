@@ -78,7 +78,7 @@ def dashboard(request):
         "charts": charts,
         "query": request.GET.urlencode(),
         "source_labels": [
-            (presenters.SOURCE_LABELS[row["source"]], row) for row in figures.sources
+            (_(presenters.SOURCE_LABELS[row["source"]]), row) for row in figures.sources
         ],
     })
     return render(request, "insights/dashboard.html", context)

@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 
 import regex
+from django.utils.translation import gettext as _
 
 from .models import WatchedWord
 
@@ -90,7 +91,8 @@ def parse_csv(text: str) -> tuple[list[dict], list[str]]:
     rows, errors = [], []
     reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames is None or "pattern" not in reader.fieldnames:
-        return [], ["The first line must name the columns: pattern,is_regex,action,replacement"]
+        return [], [_("The first line must name the columns: %(columns)s")
+                    % {"columns": "pattern,is_regex,action,replacement"}]
     for number, row in enumerate(reader, start=2):
         pattern = (row.get("pattern") or "").strip()
         action = (row.get("action") or "hold").strip().lower()
@@ -98,15 +100,17 @@ def parse_csv(text: str) -> tuple[list[dict], list[str]]:
         if pattern.startswith("'"):
             pattern = pattern[1:]
         if not pattern:
-            errors.append(f"Line {number}: the pattern is empty.")
+            errors.append(_("Line %(n)s: the pattern is empty.") % {"n": number})
             continue
         if action not in WatchedWord.Action.values:
-            errors.append(f"Line {number}: unknown action {action!r}.")
+            errors.append(_("Line %(n)s: unknown action “%(action)s”.")
+                          % {"n": number, "action": action})
             continue
         try:
             compile_word(pattern, is_regex=is_regex)
         except PatternError as exc:
-            errors.append(f"Line {number}: the pattern does not compile ({exc}).")
+            errors.append(_("Line %(n)s: the pattern does not compile (%(error)s).")
+                          % {"n": number, "error": exc})
             continue
         rows.append({"pattern": pattern[:200], "is_regex": is_regex, "action": action,
                      "replacement": (row.get("replacement") or "")[:100]})

@@ -5,6 +5,14 @@
   var thread = document.getElementById("thread");
   var status = document.getElementById("live-status");
   function announce(text) { if (status) { status.textContent = text; } }
+  // Words come from the page (data-*-text attributes), in the reader's language.
+  function words(name, fallback, values) {
+    var text = (thread && thread.dataset[name]) || fallback;
+    Object.keys(values || {}).forEach(function (key) {
+      text = text.split("{" + key + "}").join(values[key]);
+    });
+    return text;
+  }
 
   if (!thread || !("WebSocket" in window)) { return; }
   var threadId = thread.dataset.thread;
@@ -40,7 +48,7 @@
           bar.innerHTML = "";
           var link = document.createElement("a");
           link.href = "?page=last";
-          link.textContent = pending + (pending === 1 ? " new reply" : " new replies");
+          link.textContent = words("pendingText", "New replies: {count}", {count: pending});
           bar.appendChild(link);
         }
         break;
@@ -48,7 +56,7 @@
         if (existing) { existing.replaceWith(fromHTML(event.html)); }
         break;
       case "post.removed":
-        if (existing) { existing.remove(); announce("A post was removed"); }
+        if (existing) { existing.remove(); announce(words("removedText", "A post was removed.")); }
         break;
       case "post.reactions":
         if (existing) {
@@ -88,19 +96,25 @@
         var presence = document.getElementById("presence");
         if (presence) {
           presence.hidden = event.count < 2;
-          presence.textContent = event.count + " reading now";
+          presence.textContent = words("presenceText", "Reading now: {count}",
+            {count: event.count});
         }
         break;
       case "typing":
         if (typing) {
-          typing.textContent = (event.name || "Someone") + " is replying…";
+          typing.textContent = words("typingText", "{name} is replying…",
+            {name: event.name || words("someoneText", "Someone")});
           clearTimeout(typingTimer);
           typingTimer = setTimeout(function () { typing.textContent = ""; }, 5000);
         }
         break;
       case "reload":
         bar.hidden = false;
-        bar.innerHTML = '<a href="">Reload to see the latest posts</a>';
+        bar.innerHTML = "";
+        var reload = document.createElement("a");
+        reload.href = "";
+        reload.textContent = words("reloadText", "Reload to see the latest posts");
+        bar.appendChild(reload);
         break;
     }
   }
@@ -140,6 +154,22 @@
   void body;
   connect();
 })();
+
+// A reply posted in place: say so (the focus stays on the button, which keeps its id); if the
+// swap left the focus nowhere, put it back in the reply box.
+document.addEventListener("htmx:afterSettle", function (event) {
+  var form = document.getElementById("reply-form");
+  if (!form || (event.target !== form && event.detail.elt !== form)) { return; }
+  var thread = document.getElementById("thread");
+  var status = document.getElementById("live-status");
+  if (!form.querySelector(".errors") && status && thread && thread.dataset.postedText) {
+    status.textContent = thread.dataset.postedText;
+  }
+  if (!document.activeElement || document.activeElement === document.body) {
+    var field = form.querySelector(".has-error textarea, .has-error input, textarea");
+    if (field) { field.focus(); }
+  }
+});
 
 // After an htmx swap (a reply posted in place), the live socket may already have added the
 // same post: keep one copy of each.
