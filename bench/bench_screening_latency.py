@@ -21,7 +21,7 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
 
 POSTS = int(os.environ.get("POSTS", "200"))
-INTERVAL = float(os.environ.get("INTERVAL", "0.05"))
+INTERVAL = float(os.environ.get("INTERVAL", "0.2"))
 
 
 def main() -> None:
