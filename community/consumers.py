@@ -13,7 +13,7 @@ import time
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from hearth.live import user_group
+from hearth.live import message, user_group
 
 from . import live, permissions
 from .models import Thread
@@ -25,9 +25,8 @@ async def _announce_presence(layer, thread_id: int) -> None:
     await asyncio.sleep(live.PRESENCE_INTERVAL)
     count = await live.presence_count(thread_id)
     if count is not None:
-        await layer.group_send(live.thread_group(thread_id), {
-            "type": "live.event",
-            "event": {"type": "presence", "thread": thread_id, "count": count}})
+        await layer.group_send(live.thread_group(thread_id), message(
+            {"type": "presence", "thread": thread_id, "count": count}))
 
 
 class ThreadConsumer(AsyncJsonWebsocketConsumer):
@@ -101,8 +100,7 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
                 name = "" if self.anonymous_allowed else self.user.username
                 await self.channel_layer.group_send(
                     live.thread_group(self.thread_id),
-                    {"type": "live.event", "event": live.typing(self.thread_id, name),
-                     "sender": self.channel_name},
+                    {**message(live.typing(self.thread_id, name)), "sender": self.channel_name},
                 )
 
     async def _close_revoked(self) -> None:
@@ -131,4 +129,8 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
             return
         if event.get("thread") not in (None, self.thread_id):
             return
-        await self.send_json(event)
+        text = message.get("text")
+        if text is not None:
+            await self.send(text_data=text)
+        else:
+            await self.send_json(event)

@@ -5,6 +5,7 @@ failure to reach Redis never breaks the write that caused it (the database is th
 client that missed an event catches up on reconnect).
 """
 
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -20,12 +21,18 @@ def user_group(user_id: int) -> str:
     return f"user.{user_id}"
 
 
+def message(event: dict[str, Any]) -> dict[str, Any]:
+    """The channel-layer message: the event, and its JSON text serialised once here rather
+    than once per open socket."""
+    return {"type": "live.event", "event": event, "text": json.dumps(event)}
+
+
 def publish(group: str, event: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(group, {"type": "live.event", "event": event})
+        async_to_sync(layer.group_send)(group, message(event))
     except Exception:
         logger.warning("live event to %s not delivered", group, exc_info=True)
 
@@ -42,7 +49,7 @@ def publish_many(messages: list[tuple[str, dict[str, Any]]]) -> None:
 
     async def send_all():
         for group, event in messages:
-            await layer.group_send(group, {"type": "live.event", "event": event})
+            await layer.group_send(group, message(event))
 
     try:
         async_to_sync(send_all)()
