@@ -179,6 +179,8 @@ class Post(models.Model):
     thanks_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     edited_at = models.DateTimeField(null=True, blank=True)
+    # When the post first became public (after screening or approval); counters count it once.
+    published_at = models.DateTimeField(null=True, blank=True)
     hidden_reason = models.CharField(max_length=300, blank=True)
     # PostgreSQL full-text vector (title weighted A, body B), kept by community.search.
     search_vector = SearchVectorField(null=True, editable=False)

@@ -323,11 +323,18 @@ def post_approve(*, post: Post) -> Post:
 
 
 def _publish(post: Post) -> None:
-    """Count a post that just became public, and announce it. Inside a transaction."""
-    thread = Thread.objects.select_for_update().get(pk=post.thread_id)
+    """A post became public. The first time, count it and announce it (live event, signal for
+    notifications); after an edit was screened, show the new words. Inside a transaction."""
+    if post.published_at is not None:
+        search_vector_update(post.pk)
+        live.post_edited_on_commit(post)
+        return
     now = timezone.now()
+    post.published_at = now
+    Post.objects.filter(pk=post.pk).update(published_at=now)
+    thread = Thread.objects.select_for_update().get(pk=post.thread_id)
     updates = {"last_activity_at": now}
-    if post.position == 1 or thread.status == Thread.Status.HELD and post.is_first:
+    if post.is_first:
         updates["status"] = Thread.Status.PUBLISHED
         Community.objects.filter(pk=thread.community_id).update(
             thread_count=F("thread_count") + 1, last_activity_at=now

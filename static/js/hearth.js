@@ -53,7 +53,16 @@
         }
         break;
       case "post.edited":
-        if (existing) { existing.replaceWith(fromHTML(event.html)); }
+        if (existing) { existing.replaceWith(fromHTML(event.html)); break; }
+        // It was taken away while its new words were checked: put it back in its place.
+        var fresh = fromHTML(event.html);
+        var position = parseInt(fresh.dataset.position || "0", 10);
+        var after = Array.prototype.find.call(posts.querySelectorAll("article[data-position]"),
+          function (el) { return parseInt(el.dataset.position, 10) > position; });
+        var first = posts.querySelector("article[data-position]");
+        var firstPosition = first ? parseInt(first.dataset.position, 10) : 0;
+        if (after) { posts.insertBefore(fresh, after); }
+        else if (onLastPage && position > firstPosition) { posts.appendChild(fresh); }
         break;
       case "post.removed":
         if (existing) { existing.remove(); announce(words("removedText", "A post was removed.")); }
@@ -96,7 +105,7 @@
         var presence = document.getElementById("presence");
         if (presence) {
           presence.hidden = event.count < 2;
-          presence.textContent = words("presenceText", "Reading now: {count}",
+          presence.textContent = words("presenceText", "{count} reading now",
             {count: event.count});
         }
         break;

@@ -327,3 +327,23 @@ def test_follow_and_bookmark_toggle(as_james, james, maria, diabetes):
     assert Bookmark.objects.filter(user=james, post=post).exists()
     as_james.post(f"/p/{post.pk}/bookmark/")
     assert not Bookmark.objects.filter(user=james, post=post).exists()
+
+
+def test_editing_a_reply_neither_recounts_it_nor_notifies_again(
+        as_james, james, maria, diabetes, django_capture_on_commit_callbacks):
+    from notifications.models import Notification
+
+    thread = publish_thread(maria, diabetes)
+    with django_capture_on_commit_callbacks(execute=True):
+        as_james.post(f"/t/{thread.pk}/reply/", {"body": "First version"})
+    reply = thread.posts.get(position=2)
+    notified = Notification.objects.count()
+    for text in ("Second version", "Third version"):
+        with django_capture_on_commit_callbacks(execute=True):
+            as_james.post(f"/p/{reply.pk}/edit/", {"body": text})
+    thread.refresh_from_db()
+    diabetes.refresh_from_db()
+    assert thread.reply_count == 1 and diabetes.thread_count == 1
+    assert Notification.objects.count() == notified
+    html = client_for(maria).get(thread.get_absolute_url()).content.decode()
+    assert "Third version" in html and "First version" not in html
