@@ -25,7 +25,7 @@ ROLES = ("visitor", "newbie", "member_a", "member_b", "clinician", "mod_a", "sta
          "suspended", "banned", "deactivated")
 OBJECTS = ("public", "private", "held", "hidden", "deleted", "anonymous", "missing")
 MISSING_PK = 987654321
-CANARY = "canary-7f3a9c-private-words"  # only ever written in community A
+CANARY = "zxcanary7f3a9c"  # only ever written in community A
 ANON_NAME = "quietfinch4821"  # posts only anonymously
 ANON_DISPLAY = "Shy Heron 93817"
 
