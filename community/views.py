@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from accounts.permissions import is_verified_clinician
+from accounts.permissions import is_verified_clinician, profile_field_visible
 
 from . import permissions, search, selectors, services
 from .forms import EditForm, ReplyForm, ThreadForm
@@ -404,10 +404,14 @@ def profile(request, username):
         .select_related("thread__community")
         .order_by("-created_at")[:20]
     )
+    viewer = request.user
     return render(request, "community/profile.html", {
         "member": member, "posts": posts,
-        "show_bio": member.bio and (member.bio_visibility == User.Visibility.EVERYONE or (
-            member.bio_visibility == User.Visibility.MEMBERS and request.user.is_authenticated)
-            or request.user == member),
+        "show_bio": bool(member.bio) and profile_field_visible(viewer, member,
+                                                               member.bio_visibility),
+        "show_conditions": bool(member.conditions) and profile_field_visible(
+            viewer, member, member.conditions_visibility),
+        "show_caregiver": member.is_caregiver and profile_field_visible(
+            viewer, member, member.caregiver_visibility),
         "clinician": is_verified_clinician(member),
     })

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.test import Client
 
 from community.models import Post
 from tests.conftest import client_for, make_user, publish_reply, publish_thread
@@ -94,3 +95,19 @@ def test_a_held_post_is_seen_by_its_author_and_moderators_only(maria, james, sam
     assert "HELD-CANARY" in client_for(sam).get(f"/t/{thread.pk}/").content.decode()
     assert "HELD-CANARY" not in client_for(maria).get(f"/t/{thread.pk}/").content.decode()
     assert client_for(maria).get(f"/p/{held.pk}/").status_code == 404
+
+
+def test_profile_fields_follow_the_members_visibility_choices(maria, james):
+    maria.bio = "BIO-CANARY"
+    maria.bio_visibility = "members"
+    maria.is_caregiver = True
+    maria.caregiver_visibility = "nobody"
+    maria.conditions = "COND-CANARY"
+    maria.conditions_visibility = "everyone"
+    maria.save()
+    visitor_view = Client().get("/u/maria/").content.decode()
+    member_view = client_for(james).get("/u/maria/").content.decode()
+    own_view = client_for(maria).get("/u/maria/").content.decode()
+    assert "BIO-CANARY" not in visitor_view and "BIO-CANARY" in member_view
+    assert "COND-CANARY" in visitor_view
+    assert "Caregiver" not in member_view and "Caregiver" in own_view
