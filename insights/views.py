@@ -7,6 +7,7 @@ from datetime import date
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from . import metrics, permissions, presenters, rollup
@@ -136,41 +137,41 @@ def my_impact(request):
 
 
 DEFINITIONS = [
-    (_("Members"), _(
+    (gettext_lazy("Members"), gettext_lazy(
         "People with an account who are patients, caregivers or clinicians; staff accounts "
         "are not counted. For one community, its members. “New” means they joined during the "
         "period.")),
-    (_("Active"), _(
+    (gettext_lazy("Active"), gettext_lazy(
         "A member who posted, reacted or opened a discussion. For all communities, visiting "
         "Hearth at all also counts. Hearth keeps only the latest visit, so a member who "
         "visited in both periods shows as a visitor only in the latest. Daily, weekly and "
         "monthly active are counted over the last 1, 7 and 30 days of the period.")),
-    (_("Contributors"), _(
+    (gettext_lazy("Contributors"), gettext_lazy(
         "New contributors wrote their first post during the period; returning contributors "
         "posted during the period and had posted before it.")),
-    (_("What is counted"), _(
+    (gettext_lazy("What is counted"), gettext_lazy(
         "Only what members can see: posts held for review, hidden or deleted are left out. "
         "Days are UTC days; the last day of the period is included.")),
-    (_("Answered"), _(
+    (gettext_lazy("Answered"), gettext_lazy(
         "A question is answered once it has a reply, and answered by a clinician once a "
         "verified clinician replied. Percentages are of the questions asked in the period, as "
         "they stand today.")),
-    (_("Median and 90th percentile"), _(
+    (gettext_lazy("Median and 90th percentile"), gettext_lazy(
         "The median is the middle value: half the questions were faster, half slower. The 90th "
         "percentile is the time within which nine in ten got their answer. Between two "
         "questions the value is interpolated.")),
-    (_("Members reached"), _(
+    (gettext_lazy("Members reached"), gettext_lazy(
         "Different members (not the clinician, not staff) who opened a discussion after a "
         "clinician answered in it during the period.")),
-    (_("Digests"), _(
+    (gettext_lazy("Digests"), gettext_lazy(
         "Email digests sent in the period, those with at least one click on a discussion, and "
         "members who posted within 24 hours after clicking. For one community: digests to its "
         "members and clicks on its discussions.")),
-    (_("Sources"), _(
+    (gettext_lazy("Sources"), gettext_lazy(
         "Where a member first arrived from, kept from their first visit until they sign up: "
         "the utm_source or ref of the link (X, Facebook, email), “direct” when the link named "
         "none, and “other” for any other source.")),
-    (_("Exports"), _(
+    (gettext_lazy("Exports"), gettext_lazy(
         "The CSV and JSON files carry totals only. Any count of fewer than 5 members is "
         "shown as “<5” so no one can be singled out.")),
 ]
