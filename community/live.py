@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from hearth.live import publish, user_group
 
@@ -90,8 +91,23 @@ def backlog_since(thread_id: int, seq: int) -> list[dict] | None:
 
 
 def render_post(post: Post) -> str:
-    """The post as every reader sees it: no per-viewer controls, no anonymous author."""
-    return render_to_string("community/_post.html", {"post": post, "live": True})
+    """The post as every reader sees it: no per-viewer controls, no anonymous author; in the
+    site's default language, whatever language the code that published it was using."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return render_to_string("community/_post.html", {"post": post, "live": True})
+
+
+def post_payload(post: Post) -> dict:
+    """`html` in the default language and `translations` in the others: rendered once per
+    event and language, never per viewer. The page picks its own language."""
+    html = render_post(post)
+    translations = {}
+    for code, _name in settings.LANGUAGES:
+        if code != settings.LANGUAGE_CODE:
+            with translation.override(code):
+                translations[code] = render_to_string(
+                    "community/_post.html", {"post": post, "live": True})
+    return {"html": html, "translations": translations}
 
 
 def _on_commit_thread_event(thread_id: int, build) -> None:
@@ -110,7 +126,7 @@ def post_published_on_commit(post: Post) -> None:
     _on_commit_thread_event(
         post.thread_id,
         lambda: {"type": "post.created", "post": post.pk, "position": post.position,
-                 "html": render_post(Post.objects.select_related(
+                 **post_payload(Post.objects.select_related(
                      "author__clinician", "thread__community").get(pk=post.pk))},
     )
 
@@ -118,8 +134,8 @@ def post_published_on_commit(post: Post) -> None:
 def post_edited_on_commit(post: Post) -> None:
     _on_commit_thread_event(
         post.thread_id,
-        lambda: {"type": "post.edited", "post": post.pk,
-                 "html": render_post(Post.objects.select_related(
+        lambda: {"type": "post.edited", "post": post.pk, "position": post.position,
+                 **post_payload(Post.objects.select_related(
                      "author__clinician", "thread__community").get(pk=post.pk))},
     )
 

@@ -24,6 +24,11 @@
   var connection = document.getElementById("connection");
   var pending = 0, delay = 1000, socket = null, typingTimer = null, lastTypingSent = 0;
 
+  function htmlOf(event) {
+    var lang = document.documentElement.lang;
+    return (event.translations && event.translations[lang]) || event.html;
+  }
+
   function fromHTML(html) {
     var template = document.createElement("template");
     template.innerHTML = html.trim();
@@ -38,9 +43,9 @@
     var existing = event.post ? document.getElementById("post-" + event.post) : null;
     switch (event.type) {
       case "post.created":
-        if (existing) { existing.replaceWith(fromHTML(event.html)); break; }
+        if (existing) { existing.replaceWith(fromHTML(htmlOf(event))); break; }
         if (onLastPage) {
-          posts.appendChild(fromHTML(event.html));
+          posts.appendChild(fromHTML(htmlOf(event)));
           announce(thread.dataset.newReplyText || "New reply");
         } else {
           pending += 1;
@@ -53,9 +58,9 @@
         }
         break;
       case "post.edited":
-        if (existing) { existing.replaceWith(fromHTML(event.html)); break; }
+        if (existing) { existing.replaceWith(fromHTML(htmlOf(event))); break; }
         // It was taken away while its new words were checked: put it back in its place.
-        var fresh = fromHTML(event.html);
+        var fresh = fromHTML(htmlOf(event));
         var position = parseInt(fresh.dataset.position || "0", 10);
         var after = Array.prototype.find.call(posts.querySelectorAll("article[data-position]"),
           function (el) { return parseInt(el.dataset.position, 10) > position; });

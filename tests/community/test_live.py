@@ -221,3 +221,21 @@ async def test_an_anonymous_posts_live_event_carries_no_author(redis_client, mar
     assert "maria" not in event["html"] and f'data-author="{maria.pk}"' not in event["html"]
     assert "Anonymous member" in event["html"]
     await communicator.disconnect()
+
+
+async def test_a_live_post_comes_in_every_language_whatever_language_published_it(
+        redis_client, maria, james, diabetes):
+    from django.utils import translation
+
+    thread = await sync_to_async(publish_thread)(maria, diabetes)
+    communicator, _ = await connect(f"/ws/t/{thread.pk}/", HOST)
+
+    def reply_in_spanish():
+        with translation.override("es"):
+            publish_reply(james, thread, "hola")
+
+    await sync_to_async(reply_in_spanish)()
+    event = await receive_types(communicator, "post.created")
+    assert ">Helpful <" in event["html"]
+    assert ">Útil <" in event["translations"]["es"] or "Útil" in event["translations"]["es"]
+    await communicator.disconnect()
