@@ -27,6 +27,7 @@ os.environ["BENCH_EAGER"] = "1"
 CLIENTS = int(os.environ.get("CLIENTS", "1000"))
 ROUNDS = int(os.environ.get("ROUNDS", "5"))
 PORT = 8766
+WORKERS = os.environ.get("WORKERS", str(os.cpu_count() or 2))
 
 
 def setup() -> tuple[int, str]:
@@ -55,10 +56,13 @@ def setup() -> tuple[int, str]:
 
 
 def rss_kb(pid: int) -> int:
+    """Resident memory of the server and its worker processes."""
     total = 0
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            total = int(line.split()[1])
+    pids = [pid, *(int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
+    for one in pids:
+        for line in Path(f"/proc/{one}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
     return total
 
 
@@ -91,7 +95,7 @@ async def run_layer(layer: str, thread_id: int, session_key: str) -> dict:
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "hearth.asgi:application", "--host", "127.0.0.1",
          "--port", str(PORT), "--no-access-log", "--log-level", "warning",
-         "--ws", "websockets-sansio"], env=env, cwd=BASE)
+         "--ws", "websockets-sansio", "--workers", WORKERS], env=env, cwd=BASE)
     try:
         for _ in range(100):
             try:
@@ -99,6 +103,7 @@ async def run_layer(layer: str, thread_id: int, session_key: str) -> dict:
                 break
             except OSError:
                 await asyncio.sleep(0.2)
+        await asyncio.sleep(2)
         before = rss_kb(server.pid)
         url = f"ws://127.0.0.1:{PORT}/ws/t/{thread_id}/"
         sockets = []
@@ -146,7 +151,7 @@ def main() -> None:
     results = {layer: asyncio.run(run_layer(layer, thread_id, session_key))
                for layer in ("core", "pubsub")}
     print(f"live bench: {CLIENTS} WebSocket clients on one thread, {ROUNDS} replies, "
-          "1 uvicorn worker; ms from sending the HTTP reply to each client's receipt")
+          f"{WORKERS} uvicorn workers; ms from sending the HTTP reply to each client's receipt")
     for layer, r in results.items():
         name = "RedisChannelLayer" if layer == "core" else "RedisPubSubChannelLayer"
         print(f"  {name:24} p50 {r['p50']:7.1f}  p99 {r['p99']:7.1f}  max {r['max']:7.1f}  "
