@@ -29,6 +29,17 @@ class AccountAdapter(DefaultAccountAdapter):
                 raise ImmediateHttpResponse(ratelimit.respond_429(request)) from error
             raise
 
+    def pre_login(self, request, user, **kwargs):
+        """A banned member cannot sign in again (their sessions ended when they were banned).
+        They are told so, and how to ask staff for their data."""
+        if getattr(user, "is_banned", False):
+            from allauth.account.internal.stagekit import clear_login
+            from django.shortcuts import render
+
+            clear_login(request)
+            return render(request, "account/banned.html", status=403)
+        return super().pre_login(request, user, **kwargs)
+
     def clean_username(self, username: str, shallow: bool = False) -> str:
         try:
             validate_pseudonym(username)  # nobody is a verified clinician at sign-up

@@ -321,3 +321,12 @@ def test_slow_mode_allows_one_post_per_member_every_n_seconds(
     assert second.status_code == 429
     assert "one post every 60 seconds" in second.content.decode()
     assert "second" in second.content.decode()  # the text is kept
+
+
+def test_a_moderator_cannot_open_the_page_of_a_member_outside_their_communities(sam, mental):
+    stranger = make_user("stranger")
+    other = make_community("other-place")
+    join(stranger, other)
+    assert client_for(sam).get(f"/moderation/members/{stranger.username}/").status_code == 404
+    join(stranger, mental)
+    assert client_for(sam).get(f"/moderation/members/{stranger.username}/").status_code == 200

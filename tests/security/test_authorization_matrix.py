@@ -145,9 +145,12 @@ def _clinician_review(role: str, obj: str):
 
 
 def _member_page(role: str, obj: str):
-    if role not in QUEUE:
+    """Staff open any member's page; a community moderator only their members' pages."""
+    if role not in QUEUE or obj == "missing":
         return 404
-    return 404 if obj == "missing" else 200
+    if role == "staff":
+        return 200
+    return 200 if obj == "member_a" else 404
 
 
 SPECS: dict[str, Spec] = {
