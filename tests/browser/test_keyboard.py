@@ -51,8 +51,13 @@ def tab_to(page, selector: str, *, backwards: bool = False, limit: int = 120) ->
     raise AssertionError(f"{selector} not reached with {key}")
 
 
+STYLED = """() => [...document.styleSheets].some(
+  sheet => (sheet.href || "").includes("hearth.css") && sheet.cssRules.length > 0)"""
+
+
 def keyboard_sign_in(page, base_url: str, username: str) -> None:
     page.goto(f"{base_url}/")
+    page.wait_for_function(STYLED)  # the focus style is Hearth's own
     tab_to(page, ".skip-link")  # the first stop: skip to main content
     tab_to(page, 'a[href="/accounts/login/"]')
     page.keyboard.press("Enter")
