@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -175,30 +180,60 @@ def thread_detail(request, pk, slug=None):
     if page_number == "last":
         page_number = paginator.num_pages
     page = paginator.get_page(page_number)
-    post_list = list(page.object_list)
-    mine = selectors.my_reactions(user=user, posts=post_list)
     can_moderate = permissions.can_moderate_community(user, thread.community)
-    for post in post_list:
-        post.thread = thread  # the same object: no query per post for its thread
-        post.show_author = permissions.can_see_author(user, post)
-        post.my_reactions = {kind for (pid, kind) in mine if pid == post.pk}
-        post.can_edit = permissions.can_edit_post(user, post)
-        post.can_delete = permissions.can_delete_post(user, post)
+    context = {
+        "thread": thread, "community": thread.community, "page": page,
+        "can_reply": permissions.can_reply(user, thread), "can_moderate": can_moderate,
+        "can_accept": permissions.can_accept_answer(user, thread),
+        "reaction_kinds": Reaction.Kind.choices,
+    }
+    posts_html = _visitor_posts(thread, page) if not user.is_authenticated else None
+    if posts_html is None:
+        post_list = list(page.object_list)
+        mine = selectors.my_reactions(user=user, posts=post_list)
+        for post in post_list:
+            post.thread = thread  # the same object: no query per post for its thread
+            post.show_author = permissions.can_see_author(user, post)
+            post.my_reactions = {kind for (pid, kind) in mine if pid == post.pk}
+            post.can_edit = permissions.can_edit_post(user, post)
+            post.can_delete = permissions.can_delete_post(user, post)
+        # Rendered without the context processors (they ran once for the page already).
+        posts_html = render_to_string("community/_posts.html", {
+            **context, "posts": post_list, "user": user, "request": request,
+            "csrf_token": get_token(request)})
+        if not user.is_authenticated:
+            _visitor_posts(thread, page, posts_html)
+        if post_list:
+            services.thread_mark_read(user=user, thread=thread,
+                                      position=post_list[-1].position)
     last_read = getattr(thread, "last_read", None) or 0
     new_replies = max(0, thread.last_position - last_read) if user.is_authenticated and \
         last_read else 0
-    if post_list:
-        services.thread_mark_read(user=user, thread=thread, position=post_list[-1].position)
     reply_form = ReplyForm(allow_anonymous=thread.community.allow_anonymous,
                            initial={"body": _quote(user, thread, request.GET.get("quote"))})
     return render(request, "community/thread.html", {
-        "thread": thread, "community": thread.community, "page": page, "posts": post_list,
-        "reply_form": reply_form, "can_reply": permissions.can_reply(user, thread),
-        "can_moderate": can_moderate, "new_replies": new_replies, "last_read": last_read,
-        "can_accept": permissions.can_accept_answer(user, thread),
+        **context, "posts_html": mark_safe(posts_html),  # noqa: S308 - our own rendering
+        "reply_form": reply_form, "new_replies": new_replies, "last_read": last_read,
         "thread_author_visible": permissions.can_see_author(user, thread),
-        "reaction_kinds": Reaction.Kind.choices,
     })
+
+
+VISITOR_CACHE_SECONDS = 60
+
+
+def _visitor_posts(thread, page, html: str | None = None) -> str | None:
+    """Visitors all see the same posts: keep the rendered page of posts for a minute, keyed by
+    the thread's event number (every change to what is shown moves it) and the language.
+    With `html`, store it; without, return what is stored (or None)."""
+    key = (f"visitor-posts:{thread.pk}:{thread.event_seq}:{page.number}:"
+           f"{translation.get_language()}")
+    try:
+        if html is None:
+            return cache.get(key)
+        cache.set(key, html, VISITOR_CACHE_SECONDS)
+    except Exception:  # noqa: BLE001 - Redis down: render every time
+        return None
+    return html
 
 
 def _quote(user, thread, post_id: str | None) -> str:
