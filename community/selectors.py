@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from . import permissions
 from .models import Community, Post, Reaction, Thread, ThreadFollow, ThreadRead
@@ -33,22 +34,25 @@ def community_threads(*, user, community: Community, tab: str = "latest") -> Que
     return threads.order_by("-is_pinned", "-last_activity_at", "-pk")
 
 
+def _count(posts: QuerySet[Post]) -> Subquery:
+    """A correlated COUNT of the thread's posts (no JOIN and GROUP BY over the page's row)."""
+    return Coalesce(Subquery(
+        posts.filter(thread=OuterRef("pk")).order_by().values("thread")
+        .annotate(n=Count("pk")).values("n")[:1]
+    ), 0)
+
+
 def thread_for_page(*, user, pk: int) -> Thread | None:
-    """The thread with its community and author, and what this member follows and has read."""
-    deleted = Q(posts__status=Post.Status.DELETED)
-    threads = Thread.objects.select_related("community", "author", "author__clinician").annotate(
-        # Both counts a page may need, in this same query: no COUNT query for the paginator.
-        public_post_count=Count("posts", filter=Q(
-            posts__status=Post.Status.PUBLISHED,
-            posts__screening__in=permissions.PUBLIC_SCREENING)),
-        undeleted_post_count=Count("posts", filter=~deleted),
-    )
+    """The thread with its community and author; for a member also what they follow, have
+    read, and how many posts they see (so the paginator needs no COUNT query)."""
+    threads = Thread.objects.select_related("community", "author", "author__clinician")
     if user.is_authenticated:
+        public = Q(status=Post.Status.PUBLISHED, screening__in=permissions.PUBLIC_SCREENING)
         threads = threads.annotate(
-            own_pending_count=Count("posts", filter=Q(
-                posts__author=user, posts__status__in=[Post.Status.PUBLISHED, Post.Status.HELD])
-                & ~Q(posts__status=Post.Status.PUBLISHED,
-                     posts__screening__in=permissions.PUBLIC_SCREENING)),
+            undeleted_post_count=_count(Post.objects.exclude(status=Post.Status.DELETED)),
+            own_pending_count=_count(Post.objects.filter(
+                author=user, status__in=[Post.Status.PUBLISHED, Post.Status.HELD]
+            ).exclude(public)),
             is_following=Exists(ThreadFollow.objects.filter(thread=OuterRef("pk"), user=user)),
             last_read=Subquery(
                 ThreadRead.objects.filter(thread=OuterRef("pk"), user=user).values(
@@ -63,10 +67,12 @@ def thread_for_page(*, user, pk: int) -> Thread | None:
 
 
 def visible_post_count(*, user, thread: Thread) -> int:
-    """How many posts of the thread this member sees, from thread_for_page's annotations."""
-    if permissions.can_moderate_community(user, thread.community):
+    """How many posts of the thread this member sees. Public posts are the kept counter
+    (replies plus the opening post); moderators and authors with posts waiting see more."""
+    if user.is_authenticated and permissions.can_moderate_community(user, thread.community):
         return thread.undeleted_post_count
-    return thread.public_post_count + getattr(thread, "own_pending_count", 0)
+    public = thread.reply_count + (1 if thread.status == Thread.Status.PUBLISHED else 0)
+    return public + getattr(thread, "own_pending_count", 0)
 
 
 def thread_posts(*, user, thread: Thread) -> QuerySet[Post]:
