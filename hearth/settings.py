@@ -112,6 +112,14 @@ DATABASES = {
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if "postgresql" in DATABASES["default"]["ENGINE"] and env.bool("DB_POOL", default=True):
+    # A connection pool per process (psycopg_pool): no new connection per request. With
+    # CONN_HEALTH_CHECKS Django has the pool check each connection when it is taken, so a
+    # restarted PostgreSQL needs no Hearth restart.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1, "max_size": env.int("DB_POOL_MAX", default=10), "timeout": 10,
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
