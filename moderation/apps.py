@@ -10,3 +10,4 @@ class ModerationConfig(AppConfig):
         receivers.connect()
         receivers.connect_accounts()
         receivers.connect_live()
+        receivers.connect_clinicians()

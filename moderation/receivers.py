@@ -75,3 +75,50 @@ def connect_live() -> None:
     post_submitted.connect(crisis_resources_for_author,
                            dispatch_uid="moderation.crisis_resources_for_author")
     register_me_socket(groups=groups_for, handlers={"queue.changed": queue_count})
+
+
+# --- Clinician applications in the review queue -------------------------------------------
+
+
+def queue_clinician_application(sender, profile, **kwargs):
+    """A new application joins the one review queue (staff only); sent on commit."""
+    from django.db import transaction
+
+    from .live import queue_changed_on_commit
+    from .models import ModerationItem
+
+    with transaction.atomic():
+        item, created = ModerationItem.objects.get_or_create(
+            kind=ModerationItem.Kind.CLINICIAN, subject_user=profile.user,
+            status=ModerationItem.Status.OPEN,
+            defaults={"reason": "clinician_application", "priority": 60,
+                      "detail": f"{profile.credentials} · {profile.specialty}"[:300]},
+        )
+        if created:
+            queue_changed_on_commit(community_id=None, item=item)
+
+
+def resolve_clinician_application(sender, profile, decision, by=None, **kwargs):
+    """Sent inside the deciding transaction: the queue item closes with the decision."""
+    from django.utils import timezone
+
+    from .live import queue_changed_on_commit
+    from .models import ModerationItem
+
+    now = timezone.now()
+    updated = ModerationItem.objects.filter(
+        kind=ModerationItem.Kind.CLINICIAN, subject_user=profile.user,
+        status=ModerationItem.Status.OPEN,
+    ).update(status=ModerationItem.Status.RESOLVED, resolved_at=now, resolution=decision,
+             first_action_at=now, claimed_by=by)
+    if updated:
+        queue_changed_on_commit(community_id=None)
+
+
+def connect_clinicians() -> None:
+    from accounts.signals import clinician_applied, clinician_decided
+
+    clinician_applied.connect(queue_clinician_application,
+                              dispatch_uid="moderation.queue_clinician_application")
+    clinician_decided.connect(resolve_clinician_application,
+                              dispatch_uid="moderation.resolve_clinician_application")

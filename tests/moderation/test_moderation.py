@@ -330,3 +330,21 @@ def test_a_moderator_cannot_open_the_page_of_a_member_outside_their_communities(
     assert client_for(sam).get(f"/moderation/members/{stranger.username}/").status_code == 404
     join(stranger, mental)
     assert client_for(sam).get(f"/moderation/members/{stranger.username}/").status_code == 200
+
+
+def test_a_clinician_application_waits_in_the_staff_queue_until_decided(
+        as_admin, admin, sam, django_capture_on_commit_callbacks):
+    from accounts import services as accounts
+
+    applicant = make_user("drnew")
+    with django_capture_on_commit_callbacks(execute=True):
+        profile = accounts.clinician_apply(
+            user=applicant, credentials="RN", specialty="Cardiology",
+            organisation="Hearth General", npi="1234567893")
+    item = ModerationItem.objects.get(kind=ModerationItem.Kind.CLINICIAN)
+    assert item.subject_user == applicant and item.status == ModerationItem.Status.OPEN
+    assert "Review the application from drnew" in as_admin.get("/moderation/").content.decode()
+    assert "drnew" not in client_for(sam).get("/moderation/").content.decode().split("<main")[1]
+    accounts.clinician_decide(profile=profile, by=admin, decision="approve")
+    item.refresh_from_db()
+    assert item.status == ModerationItem.Status.RESOLVED and item.resolution == "approve"
