@@ -66,13 +66,16 @@ def rss_kb(pid: int) -> int:
     return total
 
 
-def post_reply(thread_id: int, session_key: str, body: str) -> None:
+def csrf_token(thread_id: int, session_key: str) -> str:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    base = f"http://127.0.0.1:{PORT}"
     opener.addheaders = [("Cookie", f"sessionid={session_key}")]
-    opener.open(f"{base}/t/{thread_id}/").read()
-    token = next(c.value for c in jar if c.name == "csrftoken")
+    opener.open(f"http://127.0.0.1:{PORT}/t/{thread_id}/").read()
+    return next(c.value for c in jar if c.name == "csrftoken")
+
+
+def post_reply(thread_id: int, session_key: str, token: str, body: str) -> None:
+    base = f"http://127.0.0.1:{PORT}"
     data = urllib.parse.urlencode({"body": body}).encode()
     request = urllib.request.Request(f"{base}/t/{thread_id}/reply/", data=data, headers={
         "Cookie": f"sessionid={session_key}; csrftoken={token}", "X-CSRFToken": token,
@@ -127,8 +130,9 @@ async def run_layer(layer: str, thread_id: int, session_key: str) -> dict:
 
             waiters = [asyncio.create_task(wait_for(ws)) for ws in sockets]
             await asyncio.sleep(0.5)
+            token = await asyncio.to_thread(csrf_token, thread_id, session_key)
             start = time.perf_counter()
-            await asyncio.to_thread(post_reply, thread_id, session_key, marker)
+            await asyncio.to_thread(post_reply, thread_id, session_key, token, marker)
             await asyncio.wait_for(asyncio.gather(*waiters), timeout=60)
             latencies += [(t - start) * 1000 for t in received]
         for ws in sockets:
@@ -151,7 +155,7 @@ def main() -> None:
     results = {layer: asyncio.run(run_layer(layer, thread_id, session_key))
                for layer in ("core", "pubsub")}
     print(f"live bench: {CLIENTS} WebSocket clients on one thread, {ROUNDS} replies, "
-          f"{WORKERS} uvicorn workers; ms from sending the HTTP reply to each client's receipt")
+          f"{WORKERS} uvicorn workers; ms from sending the HTTP reply (POST) to each client's receipt")
     for layer, r in results.items():
         name = "RedisChannelLayer" if layer == "core" else "RedisPubSubChannelLayer"
         print(f"  {name:24} p50 {r['p50']:7.1f}  p99 {r['p99']:7.1f}  max {r['max']:7.1f}  "
