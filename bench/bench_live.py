@@ -155,7 +155,7 @@ def main() -> None:
     results = {layer: asyncio.run(run_layer(layer, thread_id, session_key))
                for layer in ("core", "pubsub")}
     print(f"live bench: {CLIENTS} WebSocket clients on one thread, {ROUNDS} replies, "
-          f"{WORKERS} uvicorn workers; ms from sending the HTTP reply (POST) to each client's receipt")
+          f"{WORKERS} uvicorn workers; ms from sending the reply (POST) to each client's receipt")
     for layer, r in results.items():
         name = "RedisChannelLayer" if layer == "core" else "RedisPubSubChannelLayer"
         print(f"  {name:24} p50 {r['p50']:7.1f}  p99 {r['p99']:7.1f}  max {r['max']:7.1f}  "
