@@ -29,6 +29,13 @@ def memberships_of(user) -> dict[int, Membership]:
     return cached
 
 
+def prime_memberships(users_with_memberships: dict) -> None:
+    """Give many user objects their memberships at once ({user: {community_id: membership}}),
+    so that code checking many members (digest batches) asks no query per member."""
+    for user, memberships in users_with_memberships.items():
+        setattr(user, _CACHE_ATTR, memberships)
+
+
 def forget_memberships(user) -> None:
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)

@@ -17,6 +17,7 @@ member_left = Signal()
 reaction_added = Signal()
 # answer_accepted(thread, post, by)
 answer_accepted = Signal()
-# moderation_decided(member, kind, text): a moderator decided about a member's post or
-# account (sent by moderation; notifications tells the member).
+# moderation_decided(member, detail, text, post=None): a moderator decided about a member's
+# post or account; detail is approved/rejected/hidden/restored/edited/warned/suspended (sent
+# by moderation on commit; notifications tells the member).
 moderation_decided = Signal()

@@ -224,6 +224,8 @@ def item_approve(*, user: User, item_id: int) -> ModerationItem:
                     forum.post_restore(post=post)
                 else:
                     forum.post_approve(post=post)
+            if item.kind == ModerationItem.Kind.HELD:
+                _decided(post.author, "approved", post=post)
             _judge_flags(post, upheld=False)
             audit_record(actor=user, action="post.approve", target=post,
                          reason=item.get_kind_display(), community_id=item.community_id)
@@ -244,6 +246,7 @@ def item_reject(*, user: User, item_id: int, reason: str) -> ModerationItem:
             return item
         if item.post is not None:
             forum.post_hide(post=item.post, reason=reason)
+            _decided(item.post.author, "rejected", reason, post=item.post)
             _judge_flags(item.post, upheld=True)
             audit_record(actor=user, action="post.reject", target=item.post, reason=reason,
                          community_id=item.community_id)
@@ -288,6 +291,7 @@ def post_redact(*, user: User, post: Post) -> Post:
     with transaction.atomic():
         redacted = redact(post.body, screen_text(post.body).findings)
         forum.post_body_replace(post=post, body=redacted, editor=user)
+        _decided(post.author, "edited", post=post)
         audit_record(actor=user, action="post.redact", target=post,
                      community_id=post.thread.community_id)
     return post
@@ -304,6 +308,7 @@ def post_hide(*, user: User, post: Post, reason: str) -> Post:
         raise ModerationError(_("Give a reason: the author will see it."))
     with transaction.atomic():
         forum.post_hide(post=post, reason=reason)
+        _decided(post.author, "hidden", reason, post=post)
         audit_record(actor=user, action="post.hide", target=post, reason=reason,
                      community_id=post.thread.community_id)
     return post
@@ -314,6 +319,7 @@ def post_restore(*, user: User, post: Post) -> Post:
         raise Http404
     with transaction.atomic():
         forum.post_restore(post=post)
+        _decided(post.author, "restored", post=post)
         audit_record(actor=user, action="post.restore", target=post,
                      community_id=post.thread.community_id)
     return post
@@ -363,7 +369,7 @@ def member_warn(*, user: User, member: User, reason: str, community=None) -> Non
     with transaction.atomic():
         audit_record(actor=user, action="member.warn", target=member, reason=reason,
                      community_id=getattr(community, "pk", None))
-        transaction.on_commit(lambda: _notify_member(member, "warning", reason), robust=True)
+        _decided(member, "warned", reason)
 
 
 def member_suspend(*, user: User, member: User, until: datetime, reason: str,
@@ -376,6 +382,7 @@ def member_suspend(*, user: User, member: User, until: datetime, reason: str,
         raise ModerationError(_("Give a reason: the member will see it."))
     with transaction.atomic():
         accounts.user_suspend(user=member, until=until, reason=reason)
+        _decided(member, "suspended", reason)
         audit_record(actor=user, action="member.suspend", target=member,
                      reason=f"until {until:%Y-%m-%d %H:%M} UTC. {reason}",
                      community_id=getattr(community, "pk", None))
@@ -406,10 +413,14 @@ def staff_note_add(*, user: User, member: User, body: str) -> StaffNote:
     return note
 
 
-def _notify_member(member: User, kind: str, text: str) -> None:
+def _decided(member: User | None, detail: str, text: str = "", post: Post | None = None) -> None:
+    """Tell the member what was decided about their post or account, after commit."""
     from community.signals import moderation_decided
 
-    moderation_decided.send(sender=User, member=member, kind=kind, text=text)
+    if member is None:
+        return
+    transaction.on_commit(lambda: moderation_decided.send(
+        sender=User, member=member, detail=detail, text=text, post=post), robust=True)
 
 
 # --- Flags ----------------------------------------------------------------------------------

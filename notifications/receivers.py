@@ -50,10 +50,21 @@ def on_clinician_decided(sender, profile, decision="", reason="", **kwargs):
     )
 
 
+def on_moderation_decided(sender, member, detail, text="", post=None, **kwargs):
+    """community.signals.moderation_decided, sent on commit by moderation."""
+    from django.utils import timezone
+
+    target = f"post:{post.pk}" if post is not None else "account"
+    services.notify(member, services.Kind.MODERATION, post=post, detail=detail, message=text,
+                    key=f"moderation:{target}:{detail}:{timezone.now().isoformat()}")
+
+
 def connect() -> None:
     signals.post_published.connect(on_post_published, dispatch_uid="notifications.post")
     signals.reaction_added.connect(on_reaction_added, dispatch_uid="notifications.reaction")
     signals.answer_accepted.connect(on_answer_accepted, dispatch_uid="notifications.accepted")
+    signals.moderation_decided.connect(on_moderation_decided,
+                                       dispatch_uid="notifications.moderation")
     try:
         from accounts import signals as account_signals
     except ImportError:

@@ -54,9 +54,7 @@ def prime_memberships(users: Iterable[User]) -> None:
     by_user: dict[int, dict[int, Membership]] = defaultdict(dict)
     for membership in Membership.objects.filter(user__in=[u.pk for u in users]):
         by_user[membership.user_id][membership.community_id] = membership
-    for user in users:
-        # The attribute community.permissions.memberships_of caches on (one per user object).
-        setattr(user, permissions._CACHE_ATTR, by_user[user.pk])  # noqa: SLF001
+    permissions.prime_memberships({user: by_user[user.pk] for user in users})
 
 
 def _hide_actor(recipient: User, thread: Thread | None, post: Post | None) -> bool:

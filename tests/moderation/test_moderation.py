@@ -348,3 +348,25 @@ def test_a_clinician_application_waits_in_the_staff_queue_until_decided(
     accounts.clinician_decide(profile=profile, by=admin, decision="approve")
     item.refresh_from_db()
     assert item.status == ModerationItem.Status.RESOLVED and item.resolution == "approve"
+
+
+def test_the_author_is_told_of_each_moderation_decision(
+        as_james, james, maria, sam, diabetes, django_capture_on_commit_callbacks):
+    from notifications.models import Notification
+
+    thread = publish_thread(maria, diabetes)
+    reply(as_james, thread, "ring me on 555-201-3344", django_capture_on_commit_callbacks)
+    item = ModerationItem.objects.get(kind=ModerationItem.Kind.HELD)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(sam).post(f"/moderation/items/{item.pk}/reject/",
+                             {"reason": "Please keep phone numbers private."})
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(sam).post(f"/moderation/members/{james.username}/",
+                             {"form": "warn", "warn-reason": "Be kind"})
+    decisions = list(Notification.objects.filter(recipient=james, kind="moderation")
+                     .order_by("pk").values_list("detail", "message"))
+    assert decisions == [("rejected", "Please keep phone numbers private."),
+                         ("warned", "Be kind")]
+    page = client_for(james).get("/notifications/").content.decode()
+    assert "was not published" in page and "sent you a warning" in page
+    assert not Notification.objects.filter(recipient=maria, kind="moderation").exists()
