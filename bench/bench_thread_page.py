@@ -1,5 +1,7 @@
 """Requests per second of a 200-post thread page, against a trivial Django view in the same
 server and settings (uvicorn, one worker per core, PostgreSQL when DATABASE_URL points at one).
+The page is measured as a visitor (first and last page, served from the visitor page cache
+after the first request) and as a signed-in member (rendered every time).
 
     python bench/bench_thread_page.py          # make bench runs it
 Needs `wrk` (Debian package) as the load generator.
@@ -49,8 +51,22 @@ def setup_data() -> int:
     return thread.pk
 
 
-def wrk(url: str) -> float:
-    out = subprocess.run(["wrk", "-t2", "-c32", f"-d{DURATION}s", url],
+def member_cookie(thread_id: int) -> str:
+    """A session cookie of the thread's author (a member), so the bench also measures the page
+    a signed-in member gets (never cached whole)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from community.models import Thread
+
+    client = Client()
+    client.force_login(Thread.objects.get(pk=thread_id).author)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def wrk(url: str, cookie: str = "") -> float:
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
+    out = subprocess.run(["wrk", "-t2", "-c32", f"-d{DURATION}s", *headers, url],
                          capture_output=True, text=True, check=True).stdout
     match = re.search(r"Requests/sec:\s+([\d.]+)", out)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
@@ -63,6 +79,7 @@ def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install wrk")
     thread_id = setup_data()
+    cookie = member_cookie(thread_id)
     port = "8765"
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "hearth.asgi:application", "--host", "127.0.0.1",
@@ -80,6 +97,7 @@ def main() -> None:
         trivial = wrk(f"{base}/bench/trivial/")
         thread = wrk(f"{base}/t/{thread_id}/")
         page = wrk(f"{base}/t/{thread_id}/?page=last")
+        member = wrk(f"{base}/t/{thread_id}/", cookie)
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -88,6 +106,8 @@ def main() -> None:
     print(f"  trivial view          {trivial:8.0f} req/s")
     print(f"  200-post thread p.1   {thread:8.0f} req/s   ratio {thread / trivial:.2f}")
     print(f"  200-post thread last  {page:8.0f} req/s   ratio {page / trivial:.2f}")
+    print(f"  signed-in member p.1  {member:8.0f} req/s   ratio {member / trivial:.2f}"
+          "   (visitors get the cached page; members never do)")
 
 
 if __name__ == "__main__":

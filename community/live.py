@@ -17,6 +17,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from hearth import redis_pool
 from hearth.live import publish, user_group
 
 from .models import Post, Thread
@@ -48,7 +49,7 @@ def _backlog_key(thread_id: int) -> str:
 
 
 def _redis() -> redis.Redis:
-    return redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1)
+    return redis_pool.client()
 
 
 def next_seq(thread_id: int) -> int:
@@ -192,9 +193,7 @@ PRESENCE_INTERVAL = 1.0
 
 
 def _aioredis():
-    from redis import asyncio as aioredis
-
-    return aioredis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1)
+    return redis_pool.async_client()
 
 
 async def presence_claim(thread_id: int) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
@@ -43,9 +44,9 @@ def _count(posts: QuerySet[Post]) -> Subquery:
 
 
 def thread_for_page(*, user, pk: int) -> Thread | None:
-    """The thread with its community and author; for a member also what they follow, have
-    read, and how many posts they see (so the paginator needs no COUNT query)."""
-    threads = Thread.objects.select_related("community", "author", "author__clinician")
+    """The thread with its community; for a member also what they follow, have read, and how
+    many posts they see (so the paginator needs no COUNT query)."""
+    threads = Thread.objects.select_related("community")
     if user.is_authenticated:
         public = Q(status=Post.Status.PUBLISHED, screening__in=permissions.PUBLIC_SCREENING)
         threads = threads.annotate(
@@ -64,6 +65,29 @@ def thread_for_page(*, user, pk: int) -> Thread | None:
     if thread is None or not permissions.can_view_thread(user, thread):
         return None
     return thread
+
+
+def thread_state(*, pk: int) -> Thread | None:
+    """Only what decides whether a visitor may see the thread and which cached page is current.
+    The visitor page cache asks this on every request, so it is one narrow query written out
+    by hand: building it through the ORM cost more than running it."""
+    with connection.cursor() as cursor:
+        cursor.execute(_THREAD_STATE_SQL, [pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    status, author_id, event_seq, slug, community_id, visibility, name, color = row
+    thread = Thread(pk=pk, status=status, author_id=author_id, event_seq=event_seq, slug=slug,
+                    community_id=community_id)
+    thread.community = Community(pk=community_id, visibility=visibility, name=name, color=color)
+    return thread
+
+
+_THREAD_STATE_SQL = (  # table names only: no input is formatted into it
+    f"SELECT t.status, t.author_id, t.event_seq, t.slug, t.community_id, c.visibility, c.name, "  # noqa: S608
+    f"c.color FROM {Thread._meta.db_table} t "
+    f"JOIN {Community._meta.db_table} c ON c.id = t.community_id WHERE t.id = %s"
+)
 
 
 def visible_post_count(*, user, thread: Thread) -> int:

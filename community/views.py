@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import zlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -18,8 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from accounts.permissions import is_verified_clinician, profile_field_visible
+from hearth import pagecache
 
-from . import permissions, search, selectors, services
+from . import fragments, permissions, search, selectors, services
 from .forms import EditForm, ReplyForm, ThreadForm
 from .markdown import render_markdown
 from .models import Community, Membership, Post, Reaction
@@ -165,6 +167,15 @@ def thread_new(request, slug):
 @require_GET
 def thread_detail(request, pk, slug=None):
     user = request.user
+    cache_key = None
+    if pagecache.applies(request, allowed_params=frozenset({"page"})):
+        state = selectors.thread_state(pk=pk)
+        if state is None or not permissions.can_view_thread(user, state):
+            raise Http404
+        cache_key = _visitor_page_key(request, state) if slug in (None, state.slug) else None
+        html = pagecache.get(cache_key) if cache_key else None
+        if html is not None:
+            return pagecache.respond(request, html)
     thread = selectors.thread_for_page(user=user, pk=pk)
     if thread is None:
         raise Http404
@@ -186,54 +197,48 @@ def thread_detail(request, pk, slug=None):
         "can_reply": permissions.can_reply(user, thread), "can_moderate": can_moderate,
         "can_accept": permissions.can_accept_answer(user, thread),
         "reaction_kinds": Reaction.Kind.choices,
+        **(pagecache.context() if cache_key else {}),
     }
-    posts_html = _visitor_posts(thread, page) if not user.is_authenticated else None
-    if posts_html is None:
-        post_list = list(page.object_list)
-        mine = selectors.my_reactions(user=user, posts=post_list)
-        for post in post_list:
-            post.thread = thread  # the same object: no query per post for its thread
-            post.show_author = permissions.can_see_author(user, post)
-            post.my_reactions = {kind for (pid, kind) in mine if pid == post.pk}
-            post.can_edit = permissions.can_edit_post(user, post)
-            post.can_delete = permissions.can_delete_post(user, post)
-        # Rendered without the context processors (they ran once for the page already).
-        posts_html = render_to_string("community/_posts.html", {
-            **context, "posts": post_list, "user": user, "request": request,
-            "csrf_token": get_token(request)})
-        if not user.is_authenticated:
-            _visitor_posts(thread, page, posts_html)
-        if post_list:
-            services.thread_mark_read(user=user, thread=thread,
-                                      position=post_list[-1].position)
+    post_list = list(page.object_list)
+    mine = selectors.my_reactions(user=user, posts=post_list)
+    for post in post_list:
+        post.thread = thread  # the same object: no query per post for its thread
+        post.show_author = permissions.can_see_author(user, post)
+        post.my_reactions = {kind for (pid, kind) in mine if pid == post.pk}
+        post.can_edit = permissions.can_edit_post(user, post)
+        post.can_delete = permissions.can_delete_post(user, post)
+    posts_html = fragments.render_posts(request=request, posts=post_list, context=context)
+    if cache_key is None:  # the visitor page cache puts the token in itself
+        posts_html = posts_html.replace(pagecache.CSRF_MARK, get_token(request))
+    if post_list and user.is_authenticated:
+        services.thread_mark_read(user=user, thread=thread, position=post_list[-1].position)
     last_read = getattr(thread, "last_read", None) or 0
     new_replies = max(0, thread.last_position - last_read) if user.is_authenticated and \
         last_read else 0
     reply_form = ReplyForm(allow_anonymous=thread.community.allow_anonymous,
                            initial={"body": _quote(user, thread, request.GET.get("quote"))})
-    return render(request, "community/thread.html", {
+    context = {
         **context, "posts_html": mark_safe(posts_html),  # noqa: S308 - our own rendering
         "reply_form": reply_form, "new_replies": new_replies, "last_read": last_read,
-        "thread_author_visible": permissions.can_see_author(user, thread),
-    })
+    }
+    if cache_key is None:
+        return render(request, "community/thread.html", context)
+    html = render_to_string("community/thread.html", context, request)
+    pagecache.store(cache_key, request, html)
+    return pagecache.respond(request, html)
 
 
-VISITOR_CACHE_SECONDS = 60
-
-
-def _visitor_posts(thread, page, html: str | None = None) -> str | None:
-    """Visitors all see the same posts: keep the rendered page of posts for a minute, keyed by
-    the thread's event number (every change to what is shown moves it) and the language.
-    With `html`, store it; without, return what is stored (or None)."""
-    key = (f"visitor-posts:{thread.pk}:{thread.event_seq}:{page.number}:"
-           f"{translation.get_language()}")
-    try:
-        if html is None:
-            return cache.get(key)
-        cache.set(key, html, VISITOR_CACHE_SECONDS)
-    except Exception:  # noqa: BLE001 - Redis down: render every time
+def _visitor_page_key(request, thread) -> str | None:
+    """What a visitor's copy of a thread page depends on: the thread's event number (every
+    change to what it shows moves it), the community's name and colour, the page, the
+    language and the path (it is in the "sign in to reply" link). None: not worth a key."""
+    page = request.GET.get("page", "1")
+    if not (page == "last" or (page.isdigit() and len(page) <= 6)):
         return None
-    return html
+    community = thread.community
+    look = zlib.crc32(f"{community.name}\x1f{community.color}".encode())
+    return (f"visitor-page:thread:{thread.pk}:{thread.event_seq}:{look}:{page}:"
+            f"{translation.get_language()}:{request.path}")
 
 
 def _quote(user, thread, post_id: str | None) -> str:

@@ -138,7 +138,9 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="hearth"),
-        "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
+        # One pool per process: Django makes a cache object per request under ASGI.
+        "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1,
+                    "pool_class": "hearth.redis_pool.SharedConnectionPool"},
     }
 }
 # The channel layer: "core" (RedisChannelLayer) or "pubsub" (RedisPubSubChannelLayer);

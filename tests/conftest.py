@@ -7,6 +7,8 @@ community, admin is staff; visitor is nobody signed in; banned was banned.
 from __future__ import annotations
 
 import os
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -212,3 +214,27 @@ def as_sam(sam):
 @pytest.fixture
 def as_admin(admin):
     return client_for(admin)
+
+
+@pytest.fixture
+def asgi_server(transactional_db, redis_client):
+    """Hearth's ASGI application under uvicorn on a free port; yields its base URL."""
+    import uvicorn
+
+    from hearth.asgi import application
+    from hearth.embedded import free_port
+
+    port = free_port()
+    config = uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning",
+                            lifespan="off", ws="websockets-sansio")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)

@@ -5,12 +5,9 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
-import time
 
 import pytest
 
-from hearth.embedded import free_port
 from tests.conftest import service_missing
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are safe.
@@ -35,29 +32,6 @@ def browser():
                                              headless=True)
         yield browser
         browser.close()
-
-
-@pytest.fixture
-def asgi_server(transactional_db, redis_client):
-    """Hearth's ASGI application under uvicorn on a free port; yields its base URL."""
-    import uvicorn
-
-    from hearth.asgi import application
-
-    port = free_port()
-    config = uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="off", ws="websockets-sansio")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-from tests.browser.conftest import asgi_server, browser, page  # noqa: F401 - fixtures
+from tests.browser.conftest import browser, page  # noqa: F401 - fixtures
 
 from .world import build_world
 

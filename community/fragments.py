@@ -1,0 +1,76 @@
+"""A thread page's posts, each rendered once and shared by every reader who would see the same.
+
+Rendering twenty posts through the template engine is most of a thread page's cost. A post's
+HTML depends only on the post (its text, state, counts and author), on the thread's accepted
+answer, on what this reader may do with it (a handful of yes/no flags and their own
+reactions), and on the language and time zone. All of that goes into the fragment's key, so a
+changed post or a different kind of reader never gets a stale or foreign fragment; readers of
+the same thread share a few fragments per post, fetched in one round trip. The CSRF token is
+stored as a mark (`hearth.pagecache.CSRF_MARK`) and put back per request, never shared.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from hearth.pagecache import CSRF_MARK
+
+from .models import Post
+
+logger = logging.getLogger(__name__)
+
+SECONDS = 60
+
+
+def _key(post: Post, context: dict, user) -> str:
+    """Everything `community/_post.html` shows for this post and reader, digested."""
+    author = post.author
+    clinician = getattr(author, "clinician", None) if author else None
+    thread = context["thread"]
+    signed_in = user.is_authenticated
+    parts = (
+        post.pk, post.thread_id, post.position, post.status, post.screening, post.is_anonymous,
+        post.is_clinician_answer, post.helpful_count, post.support_count, post.thanks_count,
+        post.created_at, post.edited_at, post.hidden_reason, post.body_html,
+        post.author_id, author.username if author else None,
+        (clinician.status, clinician.credentials, clinician.specialty) if clinician else None,
+        thread.accepted_post_id == post.pk,
+        post.show_author, post.can_edit, post.can_delete, sorted(post.my_reactions),
+        bool(context.get("can_accept")), bool(context.get("can_reply")),
+        bool(context.get("can_moderate")), signed_in, signed_in and post.author_id == user.pk,
+        translation.get_language(), timezone.get_current_timezone_name(),
+    )
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    return f"post-fragment:{post.pk}:{digest}"
+
+
+def render_posts(*, request, posts: list[Post], context: dict) -> str:
+    """The posts' HTML, with `CSRF_MARK` where this reader's CSRF token belongs."""
+    user = request.user
+    keys = [_key(post, context, user) for post in posts]
+    try:
+        kept = cache.get_many(keys)
+    except Exception:  # noqa: BLE001 - Redis down: render every time
+        logger.warning("post fragment cache unavailable")
+        kept = None
+    fresh = {}
+    html = []
+    for post, key in zip(posts, keys, strict=True):
+        fragment = kept.get(key) if kept is not None else None
+        if fragment is None:
+            fragment = render_to_string("community/_post.html", {
+                **context, "post": post, "user": user, "request": request,
+                "csrf_token": CSRF_MARK})
+            fresh[key] = fragment
+        html.append(fragment)
+    if fresh and kept is not None:
+        try:
+            cache.set_many(fresh, SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("post fragment cache unavailable")
+    return "".join(html)
