@@ -11,8 +11,8 @@ import asyncio
 import time
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from hearth.consumers import LiveConsumer
 from hearth.live import message, user_group
 
 from . import live, permissions
@@ -29,7 +29,7 @@ async def _announce_presence(layer, thread_id: int) -> None:
             {"type": "presence", "thread": thread_id, "count": count}))
 
 
-class ThreadConsumer(AsyncJsonWebsocketConsumer):
+class ThreadConsumer(LiveConsumer):
     async def connect(self):
         self.thread_id = self.scope["url_route"]["kwargs"]["thread_id"]
         self.user = self.scope.get("user")

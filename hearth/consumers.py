@@ -4,7 +4,27 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from .live import me_groups, me_handler, user_group
 
 
-class MeConsumer(AsyncJsonWebsocketConsumer):
+class LiveConsumer(AsyncJsonWebsocketConsumer):
+    """A socket that receives live events (`hearth.live.message`).
+
+    Channels closes stale database connections before every handler it dispatches, through a
+    hop to the one thread that runs synchronous code. With a thousand readers of a thread
+    that was a thousand hops, one after another, for each reply: most of the time it took to
+    reach the last reader. A live event is handled without that hop; handlers that do touch
+    the database go through `database_sync_to_async`, which closes stale connections itself.
+    """
+
+    async def dispatch(self, message):
+        if message.get("type") == "live.event":
+            await self.live_event(message)
+            return
+        await super().dispatch(message)
+
+    async def live_event(self, message):
+        raise NotImplementedError
+
+
+class MeConsumer(LiveConsumer):
     """`/ws/me/`: what concerns the signed-in member alone (notification count, and for
     moderators the review-queue count)."""
 

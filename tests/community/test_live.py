@@ -239,3 +239,30 @@ async def test_a_live_post_comes_in_every_language_whatever_language_published_i
     assert ">Helpful <" in event["html"]
     assert ">Útil <" in event["translations"]["es"] or "Útil" in event["translations"]["es"]
     await communicator.disconnect()
+
+
+async def test_live_events_reach_sockets_without_a_hop_to_the_sync_thread(
+        redis_client, maria, james, diabetes, monkeypatch):
+    """Channels closes stale database connections before each handler through a hop to the
+    one synchronous thread; with a thousand readers that hop, once per reader and event, was
+    most of the delivery time (bench/bench_live.py). Live events must not make it."""
+    import channels.consumer
+
+    hops = []
+    real = channels.consumer.aclose_old_connections
+
+    async def counting():
+        hops.append(1)
+        await real()
+
+    monkeypatch.setattr(channels.consumer, "aclose_old_connections", counting)
+    thread = await sync_to_async(publish_thread)(maria, diabetes)
+    watchers = [(await connect(f"/ws/t/{thread.pk}/", HOST))[0] for _ in range(3)]
+    hops.clear()  # opening a socket may hop (it reads the database), events may not
+    await sync_to_async(publish_reply)(james, thread, "No hop for this one.")
+    for communicator in watchers:
+        event = await receive_types(communicator, "post.created")
+        assert "No hop for this one." in event["html"]
+    assert hops == []
+    for communicator in watchers:
+        await communicator.disconnect()
