@@ -17,4 +17,5 @@ RUN DEBUG=False SECRET_KEY=collectstatic-only python manage.py collectstatic --n
 USER hearth
 EXPOSE 8000
 CMD ["uvicorn", "hearth.asgi:application", "--host", "0.0.0.0", "--port", "8000", \
-     "--proxy-headers", "--forwarded-allow-ips", "*", "--log-config", "hearth/uvicorn_logging.json"]
+     "--proxy-headers", "--forwarded-allow-ips", "*", "--log-config", "hearth/uvicorn_logging.json", \
+     "--ws-per-message-deflate", "false"]

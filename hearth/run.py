@@ -73,7 +73,7 @@ def serve(env: dict[str, str]) -> int:
         subprocess.Popen(
             [PYTHON, "-m", "uvicorn", "hearth.asgi:application", "--host", "127.0.0.1",
              "--port", port, "--log-config", str(BASE_DIR / "hearth" / "uvicorn_logging.json"),
-             "--proxy-headers"],
+             "--proxy-headers", "--ws-per-message-deflate", "false"],
             env=env, cwd=BASE_DIR, start_new_session=True,
         ),
     ]

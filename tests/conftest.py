@@ -226,7 +226,8 @@ def asgi_server(transactional_db, redis_client):
 
     port = free_port()
     config = uvicorn.Config(application, host="127.0.0.1", port=port, log_level="warning",
-                            lifespan="off", ws="websockets-sansio")
+                            lifespan="off", ws="websockets-sansio",
+                            ws_per_message_deflate=False)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
