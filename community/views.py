@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonRespons
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -231,14 +231,15 @@ def thread_detail(request, pk, slug=None):
 def _visitor_page_key(request, thread) -> str | None:
     """What a visitor's copy of a thread page depends on: the thread's event number (every
     change to what it shows moves it), the community's name and colour, the page, the
-    language and the path (it is in the "sign in to reply" link). None: not worth a key."""
+    language, the time zone and the path (it is in the "sign in to reply" link). None: not
+    worth a key."""
     page = request.GET.get("page", "1")
     if not (page == "last" or (page.isdigit() and len(page) <= 6)):
         return None
     community = thread.community
     look = zlib.crc32(f"{community.name}\x1f{community.color}".encode())
     return (f"visitor-page:thread:{thread.pk}:{thread.event_seq}:{look}:{page}:"
-            f"{translation.get_language()}:{request.path}")
+            f"{translation.get_language()}:{timezone.get_current_timezone_name()}:{request.path}")
 
 
 def _quote(user, thread, post_id: str | None) -> str:
