@@ -2,7 +2,7 @@
 to receive it is measured (p50, p99, max), for RedisChannelLayer and RedisPubSubChannelLayer
 in the same run, with the memory of the ASGI server per idle connection.
 
-    python bench/bench_live.py     # CLIENTS=1000 ROUNDS=5 by default
+    python bench/bench_live.py     # CLIENTS=1000 ROUNDS=20 by default (after 4 warm-up replies)
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
 os.environ["BENCH_EAGER"] = "1"
 
 CLIENTS = int(os.environ.get("CLIENTS", "1000"))
-ROUNDS = int(os.environ.get("ROUNDS", "10"))
+ROUNDS = int(os.environ.get("ROUNDS", "20"))
 WARMUP = 4
 PORT = 8766
 WORKERS = os.environ.get("WORKERS", str(os.cpu_count() or 2))
