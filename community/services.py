@@ -325,7 +325,9 @@ def post_approve(*, post: Post) -> Post:
 def _publish(post: Post) -> None:
     """A post became public. The first time, count it and announce it (live event, signal for
     notifications); after an edit was screened, show the new words. Inside a transaction."""
-    if post.published_at is not None:
+    if post.published_at is not None:  # back after an edit was screened (or held, approved)
+        if not post.is_first:
+            Thread.objects.filter(pk=post.thread_id).update(reply_count=F("reply_count") + 1)
         search_vector_update(post.pk)
         live.post_edited_on_commit(post)
         return
@@ -379,6 +381,9 @@ def post_edit(*, editor: User, post: Post, body: str) -> Post:
             live.post_edited_on_commit(post)
         if not moderator_edit:
             if was_public:
+                if not post.is_first:  # counted again when it is public again (_publish)
+                    Thread.objects.filter(pk=post.thread_id).update(
+                        reply_count=F("reply_count") - 1)
                 live.post_removed_on_commit(post)
             _send_on_commit(signals.post_submitted, post=post)
     return post

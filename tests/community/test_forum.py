@@ -347,3 +347,26 @@ def test_editing_a_reply_neither_recounts_it_nor_notifies_again(
     assert Notification.objects.count() == notified
     html = client_for(maria).get(thread.get_absolute_url()).content.decode()
     assert "Third version" in html and "First version" not in html
+
+
+def test_a_reply_held_after_an_edit_leaves_the_count_until_it_is_public_again(
+        as_james, james, maria, sam, diabetes, django_capture_on_commit_callbacks):
+    from moderation import services as moderation
+    from moderation.models import ModerationItem
+
+    thread = publish_thread(maria, diabetes)
+    first, second = (publish_reply(james, thread, text) for text in ("One", "Two"))
+    with django_capture_on_commit_callbacks(execute=True):
+        as_james.post(f"/p/{first.pk}/edit/", {"body": "Ring me on 555-201-3344"})
+    thread.refresh_from_db()
+    assert thread.reply_count == 1  # held: nobody else sees it, so it is not counted
+    html = client_for(maria).get(thread.get_absolute_url()).content.decode()
+    assert "555-201-3344" not in html and "Two" in html
+    item = ModerationItem.objects.get(post=first)
+    moderation.item_reject(user=sam, item_id=item.pk, reason="Personal details")
+    thread.refresh_from_db()
+    assert thread.reply_count == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        as_james.post(f"/p/{second.pk}/edit/", {"body": "Two, said better"})
+    thread.refresh_from_db()
+    assert thread.reply_count == 1  # screened clean: counted again
