@@ -9,6 +9,7 @@ from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.db import connection, models
+from django.test import Client
 
 from accounts.models import DataExport, User
 from community.models import Post, Reaction, Thread, ThreadFollow
@@ -147,6 +148,8 @@ def test_after_deletion_a_unique_string_from_the_profile_is_nowhere(
     client = client_for(maria)
     export_for(client, django_capture_on_commit_callbacks)
     assert client.get("/u/maria/").content.decode().count(UNIQUE) >= 1
+    # a visitor's copy of the thread page is kept in the visitor page cache
+    assert 'href="/u/maria/"' in Client().get(thread.get_absolute_url()).content.decode()
     # when she deletes her account, choosing what happens to her posts
     revoke = {"https://api.x.com/2/oauth2/revoke": MockedResponse(200, {})}
     with provider_http(revoke) as calls, django_capture_on_commit_callbacks(execute=True):
@@ -178,6 +181,8 @@ def test_after_deletion_a_unique_string_from_the_profile_is_nowhere(
         assert reply.author_id is None and reply.body == "Update: it does"
         assert "Former member" in html.content.decode()
         assert "Update: it does" in html.content.decode()
+        visitor_html = Client().get(thread.get_absolute_url()).content.decode()
+        assert 'href="/u/maria/"' not in visitor_html and "Former member" in visitor_html
     else:
         assert reply.status == Post.Status.DELETED and reply.body == ""
         assert thread.status == Thread.Status.DELETED
