@@ -106,12 +106,9 @@ def posts_erase_for_user(user, *, keep_posts: bool) -> None:
         _uncount_memberships(user)
         if not keep_posts:
             _erase_posts(user)
-        else:
-            # The kept posts will name a "Former member": move the threads' event numbers so
-            # that no cached page (hearth/pagecache.py) shows the name again.
-            Thread.objects.filter(
-                pk__in=Post.objects.filter(author=user).values("thread_id")
-            ).update(event_seq=F("event_seq") + 1)
+        else:  # the kept posts will name a "Former member"
+            live.threads_changed(Thread.objects.filter(
+                pk__in=Post.objects.filter(author=user).values("thread_id")))
 
 
 def _uncount_reactions(user) -> None:

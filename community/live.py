@@ -58,6 +58,14 @@ def next_seq(thread_id: int) -> int:
     return Thread.objects.values_list("event_seq", flat=True).get(pk=thread_id)
 
 
+def threads_changed(threads) -> None:
+    """Something the threads show changed with no event for open pages (a deleted member's
+    kept posts now name a "Former member"): move their event numbers, so that no page cached
+    under the old number (hearth/pagecache.py) is served again. A page that reconnects asks
+    for the missing number and gets nothing, or is told to reload."""
+    threads.update(event_seq=F("event_seq") + 1)
+
+
 def _send(thread_id: int, event: dict) -> None:
     try:
         client = _redis()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib import messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -32,8 +33,7 @@ def applies(request: HttpRequest, allowed_params: frozenset[str] = frozenset()) 
         return False
     if getattr(request, "htmx", False) or set(request.GET) - allowed_params:
         return False
-    storage = getattr(request, "_messages", None)
-    return storage is None or len(storage) == 0
+    return len(messages.get_messages(request)) == 0  # counting them does not use them up
 
 
 def get(key: str) -> str | None:

@@ -56,6 +56,12 @@ def can_manage_words(user) -> bool:
     return is_staff_member(user)
 
 
+def can_view_member_record(user, member) -> bool:
+    """The member page (history, staff notes): staff see anyone; a moderator sees the members
+    they may act on."""
+    return is_staff_member(user) or can_act_on_member(user, member)
+
+
 def can_act_on_member(user, member, community=None) -> bool:
     """Warn, suspend, ban: staff anywhere; a moderator for members of their community."""
     if member.pk == getattr(user, "pk", None) or member.is_staff:

@@ -188,8 +188,7 @@ def thread_action(request, pk, action):
 def member(request, username):
     _require_queue(request.user)
     member = get_object_or_404(User, username__iexact=username)
-    # Staff see anyone; a community moderator only members of the communities they moderate.
-    if not (request.user.is_staff or permissions.can_act_on_member(request.user, member)):
+    if not permissions.can_view_member_record(request.user, member):
         raise Http404
     notes = StaffNote.objects.filter(member=member).select_related("author")[:50]
     form_name = request.POST.get("form") if request.method == "POST" else None
