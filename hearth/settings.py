@@ -25,9 +25,16 @@ def _local_secret_key() -> str:
     return path.read_text().strip()
 
 
-DEBUG = env.bool("DEBUG", default=True)
+# `make run` (hearth/run.py) sets HEARTH_DEMO=1: the demo runs as production does (DEBUG off,
+# Hearth's own error pages) with a banner saying it is a demo. On this machine only
+# (ALLOWED_HOSTS all loopback) it keeps plain-http cookies and no HTTPS redirect, and serves
+# static files straight from the source folders (no collectstatic step).
+HEARTH_DEMO = env.bool("HEARTH_DEMO", default=False)
+DEBUG = env.bool("DEBUG", default=not HEARTH_DEMO)
 SECRET_KEY = env("SECRET_KEY", default="") or _local_secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+DEMO_ON_LOOPBACK = HEARTH_DEMO and all(
+    host in ("127.0.0.1", "localhost", "[::1]") for host in ALLOWED_HOSTS)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = env("SITE_NAME", default="Hearth")
 PORT = env.int("PORT", default=8000)
@@ -189,9 +196,23 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Email ------------------------------------------------------------------------------
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
-if EMAIL_CONFIG.get("EMAIL_BACKEND") == "django.core.mail.backends.filebased.EmailBackend":
-    EMAIL_FILE_PATH = EMAIL_CONFIG.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
+def _email_config(url: str) -> dict:
+    """EMAIL_URL; empty means files under var/mail/. A `filemail://` path is read as a person
+    writes it: `filemail://var/mail` is var/mail/ in the project whatever the working folder,
+    `filemail:///srv/mail` is that absolute folder. (django-environ drops the leading slash
+    of an absolute path and reads a relative one's first folder as a host name.)"""
+    url = url.strip() or "filemail://var/mail"
+    if not url.startswith("filemail://"):
+        return environ.Env.email_url_config(url)
+    raw = url.removeprefix("filemail://").split("?", 1)[0] or "var/mail"
+    path = Path(raw).expanduser()
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(path if path.is_absolute() else BASE_DIR / path),
+    }
+
+
+EMAIL_CONFIG = _email_config(env.str("EMAIL_URL", default=""))
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <hearth@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -275,7 +296,7 @@ if env("FACEBOOK_APP_ID", default=""):
 # HEARTH_MFA_REQUIRED=False (the demo) lets them in with a visible warning instead.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = SITE_NAME
-MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or DEMO_ON_LOOPBACK
 HEARTH_MFA_REQUIRED = env.bool("HEARTH_MFA_REQUIRED", default=True)
 HEARTH_MFA_PRIVILEGED_PREFIXES = (
     "/moderation/", "/insights/", "/clinicians/queue/", "/clinicians/review/", "/admin/",
@@ -315,12 +336,12 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if not DEBUG and not TESTING
+            if not DEBUG and not TESTING and not HEARTH_DEMO
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG or TESTING
+WHITENOISE_USE_FINDERS = DEBUG or TESTING or HEARTH_DEMO
 MEDIA_ROOT = VAR_DIR / "media"
 
 # --- Security ---------------------------------------------------------------------------
@@ -346,13 +367,15 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEMO_ON_LOOPBACK)
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS",
+                                  default=0 if DEMO_ON_LOOPBACK else 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    # The demo on 127.0.0.1 is plain http: Secure cookies would never come back.
+    SESSION_COOKIE_SECURE = not DEMO_ON_LOOPBACK
+    CSRF_COOKIE_SECURE = not DEMO_ON_LOOPBACK
 
 # --- Logging: one JSON object a line on stdout; see hearth/logging.py for what is redacted ----
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")

@@ -15,6 +15,8 @@ from accounts.models import ClinicianProfile, User
 from community import services as forum
 from community.markdown import render_markdown
 from community.models import Community, Membership, Thread
+from notifications import services as notifications
+from notifications.models import NotificationSettings
 
 PASSWORD = "hearth-demo"  # noqa: S105 - the documented demo password
 
@@ -43,6 +45,16 @@ PEOPLE = [
     ("drlee", "drlee@example.org", "Grace", "Lee", False, False),
     ("sam", "sam@example.org", "Sam", "Okafor", False, False),
     ("admin", "admin@example.org", "Alex", "Admin", True, True),
+]
+
+# Members who stayed away, so that a digest is due on a fresh demo whoever signs in as the
+# people above (`python manage.py send_digests --now` writes theirs to var/mail/):
+# username, email, first, last, language, digest frequency, days since last seen, communities.
+AWAY = [
+    ("tom", "tom@example.org", "Tom", "Baker", "en", NotificationSettings.Frequency.DAILY, 3,
+     ("caregivers", "heart-health", "type-2-diabetes")),
+    ("rosa", "rosa@example.org", "Rosa", "Medina", "es", NotificationSettings.Frequency.WEEKLY,
+     10, ("type-2-diabetes", "breast-cancer", "caregivers")),
 ]
 
 THREADS = [
@@ -92,13 +104,14 @@ class Command(BaseCommand):
     help = "Create the demo communities, accounts (password hearth-demo) and discussions."
 
     def handle(self, *args, **options):
-        steps = len(COMMUNITIES) + len(PEOPLE) + len(THREADS)
+        steps = len(COMMUNITIES) + len(PEOPLE) + len(AWAY) + len(THREADS)
         with tqdm(total=steps, desc="Seeding demo", unit="step",
                   disable=options.get("verbosity", 1) == 0) as bar:
             communities = self._communities(bar)
             people = self._people(bar)
             self._memberships(people, communities)
             self._threads(people, communities, bar)
+            self._away(communities, bar)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
     def _communities(self, bar):
@@ -179,3 +192,25 @@ class Command(BaseCommand):
     def _reply(self, thread, author, body):
         post = forum._new_post(thread=thread, author=author, body=body, anonymous=False)
         return forum.post_screened(post=post, held=False)
+
+    def _away(self, communities, bar):
+        """Members last seen days ago with digests on: the demo's digests are due."""
+        for username, email, first, last, language, frequency, days, slugs in AWAY:
+            if User.objects.filter(username__iexact=username).exists():
+                bar.update()
+                continue
+            user = User(username=username, email=email, first_name=first, last_name=last,
+                        language=language, date_joined=timezone.now() - timedelta(days=90),
+                        last_seen_at=timezone.now() - timedelta(days=days))
+            user.set_password(PASSWORD)
+            user.save()
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+            notifications.settings_update(user=user, digest_frequency=frequency)
+            for slug in slugs:
+                Membership.objects.create(user=user, community=communities[slug],
+                                          role=Membership.Role.MEMBER,
+                                          status=Membership.Status.ACTIVE)
+                Community.objects.filter(pk=communities[slug].pk).update(
+                    member_count=Membership.objects.filter(
+                        community=communities[slug], status=Membership.Status.ACTIVE).count())
+            bar.update()
