@@ -99,13 +99,23 @@ def serve(env: dict[str, str]) -> int:
     return 1 if failed and not stopping else 0
 
 
-def main() -> int:
-    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
-    env = dict(os.environ)
+def demo_environment(base: dict[str, str]) -> dict[str, str]:
+    """The environment `make run` gives every process: the demo runs as production does
+    (DEBUG off: Hearth's own 404, 403 and 500 pages, never Django's debug pages) with a demo
+    banner; settings keep plain-http cookies and no HTTPS redirect on 127.0.0.1/localhost."""
+    env = dict(base)
     env.setdefault("DJANGO_SETTINGS_MODULE", "hearth.settings")
     env.setdefault("PYTHONUNBUFFERED", "1")
+    env["HEARTH_DEMO"] = "1"
+    env.setdefault("DEBUG", "False")
     # The demo lets sam, drlee and admin in without enrolling MFA, with a visible warning.
     env.setdefault("HEARTH_MFA_REQUIRED", "False")
+    return env
+
+
+def main() -> int:
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+    env = demo_environment(dict(os.environ))
     VAR_DIR.mkdir(exist_ok=True)
     if env.get("REDIS_URL"):
         return serve(env)
