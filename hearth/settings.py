@@ -35,8 +35,6 @@ SECRET_KEY = env("SECRET_KEY", default="") or _local_secret_key()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 DEMO_ON_LOOPBACK = HEARTH_DEMO and all(
     host in ("127.0.0.1", "localhost", "[::1]") for host in ALLOWED_HOSTS)
-DEMO_ON_LOOPBACK = HEARTH_DEMO and all(
-    host in ("127.0.0.1", "localhost", "[::1]") for host in ALLOWED_HOSTS)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = env("SITE_NAME", default="Hearth")
 PORT = env.int("PORT", default=8000)
