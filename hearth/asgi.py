@@ -23,6 +23,11 @@ application = ProtocolTypeRouter(
     }
 )
 
+# The crisis model loads now, once per server process, not during someone's first post.
+from moderation.screening.model import load as load_screening_model  # noqa: E402
+
+load_screening_model()
+
 # Everything loaded so far (Django, the apps, their modules) lives as long as the process:
 # keep it out of the garbage collector's full passes. With a thousand open sockets a full
 # pass over all of it paused a worker for 100-200 ms on a 2-core machine (bench/bench_live.py).

@@ -11,3 +11,4 @@ class ModerationConfig(AppConfig):
         receivers.connect_accounts()
         receivers.connect_live()
         receivers.connect_clinicians()
+        receivers.connect_worker()

@@ -85,6 +85,15 @@ class ModerationItem(models.Model):
     first_action_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolution = models.CharField(max_length=20, blank=True)
+    # Where in the screened text (the title and body of a first post, else the body) the
+    # crisis screening was worried: the sentence the moderator's card highlights.
+    highlight_start = models.PositiveIntegerField(null=True, blank=True)
+    highlight_end = models.PositiveIntegerField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["priority", "created_at"]

@@ -52,13 +52,21 @@ def connect_accounts() -> None:
 
 def crisis_resources_for_author(sender, post, **kwargs):
     """The author of a post with crisis language sees crisis resources on the next page, at
-    once (screening in Celery escalates it to staff; this part must not wait for a worker)."""
+    once (screening in Celery escalates it to staff; this part must not wait for a worker);
+    where the crisis model is unsure, a gentler support note with the same resources. The
+    screening done here is kept, so the task does not screen the same words again."""
     from hearth.notices import notice_add
 
-    from .detectors import screen_text
+    from .screening import ESCALATE, REVIEW, post_text, screen
 
-    if post.author_id and screen_text(post.body).is_crisis:
+    if not post.author_id:
+        return
+    outcome = screen(post_text(post.thread.title if post.is_first else "", post.body)
+                     ).crisis_outcome
+    if outcome == ESCALATE:
         notice_add(user_id=post.author_id, template="moderation/_crisis_resources.html")
+    elif outcome == REVIEW:
+        notice_add(user_id=post.author_id, template="moderation/_support_note.html")
 
 
 def queue_count(user, event):
@@ -122,3 +130,20 @@ def connect_clinicians() -> None:
                               dispatch_uid="moderation.queue_clinician_application")
     clinician_decided.connect(resolve_clinician_application,
                               dispatch_uid="moderation.resolve_clinician_application")
+
+
+# --- The crisis model loads when a Celery worker starts --------------------------------------
+
+
+def load_screening_model(**kwargs):
+    """Before the pool forks, so its processes share the loaded weights."""
+    from .screening.model import load
+
+    load()
+
+
+def connect_worker() -> None:
+    from celery.signals import worker_init
+
+    worker_init.connect(load_screening_model, dispatch_uid="moderation.load_screening_model",
+                        weak=False)

@@ -21,8 +21,8 @@ from community.models import Community, Post, Thread
 
 from . import live, permissions
 from .audit import audit_record
-from .detectors import screen_text
 from .models import Flag, ModerationItem, StaffNote, WatchedWord
+from .screening import NONE, Context, post_text, redact, screen
 from .watched import apply_replacements, find_hits
 
 logger = logging.getLogger(__name__)
@@ -31,6 +31,9 @@ NEW_MEMBER_DAYS = 3
 PRIORITY = {ModerationItem.Kind.CRISIS: 0, ModerationItem.Kind.HELD: 20,
             ModerationItem.Kind.FLAG: 40, ModerationItem.Kind.CLINICIAN: 60}
 FLAGS_TO_HIDE = 3
+# The crisis model is unsure: above held posts and flags, below certain crisis items.
+POSSIBLE_CRISIS = "possible_crisis"
+PRIORITY_POSSIBLE_CRISIS = 10
 
 
 class ModerationError(ValidationError):
@@ -42,11 +45,15 @@ def _is_new_member(user: User | None) -> bool:
 
 
 def _open_item(*, kind: str, post: Post, reason: str, detail: str = "",
-               automatic: bool = True) -> ModerationItem:
+               automatic: bool = True, highlight: tuple[int, int] | None = None
+               ) -> ModerationItem:
+    start, end = highlight or (None, None)
+    priority = PRIORITY_POSSIBLE_CRISIS if reason == POSSIBLE_CRISIS else PRIORITY[kind]
     item, created = ModerationItem.objects.get_or_create(
         post=post, kind=kind, reason=reason, status=ModerationItem.Status.OPEN,
-        defaults={"community_id": post.thread.community_id, "priority": PRIORITY[kind],
-                  "subject_user": post.author, "detail": detail[:300], "automatic": automatic},
+        defaults={"community_id": post.thread.community_id, "priority": priority,
+                  "subject_user": post.author, "detail": detail[:300], "automatic": automatic,
+                  "highlight_start": start, "highlight_end": end},
     )
     if created:
         live.queue_changed_on_commit(community_id=post.thread.community_id, item=item)
@@ -79,8 +86,8 @@ def post_screen(*, post_id: int) -> Post | None:
     post = Post.objects.select_related("thread__community", "author").filter(pk=post_id).first()
     if post is None or post.screening != Post.Screening.PENDING:
         return post
-    text = f"{post.thread.title}\n\n{post.body}" if post.is_first else post.body
-    result = screen_text(text, links_allowed=not _is_new_member(post.author))
+    text = post_text(post.thread.title if post.is_first else "", post.body)
+    result = screen(text, context=Context(links_allowed=not _is_new_member(post.author)))
     words = list(WatchedWord.objects.all())
     hits = find_hits(text, words)
     held_kinds = list(result.held_kinds)
@@ -99,7 +106,7 @@ def post_screen(*, post_id: int) -> Post | None:
             forum.post_body_replace(post=post, body=apply_replacements(post.body, words))
         post = forum.post_screened(
             post=post, held=held,
-            flagged=bool(result.flag_kinds) or result.is_crisis or any(
+            flagged=bool(result.flag_kinds) or result.crisis_outcome != NONE or any(
                 h.word.action == WatchedWord.Action.FLAG for h in hits),
             reason=reason,
         )
@@ -113,11 +120,19 @@ def post_screen(*, post_id: int) -> Post | None:
                          community_id=community_id)
         if result.is_crisis:
             item = _open_item(kind=ModerationItem.Kind.CRISIS, post=post, reason="crisis",
-                              detail=", ".join(result.crisis_kinds))
+                              detail=", ".join(result.crisis_kinds),
+                              highlight=result.crisis_highlight)
             forum.thread_mark_crisis(thread=post.thread)
             audit_record(actor=None, action="post.crisis", target=post,
                          reason=", ".join(result.crisis_kinds), community_id=community_id)
             transaction.on_commit(lambda: _crisis_email(item.pk), robust=True)
+        elif result.crisis_review:
+            # Unsure: the post stays published; a moderator looks before ordinary items.
+            _open_item(kind=ModerationItem.Kind.CRISIS, post=post, reason=POSSIBLE_CRISIS,
+                       detail=f"{result.crisis_score:.2f}", highlight=result.crisis_highlight)
+            audit_record(actor=None, action="post.possible_crisis", target=post,
+                         reason=f"model score {result.crisis_score:.2f}",
+                         community_id=community_id)
         flag_reasons = list(result.flag_kinds) + [
             "watched_word" for h in hits if h.word.action == WatchedWord.Action.FLAG]
         for kind in dict.fromkeys(flag_reasons):
@@ -284,12 +299,10 @@ def items_bulk(*, user: User, item_ids: list[int], action: str, reason: str = ""
 
 def post_redact(*, user: User, post: Post) -> Post:
     """Remove personal identifiers from a post (a moderator's edit), keeping a revision."""
-    from .detectors import redact
-
     if not permissions.can_act_on_community(user, post.thread.community):
         raise Http404
     with transaction.atomic():
-        redacted = redact(post.body, screen_text(post.body).findings)
+        redacted = redact(post.body)
         forum.post_body_replace(post=post, body=redacted, editor=user)
         _decided(post.author, "edited", post=post)
         audit_record(actor=user, action="post.redact", target=post,

@@ -18,9 +18,9 @@ from accounts.models import User
 from community import permissions as forum_permissions
 from community import selectors as forum_selectors
 from community.models import Community, Thread
+from hearth.params import int_list_param, int_param
 
 from . import permissions, selectors, services
-from .detectors import screen_text
 from .forms import (
     AuditFilterForm,
     FlagForm,
@@ -33,6 +33,7 @@ from .forms import (
     WordTestForm,
 )
 from .models import Flag, ModerationItem, StaffNote, WatchedWord
+from .screening import ESCALATE, REVIEW, post_text, screen
 from .watched import export_csv, find_hits, parse_csv
 
 
@@ -114,7 +115,7 @@ def item_action(request, pk, action):
 @require_POST
 def bulk_action(request):
     _require_queue(request.user)
-    ids = [int(i) for i in request.POST.getlist("items") if i.isdigit()]
+    ids = int_list_param(request.POST, "items")
     try:
         count = services.items_bulk(user=request.user, item_ids=ids,
                                     action=request.POST.get("action", ""),
@@ -278,7 +279,7 @@ def words(request):
                     return redirect("moderation:words")
             status = 400
         elif which == "delete":
-            word = get_object_or_404(WatchedWord, pk=request.POST.get("word"))
+            word = get_object_or_404(WatchedWord, pk=int_param(request.POST, "word"))
             services.watched_word_delete(user=request.user, word=word)
             return redirect("moderation:words")
         elif which == "test":
@@ -337,8 +338,9 @@ def check_text(request):
     """The composer's check before posting (htmx): identifiers found, crisis resources."""
     text = request.POST.get("body", "")[:20000]
     title = request.POST.get("title", "")[:200]
-    result = screen_text(f"{title}\n\n{text}")
+    result = screen(post_text(title, text))
     return render(request, "moderation/_check.html", {
         "identifiers": [str(label) for label in result.identifier_labels],
-        "crisis": result.is_crisis,
+        "crisis": result.crisis_outcome == ESCALATE,
+        "support": result.crisis_outcome == REVIEW,
     })

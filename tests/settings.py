@@ -21,6 +21,9 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # MFA before privileged pages is tested in tests/accounts (which turn it on); elsewhere the
 # named staff, moderators and clinicians sign in with a password only, as in the demo.
 HEARTH_MFA_REQUIRED = False
+# A fast stand-in for the crisis sentence model; tests/moderation/test_crisis_model.py runs
+# the real one.
+HEARTH_SCREENING_MODEL = "stub"
 
 # Each test run has its own SQLite file, so that runs side by side never share one.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
