@@ -3,22 +3,70 @@ never signing into an existing account because an email matches."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
 from allauth.account.utils import user_username
+from allauth.core import context as allauth_context
 from allauth.core import ratelimit
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.forms import ValidationError as FormValidationError
 from django.http import Http404
+from django.template.loader import render_to_string
+from django.utils import translation
 
+from hearth import emails
+
+from .models import User
 from .pseudonyms import generate_pseudonym, validate_pseudonym
 
 SIGNUP_SOURCES = {"twitter_oauth2": "x", "facebook": "facebook"}
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Every allauth email (verification, password reset, "account already exists",
+        security notices, MFA and social account ones) names the site and its real host
+        (SITE_NAME, BASE_URL; never the Sites framework's example.com), has an HTML part in
+        the style of Hearth's other emails, and is in the member's language, or for someone
+        who has no account yet, the language of the page they were on."""
+        user = context.get("user") or _member_with(email)
+        language = emails.member_language(user, default=translation.get_language())
+        with translation.override(language):
+            ctx = {
+                "request": allauth_context.request,
+                "email": email,
+                "current_site": SimpleNamespace(name=settings.SITE_NAME,
+                                                domain=emails.site_host()),
+                **emails.site_context(),
+                **context,
+            }
+            message = self.render_mail(template_prefix, email, ctx)
+        message.send()
+
+    def render_mail(self, template_prefix: str, email, context: dict, headers=None):
+        """allauth's text part (and its HTML part where templates/account/email has one);
+        every other email gets the text's own words in Hearth's HTML layout. CSS inlined."""
+        message = super().render_mail(template_prefix, email, context, headers=headers)
+        if not hasattr(message, "alternatives"):
+            return message
+        html = next((content for content, mimetype in message.alternatives
+                     if mimetype == "text/html"), None)
+        if html is None:
+            request = allauth_context.request
+            body = render_to_string(f"{template_prefix}_message.txt",
+                                    {**context, "hearth_body_only": True}, request).strip()
+            html = render_to_string("account/email/message.html", {**context, "body": body},
+                                    request)
+        message.alternatives = [alt for alt in message.alternatives if alt[1] != "text/html"]
+        message.attach_alternative(emails.inline_css(html), "text/html")
+        return message
+
     def pre_authenticate(self, request, **credentials) -> None:
         """Too many failed logins (per address, or per account) answer 429 Too Many Requests,
         the same whether or not the account exists."""
@@ -63,6 +111,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+
+def _member_with(email: str) -> User | None:
+    """Whose address this is, if anyone's (for the language of an email with no user)."""
+    address = EmailAddress.objects.filter(email__iexact=email).select_related("user").first()
+    if address is not None:
+        return address.user
+    return User.objects.filter(email__iexact=email).first()
 
 
 class ProviderNotConfigured(SocialApp.DoesNotExist, Http404):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 from email.utils import parseaddr
 
-import css_inline
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
@@ -14,40 +13,23 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.crypto import salted_hmac
 
+from hearth.emails import absolute, inline_css, member_language, site_context
+
 from . import tokens
-
-# Remote stylesheets are never fetched: an email must not make Hearth's server (or anyone's)
-# learn when it is opened.
-_inliner = css_inline.CSSInliner(load_remote_stylesheets=False, keep_style_tags=False)
-
-
-def base_url() -> str:
-    return settings.HEARTH_BASE_URL.rstrip("/")
-
-
-def absolute(path: str) -> str:
-    return f"{base_url()}{path}"
-
-
-def member_language(user) -> str:
-    codes = {code for code, _name in settings.LANGUAGES}
-    language = (getattr(user, "language", "") or "").split("-")[0]
-    return language if language in codes else settings.LANGUAGE_CODE
 
 
 def render_email(name: str, context: dict, *, user) -> tuple[str, str, str]:
     """(subject, text, html) of templates/email/<name>{_subject.txt,.txt,.html}."""
     with translation.override(member_language(user)):
         ctx = {
-            "SITE_NAME": settings.SITE_NAME,
-            "base_url": base_url(),
+            **site_context(),
             "settings_url": _settings_url(),
             "member": user,
             **context,
         }
         subject = " ".join(render_to_string(f"email/{name}_subject.txt", ctx).split())
         text = render_to_string(f"email/{name}.txt", ctx).strip() + "\n"
-        html = _inliner.inline(render_to_string(f"email/{name}.html", ctx))
+        html = inline_css(render_to_string(f"email/{name}.html", ctx))
     return subject[:250], text, html
 
 

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import email
 import os
+import re
 import subprocess
 import sys
 import uuid
 from email import policy
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from django.conf import settings
+from django.contrib.sites.models import Site
 from django.core.management import call_command
 from django.test import Client, override_settings
 
@@ -137,3 +141,127 @@ def test_seeding_the_demo_twice_adds_no_second_away_member():
     call_command("seed_demo", verbosity=0)
     call_command("seed_demo", verbosity=0)
     assert User.objects.filter(username__in=["tom", "rosa"]).count() == 2
+
+
+# --- Every email names the site and its host, has an HTML part, in the member's language ----
+
+GOOD_PASSWORD = "quiet-harbour-lanterns-7"
+
+
+def sign_up(client: Client, email_address: str, username: str):
+    return client.post("/accounts/signup/", {
+        "email": email_address, "username": username,
+        "password1": GOOD_PASSWORD, "password2": GOOD_PASSWORD,
+    })
+
+
+def html_part(message) -> str:
+    [(html, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    return html
+
+
+def assert_hearths_email(message, *, hello: str) -> str:
+    """Names SITE_NAME and BASE_URL's host, never example.com; an HTML part in Hearth's
+    email layout with the CSS inlined. Returns the HTML."""
+    host = urlsplit(settings.HEARTH_BASE_URL).netloc
+    html = html_part(message)
+    assert message.subject.startswith(f"[{settings.SITE_NAME}] ")
+    assert hello in message.body and hello in html
+    assert host in message.body and host in html
+    assert "example.com" not in message.body + html
+    assert "<style" not in html and 'style="' in html  # inlined, as notifications' emails
+    assert "#2f6f73" in html  # Hearth's email colours
+    assert "<img" not in html
+    return html
+
+
+@pytest.mark.django_db
+def test_the_verification_email_names_hearth_and_its_host_with_an_html_part(mailoutbox):
+    response = sign_up(Client(), "newcomer@example.org", "QuietOtter7")
+    assert response.status_code == 302
+    [message] = mailoutbox
+    assert message.to == ["newcomer@example.org"]
+    html = assert_hearths_email(message, hello="Hello from Hearth!")
+    assert "Welcome to Hearth, QuietOtter7!" in message.body
+    link = re.search(r"http://\S+/accounts/confirm-email/\S+/", message.body).group(0)
+    assert f'href="{link}"' in html
+    assert "Confirm your email address" in html
+
+
+@pytest.mark.django_db
+def test_signing_up_from_a_spanish_page_sends_the_verification_in_spanish(mailoutbox):
+    client = Client(headers={"accept-language": "es"})
+    assert sign_up(client, "nueva@example.org", "CalmHeron4").status_code == 302
+    [message] = mailoutbox
+    assert_hearths_email(message, hello="¡Hola desde Hearth!")
+    assert "Le damos la bienvenida a Hearth" in message.body
+    assert 'lang="es"' in html_part(message)
+
+
+@pytest.mark.django_db
+def test_a_password_reset_follows_the_members_language_not_the_pages(maria, mailoutbox):
+    maria.language = "es"
+    maria.save(update_fields=["language"])
+    response = Client(headers={"accept-language": "en"}).post(
+        "/accounts/password/reset/", {"email": "maria@example.org"})
+    assert response.status_code == 302
+    [message] = mailoutbox
+    html = assert_hearths_email(message, hello="¡Hola desde Hearth!")
+    assert "contraseña" in message.subject.lower()
+    link = re.search(r"http://\S+/accounts/password/reset/key/\S+/", message.body).group(0)
+    assert f'href="{link}"' in html
+
+
+@pytest.mark.django_db
+def test_an_english_member_gets_the_reset_in_english(james, mailoutbox):
+    Client().post("/accounts/password/reset/", {"email": "james@example.org"})
+    [message] = mailoutbox
+    assert_hearths_email(message, hello="Hello from Hearth!")
+    assert "In case you forgot, your username is james." in message.body
+
+
+@pytest.mark.django_db
+def test_signing_up_with_a_taken_address_emails_its_owner_in_their_language(maria,
+                                                                           mailoutbox):
+    maria.language = "es"
+    maria.save(update_fields=["language"])
+    response = sign_up(Client(), "maria@example.org", "BraveFinch2")
+    assert response.status_code == 302  # the same answer as a new address (no enumeration)
+    [message] = mailoutbox
+    assert message.to == ["maria@example.org"]
+    html = assert_hearths_email(message, hello="¡Hola desde Hearth!")
+    assert "/accounts/password/reset/" in html  # the text's link, clickable in the HTML
+
+
+@pytest.mark.django_db
+def test_a_reset_for_an_unknown_address_is_answered_in_the_language_of_the_page(mailoutbox):
+    Client(headers={"accept-language": "es"}).post("/accounts/password/reset/",
+                                                   {"email": "nobody@example.org"})
+    [message] = mailoutbox
+    html = assert_hearths_email(message, hello="¡Hola desde Hearth!")
+    assert "/accounts/signup/" in html
+
+
+@pytest.mark.django_db
+def test_the_sites_framework_names_hearth_and_its_host():
+    site = Site.objects.get_current()
+    assert site.name == settings.SITE_NAME
+    assert site.domain == urlsplit(settings.HEARTH_BASE_URL).netloc
+
+
+@pytest.mark.django_db
+def test_hearths_own_reply_email_names_the_site_and_its_host_in_the_members_language(
+        maria, james, diabetes, mailoutbox, django_capture_on_commit_callbacks):
+    from tests.conftest import publish_reply, publish_thread
+
+    maria.language = "es"
+    maria.save(update_fields=["language"])
+    thread = publish_thread(maria, diabetes, title="Night-time lows")
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_reply(james, thread, "Same here.")
+    [message] = mailoutbox
+    html = html_part(message)
+    host = urlsplit(settings.HEARTH_BASE_URL).netloc
+    assert settings.SITE_NAME in html and host in html and host in message.body
+    assert 'lang="es"' in html and "Hola" in message.body
