@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import User
 from accounts.permissions import is_verified_clinician, profile_field_visible
 from hearth import pagecache
+from hearth.params import int_param, parse_int
 
 from . import fragments, permissions, search, selectors, services
 from .forms import EditForm, ReplyForm, ThreadForm
@@ -105,7 +106,7 @@ def join_requests(request, slug):
     if not permissions.can_moderate_community(request.user, community):
         raise Http404
     if request.method == "POST":
-        membership = get_object_or_404(Membership, pk=request.POST.get("membership"),
+        membership = get_object_or_404(Membership, pk=int_param(request.POST, "membership"),
                                        community=community, status=Membership.Status.PENDING)
         if request.POST.get("decision") == "approve":
             services.membership_approve(moderator=request.user, membership=membership)
@@ -180,9 +181,9 @@ def thread_detail(request, pk, slug=None):
     if thread is None:
         raise Http404
     posts = selectors.thread_posts(user=user, thread=thread)
-    after = request.GET.get("after", "")
-    if after.isdigit():  # "first unread": the first post this member has not seen
-        first_unread = posts.filter(position__gt=int(after)).first()
+    after = int_param(request.GET, "after")
+    if after is not None:  # "first unread": the first post this member has not seen
+        first_unread = posts.filter(position__gt=after).first()
         if first_unread is not None:
             return redirect("community:post", pk=first_unread.pk)
     paginator = Paginator(posts, selectors.POSTS_PER_PAGE)
@@ -234,7 +235,7 @@ def _visitor_page_key(request, thread) -> str | None:
     language, the time zone and the path (it is in the "sign in to reply" link). None: not
     worth a key."""
     page = request.GET.get("page", "1")
-    if not (page == "last" or (page.isdigit() and len(page) <= 6)):
+    if page != "last" and parse_int(page, max_digits=6) is None:
         return None
     community = thread.community
     look = zlib.crc32(f"{community.name}\x1f{community.color}".encode())
@@ -244,9 +245,10 @@ def _visitor_page_key(request, thread) -> str | None:
 
 def _quote(user, thread, post_id: str | None) -> str:
     """The reply box starts with a quote of the chosen post (?quote=<id>), if it may be read."""
-    if not post_id or not post_id.isdigit():
+    pk = parse_int(post_id)
+    if pk is None:
         return ""
-    post = selectors.post_with_thread(pk=int(post_id))
+    post = selectors.post_with_thread(pk=pk)
     if post is None or post.thread_id != thread.pk or not permissions.can_view_post(user, post):
         return ""
     name = post.author.username if post.author and permissions.can_see_author(user, post) \

@@ -19,6 +19,7 @@ from community import permissions as forum_permissions
 from community import selectors as forum_selectors
 from community.models import Community, Thread
 from hearth.params import int_list_param, int_param
+from hearth.params import int_list_param, int_param
 
 from . import permissions, selectors, services
 from .forms import (
