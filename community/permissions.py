@@ -87,6 +87,15 @@ def can_view_community(user, community: Community) -> bool:
     return is_member(user, community)
 
 
+def shows_private_landing(user, community: Community) -> bool:
+    """A private community that this person may not read opens on its landing page (name,
+    description, size, "Request to join"): what the directory already lists, nothing more."""
+    return (
+        community.visibility == Community.Visibility.PRIVATE
+        and not can_view_community(user, community)
+    )
+
+
 def can_post_in(user, community: Community) -> bool:
     return is_in_good_standing(user) and is_member(user, community)
 

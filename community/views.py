@@ -62,7 +62,18 @@ def directory(request):
 
 @require_GET
 def community_detail(request, slug):
-    community = _community_or_404(request.user, slug)
+    community = Community.objects.filter(slug=slug).first()
+    if community is None:
+        raise Http404
+    if permissions.shows_private_landing(request.user, community):
+        # The directory lists every community: a non-member gets its card and a way in,
+        # never its threads (they stay 404).
+        return render(request, "community/community_private.html", {
+            "community": community,
+            "membership": permissions.memberships_of(request.user).get(community.pk),
+        })
+    if not permissions.can_view_community(request.user, community):
+        raise Http404
     tab = request.GET.get("tab", "latest")
     if tab not in ("latest", "top", "questions", "unanswered"):
         tab = "latest"
@@ -85,7 +96,7 @@ def community_join(request, slug):
     if membership.status == Membership.Status.PENDING:
         messages.info(request, _("Your request to join %(name)s is waiting for a moderator.")
                       % {"name": community.name})
-        return redirect("community:directory")
+        return redirect(community)
     messages.success(request, _("Welcome to %(name)s.") % {"name": community.name})
     return redirect(community)
 

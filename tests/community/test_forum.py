@@ -42,7 +42,9 @@ def test_joining_a_private_community_waits_for_a_moderator(mental, sam):
     client.post(f"/c/{mental.slug}/join/")
     membership = Membership.objects.get(user=newcomer, community=mental)
     assert membership.status == Membership.Status.PENDING
-    assert client.get(f"/c/{mental.slug}/").status_code == 404
+    landing = client.get(f"/c/{mental.slug}/")  # its landing page, not its threads
+    assert landing.status_code == 200 and "Request sent" in landing.content.decode()
+    assert client.get(f"/c/{mental.slug}/new/").status_code == 404
 
 
 def test_a_new_question_is_checked_then_published(as_maria, maria, diabetes,
@@ -289,12 +291,13 @@ def test_a_moderator_approves_a_request_to_join_a_private_community(as_sam, sam,
     applicant = make_user("applicant")
     client = client_for(applicant)
     client.post(f"/c/{mental.slug}/join/")
-    assert client.get(f"/c/{mental.slug}/").status_code == 404
+    assert "Request sent" in client.get(f"/c/{mental.slug}/").content.decode()
     assert "applicant" in as_sam.get(f"/c/{mental.slug}/requests/").content.decode()
     membership = Membership.objects.get(user=applicant, community=mental)
     as_sam.post(f"/c/{mental.slug}/requests/", {"membership": membership.pk,
                                                 "decision": "approve"})
-    assert client.get(f"/c/{mental.slug}/").status_code == 200
+    page = client.get(f"/c/{mental.slug}/").content.decode()
+    assert "Request sent" not in page and "Start a discussion" in page
 
 
 def test_join_requests_are_404_for_members_who_do_not_moderate(as_maria, mental):

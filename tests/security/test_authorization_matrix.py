@@ -159,7 +159,8 @@ SPECS: dict[str, Spec] = {
     "set_language": Spec("POST", lambda r, o: 302, data={"language": "es", "next": "/"}),
     # --- community ------------------------------------------------------------------------
     "community:directory": Spec("GET", lambda r, o: 200),
-    "community:community": Spec("GET", lambda r, o: 200 if r in COMMUNITY_READERS[o] else 404,
+    # A private community opens for everyone on its landing page (no threads: those stay 404).
+    "community:community": Spec("GET", lambda r, o: 404 if o == "missing" else 200,
                                 COMMUNITIES, community_args),
     "community:join": Spec("POST", signed_in(
         lambda r, o: 404 if o == "missing" else 403 if r == "banned" else 302),
