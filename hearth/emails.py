@@ -45,3 +45,17 @@ def member_language(user, default: str | None = None) -> str:
 
 def inline_css(html: str) -> str:
     return _inliner.inline(html)
+
+
+def render(name: str, context: dict, *, language: str) -> tuple[str, str, str]:
+    """(subject, text, html) of templates/email/<name>{_subject.txt,.txt,.html} in
+    `language`, with the site's name and origin in the context and the CSS inlined."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    with translation.override(language):
+        ctx = {**site_context(), **context}
+        subject = " ".join(render_to_string(f"email/{name}_subject.txt", ctx).split())
+        text = render_to_string(f"email/{name}.txt", ctx).strip() + "\n"
+        html = inline_css(render_to_string(f"email/{name}.html", ctx))
+    return subject[:250], text, html

@@ -152,21 +152,24 @@ def _crisis_email(item_id: int) -> None:
 
 
 def crisis_alert_send(*, item_id: int) -> bool:
-    """Email the on-call address about a crisis item: a link, never the post's words."""
-    from django.core.mail import send_mail
+    """Email the on-call address about a crisis item: a link, never the post's words. Text
+    and HTML in Hearth's email layout, in the site's language (the address is no member)."""
+    from django.core.mail import EmailMultiAlternatives
+
+    from hearth import emails
 
     address = settings.HEARTH_CRISIS_ONCALL_EMAIL
     item = ModerationItem.objects.select_related("community").filter(pk=item_id).first()
     if not address or item is None:
         return False
-    url = f"{settings.HEARTH_BASE_URL}/moderation/?kind=crisis"
-    send_mail(
-        subject=_("[%(site)s] Crisis item needs a person now") % {"site": settings.SITE_NAME},
-        message=_("A post in %(community)s may come from someone in crisis. Open the review "
-                  "queue: %(url)s") % {"community": item.community.name if item.community
-                                       else "-", "url": url},
-        from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[address],
-    )
+    context = {"community": item.community.name if item.community else "-",
+               "url": emails.absolute("/moderation/?kind=crisis")}
+    subject, text, html = emails.render("moderation/crisis", context,
+                                        language=settings.LANGUAGE_CODE)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[address],
+                                     from_email=settings.DEFAULT_FROM_EMAIL)
+    message.attach_alternative(html, "text/html")
+    message.send()
     return True
 
 

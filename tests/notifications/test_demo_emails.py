@@ -265,3 +265,22 @@ def test_hearths_own_reply_email_names_the_site_and_its_host_in_the_members_lang
     host = urlsplit(settings.HEARTH_BASE_URL).netloc
     assert settings.SITE_NAME in html and host in html and host in message.body
     assert 'lang="es"' in html and "Hola" in message.body
+
+
+@pytest.mark.django_db
+def test_the_crisis_alert_to_the_on_call_address_has_an_html_part_in_hearths_layout(
+        diabetes, settings, mailoutbox):
+    from moderation.models import ModerationItem
+    from moderation.services import crisis_alert_send
+
+    settings.HEARTH_CRISIS_ONCALL_EMAIL = "oncall@example.org"
+    item = ModerationItem.objects.create(kind=ModerationItem.Kind.CRISIS, community=diabetes,
+                                         reason="crisis")
+    assert crisis_alert_send(item_id=item.pk)
+    [message] = mailoutbox
+    assert message.to == ["oncall@example.org"]
+    assert message.subject == "[Hearth] Crisis item needs a person now"
+    queue = f"{settings.HEARTH_BASE_URL}/moderation/?kind=crisis"
+    assert queue in message.body and "Type 2 Diabetes" in message.body
+    html = html_part(message)
+    assert f'href="{queue}"' in html and "#2f6f73" in html and "<style" not in html
