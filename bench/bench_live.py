@@ -102,7 +102,8 @@ class Watcher(asyncio.Protocol):
         from websockets.client import ClientProtocol
         from websockets.uri import parse_uri
 
-        self.ws = ClientProtocol(parse_uri(url), origin="http://127.0.0.1")
+        uri = parse_uri(url)  # the page's own origin: the socket checks scheme, host and port
+        self.ws = ClientProtocol(uri, origin=f"http://{uri.host}:{uri.port}")
         loop = asyncio.get_running_loop()
         self.opened = loop.create_future()
         self.seen = loop.create_future()

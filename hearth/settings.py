@@ -70,6 +70,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every response carries the Content-Security-Policy (errors included).
+    "hearth.middleware.ContentSecurityPolicyMiddleware",
     # /healthz, /healthz/live, /healthz/ready: before the Host check and everything else.
     "hearth.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -84,7 +86,6 @@ MIDDLEWARE = [
     "notifications.middleware.LastSeenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.MfaRequiredMiddleware",

@@ -1,14 +1,30 @@
 """Issue 16, security: what an independent attack found, each point driven as the attacker did.
 
+2. The visitor page cache puts the CSRF token and nonce back only where Hearth's templates
+   put their marks, never inside a member's text.
 3. Odd digits in numeric query parameters never answer 500.
+4. A WebSocket opens only from Hearth's own origin: scheme, host and port.
+5. Every response carries the Content-Security-Policy, error pages included.
+6. X-Forwarded-For is believed only from configured proxies, however Hearth is started.
+
+The tests with real sockets and servers (transactional) come first: the forum of
+tests/security/world.py, built once for the module inside a transaction, is only made for the
+tests after them.
 """
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import HttpCommunicator, WebsocketCommunicator
+from django.test import Client
 
 from community.models import Membership
+from hearth.asgi import application
 from moderation.models import WatchedWord
+from tests.conftest import client_for, publish_thread
 
 from .test_headers import ROLES_TO_WALK, get_paths
 
@@ -17,6 +33,136 @@ pytestmark = pytest.mark.django_db
 # Each passes str.isdigit() (or int()) in some form but is not plain ASCII digits.
 ODD_NUMBERS = ("⁰⁴⁵", "₀₁₂", "٣", "１２", "1_0", " 7", "9" * 5000, "-1", "")
 NUMERIC_PARAMS = ("page", "after", "quote", "id", "month", "item", "post", "thread")
+CSP_MUST = ("default-src 'self'", "object-src 'none'", "frame-ancestors 'none'")
+
+
+# --- 4. WebSocket origin ------------------------------------------------------------------------
+
+
+async def _socket_opens(path: str, *, host: str, origin: str | None, cookie: str = "",
+                        scheme: str = "ws") -> bool:
+    headers = [(b"host", host.encode())]
+    if origin is not None:
+        headers.append((b"origin", origin.encode()))
+    if cookie:
+        headers.append((b"cookie", f"sessionid={cookie}".encode()))
+    communicator = WebsocketCommunicator(application, path, headers=headers)
+    communicator.scope["scheme"] = scheme
+    connected, _code = await communicator.connect(timeout=3)
+    if connected:
+        await communicator.disconnect()
+    return connected
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_a_page_on_another_port_of_the_same_host_cannot_open_a_members_socket(
+        redis_client, maria):
+    cookie = await sync_to_async(lambda: client_for(maria).cookies["sessionid"].value)()
+    opens = {
+        origin: await _socket_opens("/ws/me/", host="localhost:8000", origin=origin,
+                                    cookie=cookie)
+        for origin in ("http://localhost:8000", "http://localhost:9999", "http://localhost",
+                       "https://localhost:8000", "http://127.0.0.1:8000", "null", None)
+    }
+    assert opens == {
+        "http://localhost:8000": True, "http://localhost:9999": False,
+        "http://localhost": False, "https://localhost:8000": False,
+        "http://127.0.0.1:8000": False, "null": False, None: False,
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.asyncio
+async def test_default_ports_and_https_behind_a_proxy_count_as_the_same_origin(
+        redis_client, maria, settings):
+    cookie = await sync_to_async(lambda: client_for(maria).cookies["sessionid"].value)()
+    assert await _socket_opens("/ws/me/", host="localhost", origin="http://localhost:80",
+                               cookie=cookie)
+    assert await _socket_opens("/ws/me/", host="localhost:443", origin="https://localhost",
+                               cookie=cookie, scheme="wss")
+    assert not await _socket_opens("/ws/me/", host="localhost", origin="https://localhost",
+                                   cookie=cookie)
+    settings.CSRF_TRUSTED_ORIGINS = ["https://*.example.org"]
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "hearth.example.org"]
+    assert await _socket_opens("/ws/me/", host="hearth.example.org",
+                               origin="https://app.example.org", cookie=cookie)
+    assert not await _socket_opens("/ws/me/", host="hearth.example.org",
+                                   origin="http://app.example.org", cookie=cookie)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_socket_from_another_port_is_refused_and_one_from_the_page_opens(
+        asgi_server, maria, diabetes):
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    thread = publish_thread(maria, diabetes)
+    base = asgi_server.replace("http://", "ws://")
+    port = asgi_server.rsplit(":", 1)[1]
+    with connect(f"{base}/ws/t/{thread.pk}/", origin=asgi_server, open_timeout=5) as socket:
+        socket.send('{"type": "catchup", "after": 0}')
+    with pytest.raises(InvalidStatus) as refused:
+        connect(f"{base}/ws/t/{thread.pk}/", origin=f"http://127.0.0.1:{int(port) + 1}",
+                open_timeout=5)
+    assert refused.value.response.status_code == 403
+
+
+# --- 5. Content-Security-Policy on every response ----------------------------------------------
+
+
+def _assert_csp(response) -> None:
+    policy = response.get("Content-Security-Policy", "")
+    missing = [part for part in CSP_MUST if part not in policy]
+    assert not missing, (response.status_code, missing, policy)
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_missing_thread_answers_404_with_the_policy(visitor, as_maria, settings, debug):
+    settings.DEBUG = debug
+    for client in (visitor, as_maria):
+        response = client.get("/t/99999/")
+        assert response.status_code == 404
+        _assert_csp(response)
+
+
+def test_an_unknown_host_answers_400_with_the_policy(visitor):
+    response = visitor.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    _assert_csp(response)
+
+
+def test_a_form_without_its_csrf_token_answers_403_with_the_policy(maria, diabetes):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(maria)
+    response = client.post(f"/c/{diabetes.slug}/join/")
+    assert response.status_code == 403
+    _assert_csp(response)
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_server_error_in_any_middleware_answers_500_with_the_policy(maria, settings,
+                                                                      monkeypatch, debug):
+    settings.DEBUG = debug
+
+    def broken(self, request):
+        raise RuntimeError("the session store is gone")
+
+    monkeypatch.setattr("insights.middleware.FirstTouchMiddleware.__call__", broken)
+    client = Client(raise_request_exception=False)
+    response = client.get("/")
+    assert response.status_code == 500
+    _assert_csp(response)
+
+
+@pytest.mark.asyncio
+async def test_a_request_django_refuses_before_its_middleware_still_has_the_policy():
+    communicator = HttpCommunicator(application, "GET", "/", headers=[(b"host", b"127.0.0.1")])
+    communicator.scope["query_string"] = b"q=%ff\xff"
+    response = await asyncio.wait_for(communicator.get_response(), 10)
+    assert response["status"] == 400
+    headers = {name.lower(): value for name, value in response["headers"]}
+    assert b"object-src 'none'" in headers[b"content-security-policy"]
 
 
 # --- 3. Numeric query parameters ----------------------------------------------------------------

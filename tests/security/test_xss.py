@@ -218,7 +218,7 @@ def serve(csp: bool):
     from django.test import override_settings
 
     middleware = [m for m in django_settings.MIDDLEWARE
-                  if csp or m != "csp.middleware.CSPMiddleware"]
+                  if csp or m != "hearth.middleware.ContentSecurityPolicyMiddleware"]
     with override_settings(MIDDLEWARE=middleware):
         port = free_port()
         server = uvicorn.Server(uvicorn.Config(ASGIHandler(), host="127.0.0.1", port=port,

@@ -1,0 +1,125 @@
+"""Hearth's own middleware, standing before every app's: the Content-Security-Policy header on
+every response, and same-origin WebSockets."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from urllib.parse import urlsplit
+
+from channels.security.websocket import WebsocketDenier
+from csp.constants import HEADER
+from csp.middleware import CSPMiddleware
+from csp.utils import build_policy
+from django.conf import settings
+from django.http.request import split_domain_port, validate_host
+from django.utils.http import is_same_domain
+
+_HEADER_BYTES = HEADER.lower().encode("latin1")
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, first in MIDDLEWARE so that every response passes it: a 400 for
+    an unknown Host or a 500 from another middleware included. Unlike django-csp's, it also
+    sets the header on 404 and 500 pages under DEBUG (where `make run` serves them)."""
+
+    def process_response(self, request, response):
+        if settings.DEBUG and response.status_code in (404, 500) and HEADER not in response:
+            parts = self.get_policy_parts(request=request, response=response)
+            policy = build_policy(**asdict(parts))
+            if policy and not getattr(response, "_csp_exempt", False):
+                response[HEADER] = policy
+        return super().process_response(request, response)
+
+
+def csp_on_every_response(application):
+    """ASGI: the policy (without a nonce) on a response that Django made before any middleware
+    ran, such as its 400 for a query string that is not UTF-8 or its 413."""
+    policy = build_policy().encode("latin1")
+
+    async def app(scope, receive, send):
+        if scope["type"] != "http":
+            return await application(scope, receive, send)
+
+        async def send_with_policy(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                if not any(name.lower() == _HEADER_BYTES for name, _value in headers):
+                    message = {**message, "headers": [*headers, (_HEADER_BYTES, policy)]}
+            await send(message)
+
+        return await application(scope, receive, send_with_policy)
+
+    return app
+
+
+def _default_port(scheme: str) -> int:
+    return 443 if scheme in ("https", "wss") else 80
+
+
+def _origin_parts(origin: str) -> tuple[str, str, int] | None:
+    """("https", "example.org", 443) for "https://example.org"; None if it is not one."""
+    try:
+        parts = urlsplit(origin)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return parts.scheme, parts.hostname.lower(), port or _default_port(parts.scheme)
+
+
+def _own_origin(scope, headers: dict[bytes, bytes]) -> tuple[str, str, int] | None:
+    """The origin of a page served where this socket connects: scheme (https when secure, as
+    Django decides it), the Host header's name (one of ALLOWED_HOSTS) and port."""
+    host = headers.get(b"host", b"").decode("latin1")
+    domain, port = split_domain_port(host)
+    if not domain or not validate_host(domain, settings.ALLOWED_HOSTS):
+        return None
+    secure = scope.get("scheme") in ("wss", "https")
+    proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if proxy_header and not secure:
+        name, value = proxy_header
+        name = name.removeprefix("HTTP_").replace("_", "-").lower().encode("latin1")
+        forwarded = headers.get(name, b"").decode("latin1").split(",")[0].strip()
+        secure = forwarded == value
+    scheme = "https" if secure else "http"
+    try:
+        number = int(port) if port else _default_port(scheme)
+    except ValueError:
+        return None
+    return scheme, domain.strip("[]"), number
+
+
+def websocket_origin_allowed(scope) -> bool:
+    """A socket opens only from a page of Hearth's own origin (scheme, host and port) or of
+    one of CSRF_TRUSTED_ORIGINS, the same origins Django accepts a form from."""
+    headers = {name.lower(): value for name, value in scope.get("headers", ())}
+    origin = _origin_parts(headers.get(b"origin", b"").decode("latin1"))
+    if origin is None:
+        return False
+    if origin == _own_origin(scope, headers):
+        return True
+    for trusted in settings.CSRF_TRUSTED_ORIGINS:
+        scheme, _sep, netloc = trusted.partition("://")
+        if netloc.startswith("*."):
+            wildcard = _origin_parts(f"{scheme}://{netloc[2:]}")
+            if wildcard and origin[0] == wildcard[0] and origin[2] == wildcard[2] and \
+                    is_same_domain(origin[1], "." + wildcard[1]):
+                return True
+        elif origin == _origin_parts(trusted):
+            return True
+    return False
+
+
+class SameOriginWebSocket:
+    """ASGI: refuse a WebSocket whose Origin is not Hearth's own. Channels'
+    AllowedHostsOriginValidator compared the host alone, so a page on another port of the same
+    host (http://localhost:9999) could open a member's socket with their cookies."""
+
+    def __init__(self, application):
+        self.application = application
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "websocket" and not websocket_origin_allowed(scope):
+            return await WebsocketDenier()(scope, receive, send)
+        return await self.application(scope, receive, send)
