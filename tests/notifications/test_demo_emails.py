@@ -26,12 +26,15 @@ FILE_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 
 
 def launcher_env(**extra: str) -> dict[str, str]:
-    """The environment `make run` gives Hearth's processes on a fresh clone: nothing set but
-    what hearth.run itself adds (no EMAIL_URL, no DATABASE_URL)."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("EMAIL_", "DATABASE_", "DJANGO_", "HEARTH_"))}
-    env.update({"DJANGO_SETTINGS_MODULE": "hearth.settings", "PYTHONUNBUFFERED": "1",
-                "HEARTH_MFA_REQUIRED": "False", "PYTHONPATH": str(ROOT)})
+    """The environment `make run` (hearth.run) gives Hearth's processes on a fresh clone:
+    nothing of this test run's (no EMAIL_URL, DATABASE_URL or test settings), plus what the
+    launcher itself adds."""
+    from hearth.run import demo_environment
+
+    base = {key: value for key, value in os.environ.items()
+            if not key.startswith(("EMAIL_", "DATABASE_", "DJANGO_", "HEARTH_", "DEBUG"))}
+    env = demo_environment(base)
+    env["PYTHONPATH"] = str(ROOT)
     env.update(extra)
     return env
 
