@@ -6,7 +6,9 @@ answer, on what this reader may do with it (a handful of yes/no flags and their 
 reactions), and on the language and time zone. All of that goes into the fragment's key, so a
 changed post or a different kind of reader never gets a stale or foreign fragment; readers of
 the same thread share a few fragments per post, fetched in one round trip. The CSRF token is
-stored as a mark (`hearth.pagecache.CSRF_MARK`) and put back per request, never shared.
+stored as a mark (random, kept beside the fragment) that becomes this request's own mark
+(`hearth.pagecache.marks`), which the view turns into its token: never shared, and never
+found inside a member's text.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from hearth.pagecache import CSRF_MARK
+from hearth import pagecache
 
 from .models import Post
 
@@ -50,8 +52,9 @@ def _key(post: Post, context: dict, user) -> str:
 
 
 def render_posts(*, request, posts: list[Post], context: dict) -> str:
-    """The posts' HTML, with `CSRF_MARK` where this reader's CSRF token belongs."""
+    """The posts' HTML, with this request's CSRF mark where its token belongs."""
     user = request.user
+    mark = pagecache.marks(request).csrf
     keys = [_key(post, context, user) for post in posts]
     try:
         kept = cache.get_many(keys)
@@ -61,12 +64,14 @@ def render_posts(*, request, posts: list[Post], context: dict) -> str:
     fresh = {}
     html = []
     for post, key in zip(posts, keys, strict=True):
-        fragment = kept.get(key) if kept is not None else None
-        if fragment is None:
+        stored = kept.get(key) if kept is not None else None
+        if isinstance(stored, tuple):  # (the mark it was rendered with, its HTML)
+            fragment = stored[1].replace(stored[0], mark)
+        else:
             fragment = render_to_string("community/_post.html", {
                 **context, "post": post, "user": user, "request": request,
-                "csrf_token": CSRF_MARK})
-            fresh[key] = fragment
+                "csrf_token": mark})
+            fresh[key] = (mark, fragment)
         html.append(fragment)
     if fresh and kept is not None:
         try:

@@ -185,9 +185,9 @@ def thread_detail(request, pk, slug=None):
         if state is None or not permissions.can_view_thread(user, state):
             raise Http404
         cache_key = _visitor_page_key(request, state) if slug in (None, state.slug) else None
-        html = pagecache.get(cache_key) if cache_key else None
-        if html is not None:
-            return pagecache.respond(request, html)
+        stored = pagecache.get(cache_key) if cache_key else None
+        if stored is not None:
+            return pagecache.respond(request, stored)
     thread = selectors.thread_for_page(user=user, pk=pk)
     if thread is None:
         raise Http404
@@ -209,7 +209,7 @@ def thread_detail(request, pk, slug=None):
         "can_reply": permissions.can_reply(user, thread), "can_moderate": can_moderate,
         "can_accept": permissions.can_accept_answer(user, thread),
         "reaction_kinds": Reaction.Kind.choices,
-        **(pagecache.context() if cache_key else {}),
+        **(pagecache.context(request) if cache_key else {}),
     }
     post_list = list(page.object_list)
     mine = selectors.my_reactions(user=user, posts=post_list)
@@ -221,7 +221,7 @@ def thread_detail(request, pk, slug=None):
         post.can_delete = permissions.can_delete_post(user, post)
     posts_html = fragments.render_posts(request=request, posts=post_list, context=context)
     if cache_key is None:  # the visitor page cache puts the token in itself
-        posts_html = posts_html.replace(pagecache.CSRF_MARK, get_token(request))
+        posts_html = posts_html.replace(pagecache.marks(request).csrf, get_token(request))
     if post_list and user.is_authenticated:
         services.thread_mark_read(user=user, thread=thread, position=post_list[-1].position)
     last_read = getattr(thread, "last_read", None) or 0
@@ -236,8 +236,7 @@ def thread_detail(request, pk, slug=None):
     if cache_key is None:
         return render(request, "community/thread.html", context)
     html = render_to_string("community/thread.html", context, request)
-    pagecache.store(cache_key, request, html)
-    return pagecache.respond(request, html)
+    return pagecache.respond(request, pagecache.store(cache_key, request, html))
 
 
 def _visitor_page_key(request, thread) -> str | None:

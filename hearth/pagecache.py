@@ -2,10 +2,13 @@
 
 Every visitor of a public page sees the same HTML except two per-request secrets: the CSRF
 token and the CSP nonce. A page is stored with both replaced by marks, and every response,
-cached or fresh, gets this request's own values put back. The caller builds the key from
-whatever changes the page (for a thread: its event number, the page and the language) and
-still runs its access check before asking the cache, so a page that turns private is never
-served from here.
+cached or fresh, gets this request's own values put back. The marks are random and new for
+each render (`marks(request)`) and stored beside the page, so text a member wrote can never
+hold them: a post that quotes a mark shows it as written, never a reader's token.
+
+The caller builds the key from whatever changes the page (for a thread: its event number, the
+page and the language) and still runs its access check before asking the cache, so a page that
+turns private is never served from here.
 
 Only plain GETs by visitors with nothing waiting to be shown (no flash messages) and no query
 string beyond the ones the caller names are cached; anything else renders as usual.
@@ -14,6 +17,8 @@ string beyond the ones the caller names are cached; anything else renders as usu
 from __future__ import annotations
 
 import logging
+import secrets
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -22,9 +27,27 @@ from django.middleware.csrf import get_token
 
 logger = logging.getLogger(__name__)
 
-CSRF_MARK = "__hearth_csrf_token__"
-NONCE_MARK = "__hearth_csp_nonce__"
+# How a mark begins; the rest is random per render.
+CSRF_MARK = "__hearth_csrf_"
+NONCE_MARK = "__hearth_nonce_"
 SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Marks:
+    csrf: str
+    nonce: str
+
+
+def marks(request: HttpRequest) -> Marks:
+    """This request's marks: where a page (or a post fragment) rendered for it has the CSRF
+    token and the nonce. Random, so no member can write them into a post."""
+    found = getattr(request, "_hearth_page_marks", None)
+    if found is None:
+        found = Marks(csrf=f"{CSRF_MARK}{secrets.token_hex(16)}__",
+                      nonce=f"{NONCE_MARK}{secrets.token_hex(16)}__")
+        request._hearth_page_marks = found
+    return found
 
 
 def applies(request: HttpRequest, allowed_params: frozenset[str] = frozenset()) -> bool:
@@ -36,32 +59,40 @@ def applies(request: HttpRequest, allowed_params: frozenset[str] = frozenset()) 
     return len(messages.get_messages(request)) == 0  # counting them does not use them up
 
 
-def get(key: str) -> str | None:
+def get(key: str) -> dict | None:
+    """The stored page ({"html", "csrf", "nonce"}: the page and its own marks), or None."""
     try:
-        return cache.get(key)
+        page = cache.get(key)
     except Exception:  # noqa: BLE001 - Redis down: render every time
         logger.warning("visitor page cache unavailable")
         return None
+    return page if isinstance(page, dict) else None
 
 
-def context() -> dict:
+def context(request: HttpRequest) -> dict:
     """Extra template context for a page that may be stored: the CSRF token as its mark."""
-    return {"csrf_token": CSRF_MARK}
+    return {"csrf_token": marks(request).csrf}
 
 
-def store(key: str, request: HttpRequest, html: str) -> None:
-    """Keep `html` (rendered with `context()`) with this request's nonce turned into its mark."""
+def store(key: str, request: HttpRequest, html: str) -> dict:
+    """Keep `html` (rendered with `context(request)`) with this request's nonce turned into its
+    mark; returns the page as `get` would."""
+    own = marks(request)
     nonce = getattr(request, "_csp_nonce", None)
     if nonce:
-        html = html.replace(nonce, NONCE_MARK)
+        html = html.replace(nonce, own.nonce)
+    page = {"html": html, "csrf": own.csrf, "nonce": own.nonce}
     try:
-        cache.set(key, html, SECONDS)
+        cache.set(key, page, SECONDS)
     except Exception:  # noqa: BLE001
         logger.warning("visitor page cache unavailable")
+    return page
 
 
-def respond(request: HttpRequest, html: str) -> HttpResponse:
-    """The stored or fresh page with this request's CSRF token and nonce in place of the marks."""
-    if NONCE_MARK in html:  # as the template would write it: empty without django-csp
-        html = html.replace(NONCE_MARK, str(getattr(request, "csp_nonce", "")))
-    return HttpResponse(html.replace(CSRF_MARK, get_token(request)))
+def respond(request: HttpRequest, page: dict) -> HttpResponse:
+    """The stored or fresh page with this request's CSRF token and nonce in place of the page's
+    own marks (and nowhere else)."""
+    html = page["html"]
+    if page["nonce"] in html:  # as the template would write it: empty without django-csp
+        html = html.replace(page["nonce"], str(getattr(request, "csp_nonce", "")))
+    return HttpResponse(html.replace(page["csrf"], get_token(request)))

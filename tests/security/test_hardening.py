@@ -15,6 +15,7 @@ tests after them.
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 from asgiref.sync import sync_to_async
@@ -24,7 +25,7 @@ from django.test import Client
 from community.models import Membership
 from hearth.asgi import application
 from moderation.models import WatchedWord
-from tests.conftest import client_for, publish_thread
+from tests.conftest import client_for, publish_reply, publish_thread
 
 from .test_headers import ROLES_TO_WALK, get_paths
 
@@ -163,6 +164,57 @@ async def test_a_request_django_refuses_before_its_middleware_still_has_the_poli
     assert response["status"] == 400
     headers = {name.lower(): value for name, value in response["headers"]}
     assert b"object-src 'none'" in headers[b"content-security-policy"]
+
+
+# --- 2. Page-cache marks inside members' text --------------------------------------------------
+
+OLD_MARKS = ("__hearth_csrf_token__", "__hearth_csp_nonce__")
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _secrets_of(response) -> tuple[str, str]:
+    html = response.content.decode()
+    token = TOKEN.search(html).group(1)
+    nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+    return token, nonce
+
+
+def test_a_post_quoting_the_cache_marks_shows_them_as_written_to_every_reader(
+        maria, james, drlee, diabetes):
+    body = ("Look: `__hearth_csrf_token__` and `__hearth_csp_nonce__` and "
+            "`__hearth_csrf_1234__` [x](https://evil.example/?t=__hearth_csrf_token__)")
+    thread = publish_thread(maria, diabetes, title="__hearth_csrf_token__ __hearth_csp_nonce__",
+                            body=body)
+    publish_reply(james, thread, "Replying with `__hearth_csp_nonce__` too.")
+    url = f"/t/{thread.pk}/"
+    readers = [Client(), Client(), Client(), client_for(drlee), client_for(drlee)]
+    for reader in readers:  # visitors: stored, then from the cache; drlee: shared fragments
+        response = reader.get(url)
+        assert response.status_code == 200
+        html = response.content.decode()
+        token, nonce = _secrets_of(response)
+        posts = html.split('id="posts"', 1)[1]
+        assert token not in posts.replace(f'value="{token}"', "")
+        assert nonce not in html.replace(f'nonce="{nonce}"', "")
+        for mark in OLD_MARKS:
+            assert f"<code>{mark}</code>" in posts
+        assert "<code>__hearth_csrf_1234__</code>" in posts
+        assert "?t=__hearth_csrf_token__" in posts
+        title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+        assert "__hearth_csrf_token__ __hearth_csp_nonce__" in title
+        assert token not in title and nonce not in title
+
+
+def test_the_reader_still_gets_a_working_token_from_a_cached_page(maria, diabetes):
+    thread = publish_thread(maria, diabetes, body="`__hearth_csrf_token__`")
+    url = f"/t/{thread.pk}/"
+    Client().get(url)  # stored
+    visitor = Client(enforce_csrf_checks=True)
+    response = visitor.get(url)
+    token, _nonce = _secrets_of(response)
+    changed = visitor.post("/i18n/setlang/", {"language": "es", "next": url,
+                                              "csrfmiddlewaretoken": token})
+    assert changed.status_code == 302
 
 
 # --- 3. Numeric query parameters ----------------------------------------------------------------
