@@ -43,6 +43,7 @@ def _key(post: Post, context: dict, user) -> str:
         (clinician.status, clinician.credentials, clinician.specialty) if clinician else None,
         thread.accepted_post_id == post.pk,
         post.show_author, post.can_edit, post.can_delete, sorted(post.my_reactions),
+        getattr(post, "is_bookmarked", False),
         bool(context.get("can_accept")), bool(context.get("can_reply")),
         bool(context.get("can_moderate")), signed_in, signed_in and post.author_id == user.pk,
         translation.get_language(), timezone.get_current_timezone_name(),

@@ -199,6 +199,14 @@ def can_accept_answer(user, thread: Thread) -> bool:
     )
 
 
+def can_accept_post(user, post: Post) -> bool:
+    """Mark this reply as the accepted answer: whoever may accept in its thread, but never
+    for their own reply (an asker cannot accept the answer they wrote themselves)."""
+    if not user.is_authenticated or post.author_id == user.pk:
+        return False
+    return can_accept_answer(user, post.thread)
+
+
 # --- Querysets ----------------------------------------------------------------------------
 
 

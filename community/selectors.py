@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from . import permissions
-from .models import Community, Post, Reaction, Thread, ThreadFollow, ThreadRead
+from .models import Bookmark, Community, Post, Reaction, Thread, ThreadFollow, ThreadRead
 
 POSTS_PER_PAGE = 20
 THREADS_PER_PAGE = 25
@@ -111,6 +111,38 @@ def my_reactions(*, user, posts: list[Post]) -> set[tuple[int, str]]:
         Reaction.objects.filter(user=user, post__in=[p.pk for p in posts]).values_list(
             "post_id", "kind"
         )
+    )
+
+
+def my_reactions_and_bookmarks(*, user, posts: list[Post]) -> tuple[set[tuple[int, str]],
+                                                                       set[int]]:
+    """The member's reactions to these posts and which of them they bookmarked: one query."""
+    if not user.is_authenticated or not posts:
+        return set(), set()
+    ids = [p.pk for p in posts]
+    rows = Reaction.objects.filter(user=user, post__in=ids).values_list("post_id", "kind").union(
+        Bookmark.objects.filter(user=user, post__in=ids).annotate(
+            kind=Value(BOOKMARK, output_field=CharField())).values_list("post_id", "kind"),
+        all=True,
+    )
+    reactions, bookmarks = set(), set()
+    for post_id, kind in rows:
+        if kind == BOOKMARK:
+            bookmarks.add(post_id)
+        else:
+            reactions.add((post_id, kind))
+    return reactions, bookmarks
+
+
+BOOKMARK = "~bookmark"  # never a reaction kind
+
+
+def bookmarks_of(*, user) -> QuerySet[Bookmark]:
+    """The member's bookmarks of posts they may still read, newest first."""
+    return (
+        Bookmark.objects.filter(user=user, post__in=permissions.posts_visible_to(user))
+        .select_related("post__thread__community", "post__author")
+        .order_by("-created_at", "-pk")
     )
 
 

@@ -556,6 +556,8 @@ def post_accept(*, user: User, post: Post) -> Thread:
         raise PostingNotAllowed(
             _("Only the person who asked or a verified clinician can accept an answer.")
         )
+    if not permissions.can_accept_post(user, post):
+        raise PostingNotAllowed(_("You can't accept your own reply as the answer."))
     if post.is_first or not permissions.post_is_public(post):
         raise ValidationError(_("Only a published reply can be the accepted answer."))
     with transaction.atomic():

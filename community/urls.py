@@ -25,6 +25,7 @@ urlpatterns = [
     path("p/<int:pk>/accept/", views.post_accept, name="accept"),
     path("preview/", views.preview, name="preview"),
     path("search/", views.search_view, name="search"),
+    path("bookmarks/", views.bookmarks, name="bookmarks"),
     path("u/<str:username>/", views.profile, name="profile"),
     path("clinicians/queue/", views.clinician_queue, name="clinician_queue"),
 ]

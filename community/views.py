@@ -212,11 +212,12 @@ def thread_detail(request, pk, slug=None):
         **(pagecache.context(request) if cache_key else {}),
     }
     post_list = list(page.object_list)
-    mine = selectors.my_reactions(user=user, posts=post_list)
+    mine, saved = selectors.my_reactions_and_bookmarks(user=user, posts=post_list)
     for post in post_list:
         post.thread = thread  # the same object: no query per post for its thread
         post.show_author = permissions.can_see_author(user, post)
         post.my_reactions = {kind for (pid, kind) in mine if pid == post.pk}
+        post.is_bookmarked = post.pk in saved
         post.can_edit = permissions.can_edit_post(user, post)
         post.can_delete = permissions.can_delete_post(user, post)
     posts_html = fragments.render_posts(request=request, posts=post_list, context=context)
@@ -407,7 +408,21 @@ def post_bookmark(request, pk):
     post = _post_or_404(request.user, pk)
     saved = services.bookmark_toggle(user=request.user, post=post)
     messages.info(request, _("Bookmarked.") if saved else _("Bookmark removed."))
+    if request.POST.get("next") == "bookmarks":  # removed from the bookmarks page
+        return redirect("community:bookmarks")
     return redirect("community:post", pk=post.pk)
+
+
+@login_required
+@require_GET
+def bookmarks(request):
+    """The member's bookmarks, newest first; a post they may no longer read is left out."""
+    page = Paginator(selectors.bookmarks_of(user=request.user), selectors.THREADS_PER_PAGE)
+    page = page.get_page(request.GET.get("page"))
+    saved = list(page.object_list)
+    for bookmark in saved:
+        bookmark.post.show_author = permissions.can_see_author(request.user, bookmark.post)
+    return render(request, "community/bookmarks.html", {"page": page, "bookmarks": saved})
 
 
 @login_required

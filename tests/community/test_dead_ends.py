@@ -8,8 +8,8 @@ import html
 
 import pytest
 
-from community.models import Membership, Thread
-from tests.conftest import publish_thread
+from community.models import Bookmark, Membership, Thread
+from tests.conftest import client_for, make_user, publish_reply, publish_thread
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +64,120 @@ def test_a_held_thread_is_a_friendly_404_for_those_who_may_not_see_it(
         body = text(response)
         assert "We couldn't find that page" in body and "Waiting for a moderator" not in body
         assert 'href="/"' in body
+
+
+# --- 4. Bookmarks ---------------------------------------------------------------------------
+
+
+def test_bookmarks_have_a_page_of_their_own_and_the_button_shows_its_state(
+        as_james, james, maria, diabetes):
+    thread = publish_thread(maria, diabetes, title="Walking after dinner")
+    reply = publish_reply(maria, thread, "Ten minutes is enough for me.")
+    page = text(as_james.get(thread.get_absolute_url()))
+    assert 'aria-pressed="false">Bookmark</button>' in page
+
+    response = as_james.post(f"/p/{reply.pk}/bookmark/")
+    assert response.status_code == 302
+    page = text(as_james.get(thread.get_absolute_url()))
+    assert 'aria-pressed="true">Bookmarked</button>' in page
+    assert page.count('aria-pressed="true">Bookmarked</button>') == 1  # only that post
+
+    saved = text(as_james.get("/bookmarks/"))
+    assert "Walking after dinner" in saved and "Ten minutes is enough" in saved
+    assert f'href="/p/{reply.pk}/"' in saved
+
+    # removed from the bookmarks page, it comes back to the bookmarks page
+    response = as_james.post(f"/p/{reply.pk}/bookmark/", {"next": "bookmarks"})
+    assert response["Location"] == "/bookmarks/"
+    assert not Bookmark.objects.filter(user=james).exists()
+    assert "Walking after dinner" not in text(as_james.get("/bookmarks/"))
+
+
+def test_a_bookmarked_post_the_member_may_no_longer_see_is_not_listed(maria, sam, mental,
+                                                                     diabetes):
+    private = publish_thread(sam, mental, title="Night fears", body="Hard nights")
+    public = publish_thread(sam, diabetes, title="Morning numbers")
+    Bookmark.objects.create(user=maria, post=private.posts.get(position=1))
+    Bookmark.objects.create(user=maria, post=public.posts.get(position=1))
+    as_maria = client_for(maria)
+    assert "Night fears" in text(as_maria.get("/bookmarks/"))
+    Membership.objects.filter(user=maria, community=mental).delete()  # she left
+    body = text(client_for(maria).get("/bookmarks/"))
+    assert "Night fears" not in body and "Hard nights" not in body
+    assert "Morning numbers" in body
+
+
+def test_the_bookmarks_page_is_for_signed_in_members(visitor):
+    response = visitor.get("/bookmarks/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_the_bookmarks_page_query_count_does_not_grow(maria, james, diabetes):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    reader = client_for(make_user("reader"))
+    reader.get("/")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert reader.get("/bookmarks/").status_code == 200
+        return len(ctx.captured_queries)
+
+    reader_user = type(maria).objects.get(username="reader")
+    thread = publish_thread(maria, diabetes)
+    Bookmark.objects.create(user=reader_user, post=thread.posts.get(position=1))
+    few = count()
+    for i in range(15):
+        post = publish_reply(james if i % 2 else maria, thread, f"reply {i}")
+        Bookmark.objects.create(user=reader_user, post=post)
+    assert count() == few <= 8
+
+
+# --- 5. The accepted answer -----------------------------------------------------------------
+
+
+def test_the_accepted_answer_is_marked_on_the_post_and_solved_in_the_list(
+        as_maria, as_james, maria, drlee, diabetes):
+    thread = publish_thread(maria, diabetes, title="Why is my glucose high in the morning?")
+    answer = publish_reply(drlee, thread, "Often the dawn phenomenon.")
+    assert as_maria.post(f"/p/{answer.pk}/accept/").status_code == 302
+    page = text(as_james.get(thread.get_absolute_url()))
+    marked = page[page.index(f'id="post-{answer.pk}"'):]
+    marked = marked[:marked.index("</article>")]
+    assert "Accepted answer" in marked
+    assert page.count('class="accepted-mark"') == 1
+    listing = text(as_james.get(diabetes.get_absolute_url()))
+    row = listing[listing.index("Why is my glucose high"):]
+    assert "Solved" in row[:row.index("</li>")]
+
+
+def test_an_asker_cannot_accept_their_own_reply(as_maria, maria, james, diabetes):
+    thread = publish_thread(maria, diabetes, title="Shoes for neuropathy?")
+    own = publish_reply(maria, thread, "Answering myself: wide toe boxes helped.")
+    other = publish_reply(james, thread, "Seamless socks too.")
+    page = text(as_maria.get(thread.get_absolute_url()))
+    own_html = page[page.index(f'id="post-{own.pk}"'):]
+    own_html = own_html[:own_html.index("</article>")]
+    other_html = page[page.index(f'id="post-{other.pk}"'):]
+    other_html = other_html[:other_html.index("</article>")]
+    assert "Accept this answer" not in own_html
+    assert "Accept this answer" in other_html
+    assert as_maria.post(f"/p/{own.pk}/accept/").status_code == 403
+    thread.refresh_from_db()
+    assert thread.accepted_post_id is None
+
+
+def test_can_accept_post_refuses_the_askers_own_reply(maria, james, drlee, sam, diabetes):
+    from community import permissions
+
+    thread = publish_thread(maria, diabetes)
+    own = publish_reply(maria, thread, "my own")
+    other = publish_reply(james, thread, "another")
+    clinician = publish_reply(drlee, thread, "a clinician's")
+    assert permissions.can_accept_post(maria, other)
+    assert not permissions.can_accept_post(maria, own)
+    assert permissions.can_accept_post(drlee, other)
+    assert not permissions.can_accept_post(drlee, clinician)
+    assert permissions.can_accept_post(sam, own)
+    assert not permissions.can_accept_post(james, own)

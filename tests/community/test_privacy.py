@@ -29,7 +29,9 @@ def test_a_private_community_and_everything_in_it_is_404_for_outsiders(who, clie
         client = client_for(applicant)
         client.post(f"/c/{mental.slug}/join/")
     post = private_thread.posts.get()
-    for url in (f"/c/{mental.slug}/", f"/t/{private_thread.pk}/",
+    landing = client.get(f"/c/{mental.slug}/")  # its landing page: how to join, no threads
+    assert landing.status_code == 200 and CANARY not in landing.content.decode()
+    for url in (f"/t/{private_thread.pk}/",
                 f"/t/{private_thread.pk}/{private_thread.slug}/", f"/p/{post.pk}/",
                 f"/c/{mental.slug}/new/"):
         response = client.get(url)
