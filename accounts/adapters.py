@@ -108,6 +108,12 @@ class AccountAdapter(DefaultAccountAdapter):
         display_name = form.cleaned_data.get("display_name") if form is not None else None
         if display_name:
             user.display_name = display_name
+        # Emails have no browser to ask: someone who signs up on a Spanish page gets their
+        # replies and digests in Spanish (Settings -> Language changes it).
+        language = (translation.get_language() or "").split("-")[0]
+        if not user.language and language != settings.LANGUAGE_CODE and \
+                language in dict(settings.LANGUAGES):
+            user.language = language
         if commit:
             user.save()
         return user

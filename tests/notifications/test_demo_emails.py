@@ -200,6 +200,15 @@ def test_signing_up_from_a_spanish_page_sends_the_verification_in_spanish(mailou
     assert_hearths_email(message, hello="¡Hola desde Hearth!")
     assert "Le damos la bienvenida a Hearth" in message.body
     assert 'lang="es"' in html_part(message)
+    # Their later emails (replies, digests) have no page to take a language from.
+    assert User.objects.get(username="CalmHeron4").language == "es"
+
+
+@pytest.mark.django_db
+def test_signing_up_from_an_english_page_leaves_the_language_to_the_browser(mailoutbox):
+    client = Client(headers={"accept-language": "en-GB"})
+    assert sign_up(client, "newcomer@example.org", "QuietOtter7").status_code == 302
+    assert User.objects.get(username="QuietOtter7").language == ""
 
 
 @pytest.mark.django_db
