@@ -11,6 +11,7 @@ from . import live, permissions
 from .models import (
     Bookmark,
     Community,
+    Draft,
     Membership,
     Post,
     PostRevision,
@@ -73,6 +74,23 @@ def export_follows(user) -> list[dict]:
             "created_at": follow.created_at,
         }
         for follow in follows
+    ]
+
+
+def export_drafts(user) -> list[dict]:
+    """The member's unfinished replies and threads (their own words, so all of them). Drafts
+    go with the account when it is deleted (they cascade from the user)."""
+    drafts = permissions.drafts_visible_to(user).select_related("thread", "community").order_by(
+        "updated_at", "pk")
+    return [
+        {
+            "thread_id": draft.thread_id,
+            "community": draft.community.slug if draft.community_id else None,
+            "title": draft.title,
+            "body": draft.body,
+            "updated_at": draft.updated_at,
+        }
+        for draft in drafts
     ]
 
 
@@ -176,5 +194,6 @@ def register() -> None:
     register_exporter("reactions", export_reactions)
     register_exporter("follows", export_follows)
     register_exporter("bookmarks", export_bookmarks)
+    register_exporter("drafts", export_drafts)
     register_exporter("memberships", export_memberships)
     register_eraser("community", posts_erase_for_user)

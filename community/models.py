@@ -296,3 +296,40 @@ class ThreadRead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} read {self.thread_id} to {self.last_read_position}"
+
+
+class Draft(models.Model):
+    """A member's unfinished reply (to a thread) or new thread (in a community), kept on the
+    server so that it survives a reload or another computer, never in the browser's storage
+    (patients use shared computers). One per member and target; deleted once posted or
+    discarded."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts"
+    )
+    thread = models.ForeignKey(
+        Thread, null=True, blank=True, on_delete=models.CASCADE, related_name="drafts"
+    )
+    community = models.ForeignKey(
+        Community, null=True, blank=True, on_delete=models.CASCADE, related_name="drafts"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    body = models.TextField(max_length=20000, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "thread"], name="draft_unique_reply",
+                                    condition=models.Q(thread__isnull=False)),
+            models.UniqueConstraint(fields=["user", "community"], name="draft_unique_thread",
+                                    condition=models.Q(thread__isnull=True)),
+            models.CheckConstraint(
+                condition=models.Q(thread__isnull=False, community__isnull=True)
+                | models.Q(thread__isnull=True, community__isnull=False),
+                name="draft_one_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = f"thread {self.thread_id}" if self.thread_id else f"community {self.community_id}"
+        return f"draft of {self.user_id} for {target}"

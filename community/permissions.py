@@ -13,7 +13,7 @@ from accounts.permissions import (
     is_verified_clinician,
 )
 
-from .models import Community, Membership, Post, Thread
+from .models import Community, Draft, Membership, Post, Thread
 
 _CACHE_ATTR = "_hearth_memberships"
 
@@ -207,6 +207,21 @@ def can_accept_post(user, post: Post) -> bool:
     return can_accept_answer(user, post.thread)
 
 
+def can_keep_reply_draft(user, thread: Thread) -> bool:
+    """A member who may reply keeps an unfinished reply on the server (never a visitor or a
+    non-member: they cannot post it either)."""
+    return can_reply(user, thread)
+
+
+def can_keep_thread_draft(user, community: Community) -> bool:
+    return can_post_in(user, community)
+
+
+def can_see_draft(user, draft: Draft) -> bool:
+    """A draft is its writer's alone: not moderators', not staff's."""
+    return user.is_authenticated and draft.user_id == user.pk
+
+
 # --- Querysets ----------------------------------------------------------------------------
 
 
@@ -259,3 +274,10 @@ def posts_visible_to(user, queryset: QuerySet[Post] | None = None) -> QuerySet[P
     return public_posts(queryset).filter(
         thread__in=threads_visible_to(user).filter(status=Thread.Status.PUBLISHED)
     )
+
+
+def drafts_visible_to(user, queryset: QuerySet[Draft] | None = None) -> QuerySet[Draft]:
+    queryset = Draft.objects.all() if queryset is None else queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    return queryset.filter(user=user)

@@ -7,7 +7,16 @@ from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Su
 from django.db.models.functions import Coalesce
 
 from . import permissions
-from .models import Bookmark, Community, Post, Reaction, Thread, ThreadFollow, ThreadRead
+from .models import (
+    Bookmark,
+    Community,
+    Draft,
+    Post,
+    Reaction,
+    Thread,
+    ThreadFollow,
+    ThreadRead,
+)
 
 POSTS_PER_PAGE = 20
 THREADS_PER_PAGE = 25
@@ -55,6 +64,8 @@ def thread_for_page(*, user, pk: int) -> Thread | None:
                 author=user, status__in=[Post.Status.PUBLISHED, Post.Status.HELD]
             ).exclude(public)),
             is_following=Exists(ThreadFollow.objects.filter(thread=OuterRef("pk"), user=user)),
+            my_draft=Subquery(Draft.objects.filter(thread=OuterRef("pk"), user=user).values(
+                "body")[:1]),
             last_read=Subquery(
                 ThreadRead.objects.filter(thread=OuterRef("pk"), user=user).values(
                     "last_read_position"
@@ -65,6 +76,12 @@ def thread_for_page(*, user, pk: int) -> Thread | None:
     if thread is None or not permissions.can_view_thread(user, thread):
         return None
     return thread
+
+
+def thread_draft(*, user, community: Community) -> Draft | None:
+    """The member's unfinished new thread in the community, if any."""
+    return permissions.drafts_visible_to(user, Draft.objects.filter(
+        community=community, thread=None)).first()
 
 
 def thread_state(*, pk: int) -> Thread | None:

@@ -25,6 +25,7 @@ from .markdown import mentioned_names, render_markdown
 from .models import (
     Bookmark,
     Community,
+    Draft,
     Membership,
     Post,
     PostRevision,
@@ -258,6 +259,7 @@ def thread_create(
         thread.community = community
         post = _new_post(thread=thread, author=author, body=body, anonymous=anonymous)
         ThreadFollow.objects.get_or_create(thread=thread, user=author)
+        Draft.objects.filter(user=author, community=community, thread=None).delete()
         _send_on_commit(signals.thread_created, thread=thread)
         _send_on_commit(signals.post_submitted, post=post)
     return thread
@@ -279,7 +281,9 @@ def post_reply(*, author: User, thread: Thread, body: str, anonymous: bool = Fal
     _check_rate(author, thread.community)
     with transaction.atomic():
         post = _new_post(thread=thread, author=author, body=body, anonymous=anonymous)
-        ThreadFollow.objects.get_or_create(thread=thread, user=author)
+        Draft.objects.filter(user=author, thread=thread).delete()
+        # Following the thread is the member's choice (notifications' "Follow discussions I
+        # reply to"): its receiver of post_submitted follows it for them.
         _send_on_commit(signals.post_submitted, post=post)
     return post
 
@@ -542,6 +546,13 @@ def thread_follow_toggle(*, user: User, thread: Thread) -> bool:
     return _toggle(ThreadFollow, user=user, thread=thread)
 
 
+def thread_follow(*, user: User, thread: Thread) -> None:
+    """Follow the thread (idempotent): a member who replied and lets replying follow."""
+    if not permissions.can_view_thread(user, thread) or not user.is_authenticated:
+        return
+    ThreadFollow.objects.get_or_create(thread=thread, user=user)
+
+
 def bookmark_toggle(*, user: User, post: Post) -> bool:
     if not permissions.can_view_post(user, post) or not user.is_authenticated:
         raise Http404
@@ -589,3 +600,81 @@ def thread_mark_read(*, user: User, thread: Thread, position: int) -> None:
                         last_visit_at=now)],
             ignore_conflicts=True,
         )
+
+
+# --- Drafts -----------------------------------------------------------------------------------
+
+DRAFT_RATE = (40, 60)  # saves per member per window (seconds): the composer saves on pauses
+
+
+def _check_draft_rate(user: User) -> None:
+    count, window = DRAFT_RATE
+    key = f"rate:draft:{user.pk}"
+    try:
+        cache.add(key, 0, timeout=window)
+        used = cache.incr(key)
+    except Exception:  # noqa: BLE001 - Redis down: keep the draft (the database is the truth)
+        return
+    if used > count:
+        raise RateLimited(_("Your draft is saved less often when you type this fast."))
+
+
+def _draft_target(*, user: User, thread: Thread | None, community: Community | None) -> dict:
+    if thread is not None:
+        if not permissions.can_view_thread(user, thread):
+            raise Http404
+        if not permissions.can_keep_reply_draft(user, thread):
+            raise PostingNotAllowed(_("Join this community to reply."))
+        return {"thread": thread, "community": None}
+    if community is None or not permissions.can_view_community(user, community):
+        raise Http404
+    if not permissions.can_keep_thread_draft(user, community):
+        raise PostingNotAllowed(_("Join this community to start a discussion."))
+    return {"thread": None, "community": community}
+
+
+def _just_posted(user: User, thread: Thread, body: str) -> bool:
+    """The composer's last save can arrive after the reply it belongs to was posted."""
+    since = timezone.now() - timedelta(minutes=2)
+    recent = Post.objects.filter(author=user, thread=thread, created_at__gte=since).values_list(
+        "body", flat=True).order_by("-position")[:3]
+    digest = _body_digest(body)
+    return any(_body_digest(text) == digest for text in recent)
+
+
+def draft_save(
+    *, user: User, body: str, title: str = "", thread: Thread | None = None,
+    community: Community | None = None,
+) -> Draft | None:
+    """Keep the member's unfinished reply (thread) or new thread (community). Empty text
+    discards it. Returns the draft, or None when there is none to keep."""
+    target = _draft_target(user=user, thread=thread, community=community)
+    if len(body) > BODY_MAX or len(title) > TITLE_MAX:
+        raise ValidationError(_("Posts can be at most %(max)s characters; yours has %(n)s.") % {
+            "max": f"{BODY_MAX:,}", "n": f"{len(body):,}"})
+    _check_draft_rate(user)
+    if not body.strip() and not title.strip():
+        draft_discard(user=user, thread=thread, community=community)
+        return None
+    if thread is not None and _just_posted(user, thread, body):
+        return None
+    draft, _created = Draft.objects.update_or_create(
+        user=user, **target,
+        defaults={"body": body, "title": title, "updated_at": timezone.now()},
+    )
+    return draft
+
+
+def draft_discard(*, user: User, thread: Thread | None = None,
+                  community: Community | None = None) -> None:
+    """The member threw the draft away (or posted it). Their own draft only."""
+    if not user.is_authenticated:
+        raise Http404
+    if thread is not None:
+        if not permissions.can_view_thread(user, thread):
+            raise Http404
+        Draft.objects.filter(user=user, thread=thread).delete()
+    elif community is not None:
+        if not permissions.can_view_community(user, community):
+            raise Http404
+        Draft.objects.filter(user=user, community=community, thread=None).delete()

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonRespons
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from hearth.params import int_param, parse_int
 from . import fragments, permissions, search, selectors, services
 from .forms import EditForm, ReplyForm, ThreadForm
 from .markdown import render_markdown
-from .models import Community, Membership, Post, Reaction
+from .models import Community, Membership, Post, Reaction, ThreadFollow
 
 
 def _community_or_404(user, slug: str) -> Community:
@@ -150,7 +151,11 @@ def community_level(request, slug):
 @login_required
 def thread_new(request, slug):
     community = _community_or_404(request.user, slug)
-    form = ThreadForm(request.POST or None, allow_anonymous=community.allow_anonymous)
+    draft = selectors.thread_draft(user=request.user, community=community) \
+        if request.method == "GET" else None
+    initial = {"title": draft.title, "body": draft.body} if draft else None
+    form = ThreadForm(request.POST or None, allow_anonymous=community.allow_anonymous,
+                      initial=initial)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -164,6 +169,9 @@ def thread_new(request, slug):
             except services.RateLimited as error:
                 form.add_error(None, error.message)
                 status = 429
+            except services.PostingNotAllowed as error:
+                form.add_error(None, error.message)
+                status = 403
             else:
                 return redirect(thread)
         else:
@@ -173,6 +181,8 @@ def thread_new(request, slug):
     return render(request, "community/thread_new.html", {
         "community": community, "form": form,
         "can_post": permissions.can_post_in(request.user, community),
+        "has_draft": draft is not None or bool(request.POST.get("title") or
+                                               request.POST.get("body")),
     }, status=status)
 
 
@@ -228,11 +238,15 @@ def thread_detail(request, pk, slug=None):
     last_read = getattr(thread, "last_read", None) or 0
     new_replies = max(0, thread.last_position - last_read) if user.is_authenticated and \
         last_read else 0
+    draft = getattr(thread, "my_draft", None) or ""
+    quote = _quote(user, thread, request.GET.get("quote"))
     reply_form = ReplyForm(allow_anonymous=thread.community.allow_anonymous,
-                           initial={"body": _quote(user, thread, request.GET.get("quote"))})
+                           initial={"body": f"{draft.rstrip()}\n\n{quote}" if draft and quote
+                                    else draft or quote})
     context = {
         **context, "posts_html": mark_safe(posts_html),  # noqa: S308 - our own rendering
         "reply_form": reply_form, "new_replies": new_replies, "last_read": last_read,
+        "has_draft": bool(draft),
     }
     if cache_key is None:
         return render(request, "community/thread.html", context)
@@ -315,8 +329,15 @@ def thread_reply(request, pk):
                 post = selectors.post_with_thread(pk=post.pk)
                 post.show_author = True
                 post.can_edit = post.can_delete = True
+                post.my_reactions = set()
+                thread.is_following = ThreadFollow.objects.filter(
+                    thread=thread, user=request.user).exists()
                 return render(request, "community/_reply_created.html", {
-                    "post": post, "thread": thread,
+                    "post": post, "thread": thread, "community": thread.community,
+                    "can_reply": permissions.can_reply(request.user, thread),
+                    "can_accept": permissions.can_accept_answer(request.user, thread),
+                    "can_moderate": permissions.can_moderate_community(request.user,
+                                                                      thread.community),
                     "reply_form": ReplyForm(allow_anonymous=thread.community.allow_anonymous),
                 })
             messages.success(request, _("Your reply was sent. It appears once it has been "
@@ -324,7 +345,61 @@ def thread_reply(request, pk):
             return HttpResponseRedirect(f"{thread.get_absolute_url()}?page=last#post-{post.pk}")
     template = "community/_reply_form.html" if request.htmx else "community/reply_error.html"
     return render(request, template, {"thread": thread, "reply_form": form,
-                                      "can_reply": True}, status=status)
+                                      "can_reply": True, "has_draft": True}, status=status)
+
+
+def _wants_fragment(request) -> bool:
+    """The composer's own requests (fetch) get an empty answer; a form sent without
+    JavaScript goes back to the page it came from."""
+    return request.headers.get("X-Hearth-Composer") == "1"
+
+
+def _draft_answer(request, save, discard, back: str):
+    try:
+        if "discard" in request.POST:
+            discard()
+            if not _wants_fragment(request):
+                messages.info(request, _("Your draft was discarded."))
+                return redirect(back)
+        else:
+            save(body=request.POST.get("body", ""), title=request.POST.get("title", ""))
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=400)
+    except services.PostingNotAllowed as error:
+        return HttpResponse(error.message, status=403)
+    except services.RateLimited as error:
+        return HttpResponse(error.message, status=429)
+    return HttpResponse(status=204)
+
+
+@login_required
+@require_POST
+def thread_draft_reply(request, pk):
+    """The composer keeps the member's unfinished reply (POST body), or throws it away
+    (POST discard)."""
+    thread = selectors.thread_for_page(user=request.user, pk=pk)
+    if thread is None:
+        raise Http404
+    return _draft_answer(
+        request,
+        lambda body, title: services.draft_save(user=request.user, thread=thread, body=body),
+        lambda: services.draft_discard(user=request.user, thread=thread),
+        f"{thread.get_absolute_url()}#reply-form",
+    )
+
+
+@login_required
+@require_POST
+def community_draft_thread(request, slug):
+    """The same for a new thread in the community (POST title and body, or discard)."""
+    community = _community_or_404(request.user, slug)
+    return _draft_answer(
+        request,
+        lambda body, title: services.draft_save(user=request.user, community=community,
+                                                body=body, title=title),
+        lambda: services.draft_discard(user=request.user, community=community),
+        reverse("community:thread_new", kwargs={"slug": community.slug}),
+    )
 
 
 @require_GET

@@ -100,6 +100,7 @@ class NotificationSettings(models.Model):
     )
     email_replies = models.BooleanField(_("email me when someone replies to me"), default=True)
     email_mentions = models.BooleanField(_("email me when someone mentions me"), default=True)
+    follow_on_reply = models.BooleanField(_("follow discussions I reply to"), default=True)
     # Digest state: when the last digest was built for this member.
     last_digest_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -27,6 +27,17 @@ def on_post_published(sender, post, **kwargs):
     _enqueue(notifications_for_post, post.pk)
 
 
+def on_post_submitted(sender, post, **kwargs):
+    """A member replied (a new reply, not an edit): they follow the thread, as Discourse
+    does, unless they turned "Follow discussions I reply to" off."""
+    from community import services as forum
+
+    if post.is_first or post.edited_at is not None or post.author is None:
+        return
+    if services.settings_for(post.author).follow_on_reply:
+        forum.thread_follow(user=post.author, thread=post.thread)
+
+
 def on_reaction_added(sender, reaction, **kwargs):
     from .tasks import notifications_for_reaction
 
@@ -61,6 +72,7 @@ def on_moderation_decided(sender, member, detail, text="", post=None, **kwargs):
 
 def connect() -> None:
     signals.post_published.connect(on_post_published, dispatch_uid="notifications.post")
+    signals.post_submitted.connect(on_post_submitted, dispatch_uid="notifications.replied")
     signals.reaction_added.connect(on_reaction_added, dispatch_uid="notifications.reaction")
     signals.answer_accepted.connect(on_answer_accepted, dispatch_uid="notifications.accepted")
     signals.moderation_decided.connect(on_moderation_decided,

@@ -100,7 +100,7 @@ def settings_for(user: User) -> NotificationSettings:
 
 
 def settings_update(*, user: User, **values) -> NotificationSettings:
-    allowed = {"digest_frequency", "email_replies", "email_mentions"}
+    allowed = {"digest_frequency", "email_replies", "email_mentions", "follow_on_reply"}
     unknown = set(values) - allowed
     if unknown:
         raise ValueError(f"unknown settings: {sorted(unknown)}")

@@ -1,3 +1,54 @@
+// A post that arrived over the socket was rendered once for every reader (DESIGN rule 4): each
+// control carries whom it is for (data-for); keep this reader's, drop the others, and give its
+// forms this page's CSRF token, so that it works exactly like a post rendered with the page.
+window.hearthDecoratePost = function (el) {
+  "use strict";
+  if (!el) { return el; }
+  var thread = document.getElementById("thread");
+  var flag = function (name) { return !!thread && thread.dataset[name] === "true"; };
+  var me = document.body.dataset.user || "";
+  var mine = !!me && el.dataset.author === me;
+  var allowed = {
+    visitor: !me,
+    member: !!me,
+    author: mine,
+    "other-member": !!me && !mine,
+    editor: mine || flag("canModerate"),
+    accepter: flag("canAccept") && !mine,  // nobody accepts their own reply
+    replier: flag("canReply") && !!document.getElementById("reply-form"),
+    moderator: flag("canModerate")
+  };
+  el.querySelectorAll("[data-for]").forEach(function (node) {
+    if (allowed[node.dataset.for]) {
+      node.removeAttribute("data-for");
+      node.hidden = false;
+    } else {
+      node.remove();
+    }
+  });
+  var token = window.hearthCsrfToken();
+  el.querySelectorAll('form[method="post"]').forEach(function (form) {
+    if (token && !form.querySelector("input[name=csrfmiddlewaretoken]")) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "csrfmiddlewaretoken";
+      input.value = token;
+      form.prepend(input);
+    }
+  });
+  return el;
+};
+
+window.hearthCsrfToken = function () {
+  "use strict";
+  try {
+    var headers = JSON.parse(document.body.getAttribute("hx-headers") || "{}");
+    if (headers["X-CSRFToken"]) { return headers["X-CSRFToken"]; }
+  } catch (e) { /* fall back to a form's token */ }
+  var input = document.querySelector("input[name=csrfmiddlewaretoken]");
+  return input ? input.value : "";
+};
+
 // Hearth's live thread: a small WebSocket client with back-off and catch-up by sequence number.
 // Everything works without it (a reload shows the same); this only saves the reload.
 (function () {
@@ -32,7 +83,30 @@
   function fromHTML(html) {
     var template = document.createElement("template");
     template.innerHTML = html.trim();
-    return template.content.firstElementChild;
+    return window.hearthDecoratePost(template.content.firstElementChild);
+  }
+
+  function placed(el) {
+    if (window.htmx && el && el.isConnected) { window.htmx.process(el); }
+    return el;
+  }
+
+  // A post this page already shows (rendered for this reader, with their controls and their
+  // reactions) got new words or passed screening: take its body, state and notices from the
+  // event and keep the rest.
+  function refresh(existing, fresh) {
+    ["pending", "clinician-answer"].forEach(function (name) {
+      existing.classList.toggle(name, fresh.classList.contains(name));
+    });
+    existing.querySelectorAll(":scope > p.notice").forEach(function (el) { el.remove(); });
+    var body = existing.querySelector(".post-body");
+    fresh.querySelectorAll(":scope > p.notice").forEach(function (el) {
+      existing.insertBefore(el, body);
+    });
+    body.replaceWith(fresh.querySelector(".post-body"));
+    var meta = existing.querySelector(".post-head .meta");
+    var freshMeta = fresh.querySelector(".post-head .meta");
+    if (meta && freshMeta) { meta.replaceWith(freshMeta); }
   }
 
   function apply(event) {
@@ -43,9 +117,9 @@
     var existing = event.post ? document.getElementById("post-" + event.post) : null;
     switch (event.type) {
       case "post.created":
-        if (existing) { existing.replaceWith(fromHTML(htmlOf(event))); break; }
+        if (existing) { refresh(existing, fromHTML(htmlOf(event))); break; }
         if (onLastPage) {
-          posts.appendChild(fromHTML(htmlOf(event)));
+          placed(posts.appendChild(fromHTML(htmlOf(event))));
           announce(thread.dataset.newReplyText || "New reply");
         } else {
           pending += 1;
@@ -58,7 +132,7 @@
         }
         break;
       case "post.edited":
-        if (existing) { existing.replaceWith(fromHTML(htmlOf(event))); break; }
+        if (existing) { refresh(existing, fromHTML(htmlOf(event))); break; }
         // It was taken away while its new words were checked: put it back in its place.
         var fresh = fromHTML(htmlOf(event));
         var position = parseInt(fresh.dataset.position || "0", 10);
@@ -66,8 +140,8 @@
           function (el) { return parseInt(el.dataset.position, 10) > position; });
         var first = posts.querySelector("article[data-position]");
         var firstPosition = first ? parseInt(first.dataset.position, 10) : 0;
-        if (after) { posts.insertBefore(fresh, after); }
-        else if (onLastPage && position > firstPosition) { posts.appendChild(fresh); }
+        if (after) { placed(posts.insertBefore(fresh, after)); }
+        else if (onLastPage && position > firstPosition) { placed(posts.appendChild(fresh)); }
         break;
       case "post.removed":
         if (existing) { existing.remove(); announce(words("removedText", "A post was removed.")); }
@@ -266,5 +340,193 @@ document.addEventListener("htmx:oobBeforeSwap", function (event) {
     else if (event.key === "Enter" || event.key === "Tab") {
       if (active >= 0) { event.preventDefault(); choose(list.children[active].textContent.slice(1)); }
     } else if (event.key === "Escape") { close(); }
+  });
+})();
+
+// The composer (reply box and new-thread form).
+// - The before-posting check only fills its own notice region (hx-target="this"); the text,
+//   the caret and the buttons are never replaced by it.
+// - A refused post (400 duplicate or too long, 403 locked, 429 too fast) comes back as the
+//   form with its reason and the text kept: htmx swaps those answers in like a success.
+// - The unfinished text is kept on the server for the member (never in the browser's storage:
+//   patients use shared computers), saved while typing pauses and when the page is left,
+//   deleted once posted or discarded.
+(function () {
+  "use strict";
+  var SAVE_AFTER = 1000;
+  var state = new WeakMap();
+
+  function composerOf(el) {
+    return el && el.closest ? el.closest("form.composer[data-draft-url]") : null;
+  }
+  function stateOf(form) {
+    var s = state.get(form);
+    if (!s) {
+      s = {timer: null, dirty: false, sending: false};
+      state.set(form, s);
+    }
+    return s;
+  }
+  function field(form, name) {
+    var el = form.querySelector("[name=" + name + "]");
+    return el ? el.value : "";
+  }
+  function draftData(form) {
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", window.hearthCsrfToken());
+    data.append("body", field(form, "body"));
+    if (form.querySelector("[name=title]")) { data.append("title", field(form, "title")); }
+    return data;
+  }
+  function say(form, text) {
+    var el = form.querySelector("[data-draft-status]");
+    if (el) { el.textContent = text; }
+  }
+  function showDiscard(form, shown) {
+    var button = form.querySelector("[data-discard-draft]");
+    if (button) { button.hidden = !shown; }
+  }
+  function post(form, data) {
+    return fetch(form.dataset.draftUrl, {
+      method: "POST", body: data, credentials: "same-origin",
+      headers: {"X-CSRFToken": window.hearthCsrfToken(), "X-Hearth-Composer": "1"}
+    });
+  }
+  function save(form) {
+    var s = stateOf(form);
+    clearTimeout(s.timer);
+    if (!s.dirty || s.sending || !form.isConnected) { return; }
+    s.dirty = false;
+    var empty = !field(form, "body").trim() && !field(form, "title").trim();
+    post(form, draftData(form)).then(function (response) {
+      if (response.status === 204) {
+        say(form, empty ? "" : form.dataset.draftSavedText || "Draft saved.");
+        showDiscard(form, !empty);
+      } else {
+        s.dirty = true;  // try again at the next pause
+      }
+    }).catch(function () { s.dirty = true; });
+  }
+
+  document.addEventListener("input", function (event) {
+    var form = composerOf(event.target);
+    if (!form || !event.target.name || event.target.name === "csrfmiddlewaretoken") { return; }
+    var s = stateOf(form);
+    s.dirty = true;
+    clearTimeout(s.timer);
+    s.timer = setTimeout(function () { save(form); }, SAVE_AFTER);
+  });
+
+  // Posting: the server deletes the draft with the post; nothing more to save from this text.
+  document.addEventListener("submit", function (event) {
+    var form = composerOf(event.target);
+    if (!form) { return; }
+    var s = stateOf(form);
+    clearTimeout(s.timer);
+    s.dirty = false;
+    s.sending = true;
+  }, true);
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = composerOf(event.detail.elt);
+    if (form && event.detail.elt === form) { stateOf(form).sending = false; }
+  });
+
+  // Leaving the page (a link, a reload, closing the tab) with words not yet saved.
+  function flush() {
+    document.querySelectorAll("form.composer[data-draft-url]").forEach(function (form) {
+      var s = stateOf(form);
+      if (!s.dirty || s.sending) { return; }
+      s.dirty = false;
+      clearTimeout(s.timer);
+      if (navigator.sendBeacon) {
+        navigator.sendBeacon(form.dataset.draftUrl, draftData(form));
+      } else {
+        post(form, draftData(form));
+      }
+    });
+  }
+  window.addEventListener("pagehide", flush);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden") { flush(); }
+  });
+
+  // "Discard draft": throw the kept text away, here and on the server.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-discard-draft]");
+    var form = composerOf(button);
+    if (!button || !form) { return; }
+    event.preventDefault();
+    var s = stateOf(form);
+    clearTimeout(s.timer);
+    s.dirty = false;
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", window.hearthCsrfToken());
+    data.append("discard", "1");
+    post(form, data).then(function (response) {
+      if (response.status !== 204) { return; }
+      form.querySelectorAll("textarea[name=body], input[name=title]").forEach(function (el) {
+        el.value = "";
+      });
+      var check = form.querySelector("[data-composer-check]");
+      if (check) { check.innerHTML = ""; }
+      showDiscard(form, false);
+      say(form, form.dataset.draftDiscardedText || "Draft discarded.");
+      var box = form.querySelector("textarea[name=body]");
+      if (box) { box.focus(); }
+    });
+  });
+
+  // A refusal is an answer to show, not an error to drop: swap in the form with its reason.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var elt = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (elt && elt.hasAttribute && elt.hasAttribute("data-composer-check")) {
+      // The check fills its own region, whatever it answers.
+      event.detail.target = elt;
+      if (event.detail.xhr.status !== 200) { event.detail.shouldSwap = false; }
+      return;
+    }
+    var status = event.detail.xhr.status;
+    var form = event.detail.target;
+    if (!form || !form.matches || !form.matches("form.composer")) { return; }
+    if (status === 400 || status === 403 || status === 429) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+      refusedForm = form.id;
+    }
+  });
+  var refusedForm = null;
+  // Anything else going wrong while posting (the server or the network): say so beside the
+  // form and keep every word.
+  function refusedElsewhere(event) {
+    var form = event.detail.elt;
+    if (!form || !form.matches || !form.matches("form.composer")) { return; }
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    if (status === 400 || status === 403 || status === 429) { return; }
+    var note = form.querySelector(".errors[data-composer-failure]");
+    if (!note) {
+      note = document.createElement("div");
+      note.className = "errors";
+      note.setAttribute("role", "alert");
+      note.setAttribute("data-composer-failure", "");
+      form.querySelector(".actions").before(note);
+    }
+    note.textContent = form.dataset.refusedText || "Your post was not sent. Your text is kept.";
+  }
+  document.addEventListener("htmx:responseError", refusedElsewhere);
+  document.addEventListener("htmx:sendError", refusedElsewhere);
+
+  // After a refusal the form is new: the writer is back in the box, at the end of the text
+  // (the reason, a role=alert beside it, is read out).
+  document.addEventListener("htmx:afterSettle", function () {
+    var form = refusedForm && document.getElementById(refusedForm);
+    refusedForm = null;
+    if (!form) { return; }
+    var box = form.querySelector(".has-error textarea, .has-error input, textarea[name=body]");
+    if (box) {
+      box.focus();
+      if (typeof box.setSelectionRange === "function") {
+        box.setSelectionRange(box.value.length, box.value.length);
+      }
+    }
   });
 })();

@@ -140,6 +140,28 @@ def _moderate(status_ok):
         else 404
 
 
+# Who may reply to each thread (community.permissions.can_reply): a published, unlocked thread,
+# a member in good standing of its community.
+REPLIERS = {"public": {"newbie", "member_a", "member_b", "clinician", "mod_a"},
+            "private": {"member_a", "mod_a"}, "held": set(), "hidden": set(), "deleted": set(),
+            "missing": set()}
+REPLIERS["anonymous"] = REPLIERS["public"]
+
+
+def _draft_reply(role: str, obj: str):
+    """A draft is kept only for someone who may post it: 404 unseen, 403 seen but not theirs to
+    reply to, 204 kept."""
+    if role not in READERS[obj]:
+        return 404
+    return 204 if role in REPLIERS[obj] else 403
+
+
+def _draft_thread(role: str, obj: str):
+    if role not in COMMUNITY_READERS[obj]:
+        return 404
+    return 204 if role in POSTERS[obj] else 403
+
+
 def _clinician_review(role: str, obj: str):
     return 200 if role == "staff" and obj == "own" else 404
 
@@ -184,6 +206,10 @@ SPECS: dict[str, Spec] = {
                              THREADS, thread_args),
     "community:reply": Spec("POST", signed_in(lambda r, o: 400 if r in READERS[o] else 404),
                             THREADS, thread_args),
+    "community:reply_draft": Spec("POST", signed_in(_draft_reply), THREADS, thread_args,
+                                  data={"body": "An unfinished reply"}),
+    "community:thread_draft": Spec("POST", signed_in(_draft_thread), COMMUNITIES,
+                                   community_args, data={"title": "Unfinished", "body": "Words"}),
     "community:follow": Spec("POST", signed_in(lambda r, o: 302 if r in READERS[o] else 404),
                              THREADS, thread_args),
     "community:post": Spec("GET", lambda r, o: 302 if r in READERS[o] else 404,
