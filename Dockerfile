@@ -18,6 +18,8 @@ RUN DEBUG=False SECRET_KEY=collectstatic-only python manage.py collectstatic --n
     && mkdir -p var && chown -R hearth:hearth /app/var
 USER hearth
 EXPOSE 8000
+# X-Forwarded-For is believed only from TRUSTED_PROXY_IPS, by Hearth itself (hearth/settings.py):
+# uvicorn must not rewrite the client's address from it.
 CMD ["uvicorn", "hearth.asgi:application", "--host", "0.0.0.0", "--port", "8000", \
-     "--proxy-headers", "--forwarded-allow-ips", "*", "--log-config", "hearth/uvicorn_logging.json", \
+     "--no-proxy-headers", "--log-config", "hearth/uvicorn_logging.json", \
      "--ws-per-message-deflate", "false"]

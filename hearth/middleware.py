@@ -1,8 +1,11 @@
-"""Hearth's own middleware, standing before every app's: the Content-Security-Policy header on
-every response, and same-origin WebSockets."""
+"""Hearth's own middleware, standing before every app's: the client's address (X-Forwarded-For
+only from configured proxies), the Content-Security-Policy header on every response, and
+same-origin WebSockets."""
 
 from __future__ import annotations
 
+import ipaddress
+import logging
 from dataclasses import asdict
 from urllib.parse import urlsplit
 
@@ -11,10 +14,67 @@ from csp.constants import HEADER
 from csp.middleware import CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.http.request import split_domain_port, validate_host
 from django.utils.http import is_same_domain
 
+logger = logging.getLogger(__name__)
 _HEADER_BYTES = HEADER.lower().encode("latin1")
+
+
+def _networks(values) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    try:
+        return [ipaddress.ip_network(value.strip(), strict=False) for value in values
+                if value.strip()]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXY_IPS: {error}") from error
+
+
+def _ip(value: str) -> str | None:
+    value = value.strip()
+    if value.startswith("[") and "]" in value:  # "[2001:db8::1]:443"
+        value = value[1:value.index("]")]
+    elif value.count(":") == 1:  # "203.0.113.7:5123"
+        value = value.split(":")[0]
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        return None
+
+
+class ClientAddressMiddleware:
+    """REMOTE_ADDR is the address of whoever connected (uvicorn runs with --no-proxy-headers
+    wherever Hearth starts it). Only when that is one of TRUSTED_PROXY_IPS is X-Forwarded-For
+    believed, and then only the entry TRUSTED_PROXY_COUNT from its right (the one the nearest
+    of that many proxies added). Anyone else's X-Forwarded-For is dropped, so rotating it
+    cannot slip past the per-address limits (allauth's sign-in limits read REMOTE_ADDR)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.proxies = _networks(getattr(settings, "TRUSTED_PROXY_IPS", ()))
+        self.count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+        if self.count and not self.proxies:
+            logger.warning("TRUSTED_PROXY_COUNT is set but TRUSTED_PROXY_IPS is empty: "
+                           "X-Forwarded-For is ignored")
+
+    def client_address(self, meta) -> str:
+        peer = meta.get("REMOTE_ADDR", "")
+        forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
+        if not (self.count and forwarded and self.proxies):
+            return peer
+        peer_ip = _ip(peer)
+        if peer_ip is None or not any(ipaddress.ip_address(peer_ip) in network
+                                      for network in self.proxies):
+            return peer
+        entries = forwarded.split(",")
+        if len(entries) < self.count:
+            return peer
+        return _ip(entries[-self.count]) or peer
+
+    def __call__(self, request):
+        request.META["REMOTE_ADDR"] = self.client_address(request.META)
+        request.META.pop("HTTP_X_FORWARDED_FOR", None)
+        return self.get_response(request)
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

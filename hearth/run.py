@@ -59,6 +59,15 @@ def _stop(procs: list[subprocess.Popen]) -> None:
             proc.kill()
 
 
+def web_command(port: str) -> list[str]:
+    """uvicorn as `make run` starts it. X-Forwarded-For is read by Hearth itself, and only from
+    TRUSTED_PROXY_IPS (hearth/settings.py): uvicorn must not take the client's address from it
+    (by default it believes any connection from 127.0.0.1)."""
+    return [PYTHON, "-m", "uvicorn", "hearth.asgi:application", "--host", "127.0.0.1",
+            "--port", port, "--log-config", str(BASE_DIR / "hearth" / "uvicorn_logging.json"),
+            "--no-proxy-headers", "--ws-per-message-deflate", "false"]
+
+
 def serve(env: dict[str, str]) -> int:
     port = env.get("PORT", "8000")
     _manage("migrate", "--noinput", env=env)
@@ -70,12 +79,7 @@ def serve(env: dict[str, str]) -> int:
              "--concurrency", "2", "--schedule", str(VAR_DIR / "celerybeat-schedule")],
             env=env, cwd=BASE_DIR, start_new_session=True,
         ),
-        subprocess.Popen(
-            [PYTHON, "-m", "uvicorn", "hearth.asgi:application", "--host", "127.0.0.1",
-             "--port", port, "--log-config", str(BASE_DIR / "hearth" / "uvicorn_logging.json"),
-             "--proxy-headers", "--ws-per-message-deflate", "false"],
-            env=env, cwd=BASE_DIR, start_new_session=True,
-        ),
+        subprocess.Popen(web_command(port), env=env, cwd=BASE_DIR, start_new_session=True),
     ]
     stopping = False
 

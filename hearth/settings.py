@@ -70,7 +70,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so that every response carries the Content-Security-Policy (errors included).
+    # REMOTE_ADDR: X-Forwarded-For only from TRUSTED_PROXY_IPS.
+    "hearth.middleware.ClientAddressMiddleware",
+    # So that every response carries the Content-Security-Policy (errors included).
     "hearth.middleware.ContentSecurityPolicyMiddleware",
     # /healthz, /healthz/live, /healthz/ready: before the Host check and everything else.
     "hearth.health.HealthCheckMiddleware",
@@ -270,8 +272,14 @@ ACCOUNT_RATE_LIMITS = {
     "reauthenticate": "10/m/user",
     "confirm_email": "1/3m/key",
 }
-# Behind a proxy, the client address is the Nth from the right of X-Forwarded-For.
-ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The client's address (hearth.middleware.ClientAddressMiddleware): X-Forwarded-For is believed
+# only from the proxies in TRUSTED_PROXY_IPS (addresses or networks, such as 10.0.0.0/8), and
+# then only its entry TRUSTED_PROXY_COUNT from the right (1: the one your proxy added). From
+# anyone else the address is the connection's own; uvicorn runs with --no-proxy-headers wherever
+# Hearth starts it. allauth's per-address limits read that address (REMOTE_ADDR).
+TRUSTED_PROXY_IPS = [ip for ip in env.list("TRUSTED_PROXY_IPS", default=[]) if ip.strip()]
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", default="") or (1 if TRUSTED_PROXY_IPS else 0))
+ALLAUTH_TRUSTED_PROXY_COUNT = 0
 # Every social sign-up shows a form: the member picks a pseudonym and, for X (which gives no
 # email), gives an address; Hearth verifies every address itself before trusting it.
 SOCIALACCOUNT_AUTO_SIGNUP = False

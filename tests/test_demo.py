@@ -76,7 +76,7 @@ def demo_server(transactional_db, redis_client):
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "hearth.asgi:application", "--host", "127.0.0.1",
-         "--port", str(port), "--proxy-headers", "--ws-per-message-deflate", "false",
+         "--port", str(port), "--no-proxy-headers", "--ws-per-message-deflate", "false",
          "--log-level", "warning"],
         env=_demo_env(), cwd=BASE_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         start_new_session=True,

@@ -15,9 +15,20 @@ tests after them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import http.cookiejar
+import importlib
+import json
 import re
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
 
 import pytest
+import yaml
 from asgiref.sync import sync_to_async
 from channels.testing import HttpCommunicator, WebsocketCommunicator
 from django.test import Client
@@ -107,6 +118,125 @@ def test_a_real_socket_from_another_port_is_refused_and_one_from_the_page_opens(
         connect(f"{base}/ws/t/{thread.pk}/", origin=f"http://127.0.0.1:{int(port) + 1}",
                 open_timeout=5)
     assert refused.value.response.status_code == 403
+
+
+# --- 6. X-Forwarded-For only from configured proxies ---------------------------------------------
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+def _dockerfile_command() -> list[str]:
+    text = (BASE_DIR / "Dockerfile").read_text().replace("\\\n", " ")
+    line = next(line for line in text.splitlines() if line.startswith("CMD "))
+    return json.loads(line.removeprefix("CMD "))
+
+
+def _compose_web_command() -> list[str]:
+    compose = yaml.safe_load((BASE_DIR / "docker-compose.yml").read_text())
+    return compose["services"]["web"].get("command") or _dockerfile_command()
+
+
+def _uvicorn_options(argv: list[str]) -> dict:
+    """The proxy options uvicorn takes from a command line that starts it."""
+    command = importlib.import_module("uvicorn.main").main  # the click command
+    args = argv[argv.index("uvicorn") + 1:] if "uvicorn" in argv else argv
+    params = command.make_context("uvicorn", list(args)).params
+    return {"proxy_headers": params["proxy_headers"],
+            "forwarded_allow_ips": params["forwarded_allow_ips"]}
+
+
+def _make_run_command() -> list[str]:
+    from hearth.run import web_command
+
+    return web_command("8000")
+
+
+LAUNCHERS = {
+    "make run": _make_run_command,
+    "Dockerfile": _dockerfile_command,
+    "docker compose": _compose_web_command,
+}
+
+
+@contextlib.contextmanager
+def _uvicorn(**options):
+    """Hearth under uvicorn in a thread, with the proxy options a launcher gives it."""
+    import uvicorn
+
+    from hearth.embedded import free_port
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(application, host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="off", **options))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "uvicorn did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def _failed_logins(base: str, addresses: list[str]) -> list[int]:
+    """Sign-in attempts with a wrong password, one per address given as X-Forwarded-For (each
+    for a different account, so only the per-address limit can stop them)."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/accounts/login/", timeout=10).read().decode()
+    token = TOKEN.search(page).group(1)
+    statuses = []
+    for number, address in enumerate(addresses):
+        data = urllib.parse.urlencode({"login": f"nobody{number}", "password": "not-it-at-all",
+                                       "csrfmiddlewaretoken": token}).encode()
+        request = urllib.request.Request(f"{base}/accounts/login/", data=data,
+                                         headers={"X-Forwarded-For": address})
+        try:
+            statuses.append(opener.open(request, timeout=10).status)
+        except urllib.error.HTTPError as error:
+            statuses.append(error.code)
+    return statuses
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("launcher", list(LAUNCHERS))
+def test_rotating_x_forwarded_for_does_not_escape_the_login_limit_however_hearth_starts(
+        redis_client, launcher):
+    options = _uvicorn_options(LAUNCHERS[launcher]())
+    with _uvicorn(**options) as base:
+        statuses = _failed_logins(base, [f"203.0.113.{n}" for n in range(1, 13)])
+    assert statuses[:10] == [200] * 10
+    assert statuses[10:] == [429, 429], statuses
+
+
+def _login_statuses(remote_addr: str, forwarded: list[str]) -> list[int]:
+    client = Client(REMOTE_ADDR=remote_addr)
+    return [client.post("/accounts/login/", {"login": f"nobody{n}", "password": "not-it-at-all"},
+                        HTTP_X_FORWARDED_FOR=address).status_code
+            for n, address in enumerate(forwarded)]
+
+
+def test_x_forwarded_for_is_believed_only_from_a_configured_proxy(settings):
+    settings.TRUSTED_PROXY_IPS = ["10.0.0.0/8"]
+    settings.TRUSTED_PROXY_COUNT = 1
+    rotating = [f"198.51.100.7, 203.0.113.{n}" for n in range(1, 13)]
+    # Through the proxy: each address is its own client (the limit is per address).
+    assert set(_login_statuses("10.1.2.3", rotating)) == {200}
+    # The same client through the proxy is stopped at its 11th failure, whatever it prepends.
+    same = [f"198.51.100.{n}, 203.0.113.99" for n in range(1, 13)]
+    assert _login_statuses("10.1.2.3", same)[10:] == [429, 429]
+    # Straight from the internet: X-Forwarded-For is nobody's word.
+    assert _login_statuses("192.0.2.50", rotating)[10:] == [429, 429]
+
+
+def test_without_a_configured_proxy_x_forwarded_for_is_ignored(settings):
+    settings.TRUSTED_PROXY_IPS = []
+    settings.TRUSTED_PROXY_COUNT = 1  # an old .env: without the proxy's address, not believed
+    statuses = _login_statuses("127.0.0.1", [f"203.0.113.{n}" for n in range(1, 13)])
+    assert statuses[10:] == [429, 429]
 
 
 # --- 5. Content-Security-Policy on every response ----------------------------------------------
