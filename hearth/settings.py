@@ -113,6 +113,7 @@ TEMPLATES = [
                 "moderation.context_processors.moderation",
                 "notifications.context_processors.notifications",
                 "insights.context_processors.insights",
+                "community.context_processors.clinician_nav",
             ],
         },
     },

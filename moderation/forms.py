@@ -26,11 +26,25 @@ class FlagForm(forms.Form):
                            max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class WatchedWordForm(forms.Form):
+class WordCommunityMixin:
+    """Where a word applies: one of the member's communities, or (staff) every community."""
+
+    def _community_field(self, communities, *, every: bool) -> forms.ModelChoiceField:
+        return forms.ModelChoiceField(
+            label=_("Community"), queryset=communities, to_field_name="slug",
+            required=not every, empty_label=_("Every community") if every else None)
+
+
+class WatchedWordForm(WordCommunityMixin, forms.Form):
     pattern = forms.CharField(label=_("Word or pattern"), max_length=200)
     is_regex = forms.BooleanField(label=_("This is a regular expression"), required=False)
     action = forms.ChoiceField(label=_("What to do"), choices=WatchedWord.Action.choices)
     replacement = forms.CharField(label=_("Replace with"), max_length=100, required=False)
+
+    def __init__(self, *args, communities=None, every=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"] = self._community_field(
+            Community.objects.all() if communities is None else communities, every=every)
 
 
 class WordTestForm(forms.Form):
@@ -38,8 +52,13 @@ class WordTestForm(forms.Form):
                            widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class WordImportForm(forms.Form):
+class WordImportForm(WordCommunityMixin, forms.Form):
     file = forms.FileField(label=_("CSV file"))
+
+    def __init__(self, *args, communities=None, every=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"] = self._community_field(
+            Community.objects.all() if communities is None else communities, every=every)
 
 
 class SuspendForm(forms.Form):

@@ -151,6 +151,10 @@ class WatchedWord(models.Model):
     is_regex = models.BooleanField(default=False)
     action = models.CharField(max_length=8, choices=Action.choices, default=Action.HOLD)
     replacement = models.CharField(max_length=100, blank=True)
+    # Empty: every community (staff manage these); else one community, whose moderators
+    # manage it, as they do the rest of its moderation.
+    community = models.ForeignKey("community.Community", null=True, blank=True,
+                                  on_delete=models.CASCADE, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -158,7 +162,12 @@ class WatchedWord(models.Model):
     class Meta:
         ordering = ["pattern"]
         constraints = [
-            models.UniqueConstraint(fields=["pattern", "action"], name="watched_word_unique"),
+            models.UniqueConstraint(fields=["pattern", "action"],
+                                    condition=models.Q(community__isnull=True),
+                                    name="watched_word_unique"),
+            models.UniqueConstraint(fields=["pattern", "action", "community"],
+                                    condition=models.Q(community__isnull=False),
+                                    name="watched_word_unique_in_community"),
         ]
 
     def __str__(self) -> str:

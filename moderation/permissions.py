@@ -6,8 +6,9 @@ from django.db.models import Q, QuerySet
 
 from accounts.permissions import is_in_good_standing, is_staff_member
 from community import permissions as forum
+from community.models import Community
 
-from .models import AuditLog, ModerationItem
+from .models import AuditLog, ModerationItem, WatchedWord
 
 
 def can_use_queue(user) -> bool:
@@ -53,7 +54,36 @@ def can_export_audit(user) -> bool:
 
 
 def can_manage_words(user) -> bool:
-    return is_staff_member(user)
+    """The watched-words page: staff (every word) and community moderators (their
+    communities' words), as for the rest of moderation."""
+    return is_staff_member(user) or can_use_queue(user)
+
+
+def can_manage_words_of(user, community) -> bool:
+    """Add or remove a word for one community; None (every community) is staff's alone."""
+    if is_staff_member(user):
+        return True
+    return community is not None and can_act_on_community(user, community)
+
+
+def words_visible_to(user, queryset: QuerySet[WatchedWord] | None = None):
+    queryset = WatchedWord.objects.all() if queryset is None else queryset
+    if not can_manage_words(user):
+        return queryset.none()
+    communities = forum.moderated_community_ids(user)
+    if communities is None:
+        return queryset
+    return queryset.filter(community_id__in=communities)
+
+
+def word_communities(user) -> QuerySet[Community]:
+    """The communities whose watched words this member manages."""
+    communities = forum.moderated_community_ids(user)
+    if communities is None:
+        return Community.objects.order_by("name")
+    if not can_manage_words(user):
+        return Community.objects.none()
+    return Community.objects.filter(pk__in=communities).order_by("name")
 
 
 def can_view_member_record(user, member) -> bool:

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,7 +89,7 @@ def post_screen(*, post_id: int) -> Post | None:
         return post
     text = post_text(post.thread.title if post.is_first else "", post.body)
     result = screen(text, context=Context(links_allowed=not _is_new_member(post.author)))
-    words = list(WatchedWord.objects.all())
+    words = words_for_community(post.thread.community_id)
     hits = find_hits(text, words)
     held_kinds = list(result.held_kinds)
     reasons = [str(label) for label in result.labels_for(held_kinds)]
@@ -487,11 +488,19 @@ def flagger_accuracy(user: User) -> float | None:
 # --- Watched words -------------------------------------------------------------------------
 
 
+def words_for_community(community_id: int | None) -> list[WatchedWord]:
+    """The words that screen a post in this community: every community's and its own."""
+    return list(WatchedWord.objects.filter(
+        Q(community__isnull=True) | Q(community_id=community_id)))
+
+
 def watched_word_add(*, user: User, pattern: str, is_regex: bool, action: str,
-                     replacement: str = "") -> WatchedWord:
+                     replacement: str = "", community: Community | None = None) -> WatchedWord:
     from .watched import PatternError, compile_word
 
     if not permissions.can_manage_words(user):
+        raise Http404
+    if not permissions.can_manage_words_of(user, community):
         raise Http404
     pattern = pattern.strip()
     if not pattern:
@@ -503,16 +512,20 @@ def watched_word_add(*, user: User, pattern: str, is_regex: bool, action: str,
             from None
     with transaction.atomic():
         word, _created = WatchedWord.objects.update_or_create(
-            pattern=pattern[:200], action=action,
+            pattern=pattern[:200], action=action, community=community,
             defaults={"is_regex": is_regex, "replacement": replacement[:100],
                       "created_by": user})
-        audit_record(actor=user, action="word.add", target=word, reason=pattern[:200])
+        audit_record(actor=user, action="word.add", target=word, reason=pattern[:200],
+                     community_id=word.community_id)
     return word
 
 
 def watched_word_delete(*, user: User, word: WatchedWord) -> None:
     if not permissions.can_manage_words(user):
         raise Http404
+    if not permissions.can_manage_words_of(user, word.community):
+        raise Http404
     with transaction.atomic():
-        audit_record(actor=user, action="word.delete", target=word, reason=word.pattern)
+        audit_record(actor=user, action="word.delete", target=word, reason=word.pattern,
+                     community_id=word.community_id)
         word.delete()

@@ -33,7 +33,7 @@ from .forms import (
     WordImportForm,
     WordTestForm,
 )
-from .models import Flag, ModerationItem, StaffNote, WatchedWord
+from .models import Flag, ModerationItem, StaffNote
 from .screening import ESCALATE, REVIEW, post_text, screen
 from .watched import export_csv, find_hits, parse_csv
 
@@ -259,17 +259,22 @@ def _csv_safe(value: str) -> str:
 
 @login_required
 def words(request):
-    if not permissions.can_manage_words(request.user):
+    """Watched words: staff manage every word, a moderator their communities' words."""
+    user = request.user
+    if not permissions.can_manage_words(user):
         raise Http404
-    form = WatchedWordForm(prefix="add")
+    scope = {"communities": permissions.word_communities(user),
+             "every": permissions.can_manage_words_of(user, None)}
+    visible = permissions.words_visible_to(user).select_related("community")
+    form = WatchedWordForm(prefix="add", **scope)
     test_form = WordTestForm(prefix="test")
-    import_form = WordImportForm(prefix="import")
+    import_form = WordImportForm(prefix="import", **scope)
     test_hits = None
     status = 200
     if request.method == "POST":
         which = request.POST.get("form")
         if which == "add":
-            form = WatchedWordForm(request.POST, prefix="add")
+            form = WatchedWordForm(request.POST, prefix="add", **scope)
             if form.is_valid():
                 try:
                     services.watched_word_add(user=request.user, **form.cleaned_data)
@@ -280,33 +285,34 @@ def words(request):
                     return redirect("moderation:words")
             status = 400
         elif which == "delete":
-            word = get_object_or_404(WatchedWord, pk=int_param(request.POST, "word"))
+            word = get_object_or_404(visible, pk=int_param(request.POST, "word"))
             services.watched_word_delete(user=request.user, word=word)
             return redirect("moderation:words")
         elif which == "test":
             test_form = WordTestForm(request.POST, prefix="test")
             if test_form.is_valid():
                 text = test_form.cleaned_data["text"]
-                test_hits = find_hits(text, list(WatchedWord.objects.all()))
+                test_hits = find_hits(text, list(visible))
         elif which == "import":
-            import_form = WordImportForm(request.POST, request.FILES, prefix="import")
+            import_form = WordImportForm(request.POST, request.FILES, prefix="import", **scope)
             if import_form.is_valid():
                 raw = import_form.cleaned_data["file"].read(200_000)
                 rows, errors = parse_csv(raw.decode("utf-8-sig", errors="replace"))
                 for error in errors:
                     messages.error(request, error)
                 for row in rows:
-                    services.watched_word_add(user=request.user, **row)
+                    services.watched_word_add(user=request.user, **row,
+                                              community=import_form.cleaned_data["community"])
                 messages.success(request, _("Imported %(n)s words.") % {"n": len(rows)})
                 return redirect("moderation:words")
             status = 400
     if request.GET.get("format") == "csv":
-        response = HttpResponse(export_csv(WatchedWord.objects.all()),
+        response = HttpResponse(export_csv(visible),
                                 content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="watched-words.csv"'
         return response
     return render(request, "moderation/words.html", {
-        "words": WatchedWord.objects.all(), "form": form, "test_form": test_form,
+        "words": visible, "form": form, "test_form": test_form,
         "import_form": import_form, "test_hits": test_hits,
     }, status=status)
 

@@ -244,7 +244,8 @@ SPECS: dict[str, Spec] = {
     "moderation:member": Spec("GET", signed_in(_member_page),
                               ("member_a", "member_b", "missing"), user_args),
     "moderation:audit": Spec("GET", signed_in(only(QUEUE))),
-    "moderation:words": Spec("GET", signed_in(only({"staff"}))),
+    # Staff manage every watched word, a community moderator their communities' words.
+    "moderation:words": Spec("GET", signed_in(only(QUEUE))),
     "moderation:check": Spec("POST", signed_in(lambda r, o: 200), data={"body": "hello"}),
     "moderation:flag": Spec("GET", signed_in(lambda r, o: 200 if r in READERS[o] else 404),
                             THREADS, post_args),

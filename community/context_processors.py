@@ -1,0 +1,44 @@
+"""The header's "Questions waiting" link for verified clinicians, with its count."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.cache import cache
+from django.utils.functional import SimpleLazyObject
+
+from accounts.permissions import is_verified_clinician
+
+from . import selectors
+
+logger = logging.getLogger(__name__)
+SECONDS = 60
+
+
+def clinician_nav(request):
+    """`clinician_nav`: {"show": bool, "waiting": n}, computed only when a template asks, and
+    kept a minute in the cache, so a page pays one cache read and no query for it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"clinician_nav": SimpleLazyObject(lambda: _nav(user))}
+
+
+def _nav(user) -> dict:
+    key = f"nav:clinician:{user.pk}"
+    try:
+        kept = cache.get(key)
+    except Exception:  # noqa: BLE001 - Redis down: work it out from the database
+        logger.warning("cache unavailable for the clinician nav")
+        kept = None
+    if kept is not None:
+        return kept
+    if is_verified_clinician(user):
+        kept = {"show": True, "waiting": selectors.questions_awaiting_clinician(user=user).count()}
+    else:
+        kept = {"show": False, "waiting": 0}
+    try:
+        cache.set(key, kept, SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("cache unavailable for the clinician nav")
+    return kept
