@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.permissions import is_staff_member
+from accounts.permissions import is_staff_member, is_verified_clinician
 
 from .models import Notification
 
@@ -20,7 +20,41 @@ def actor_name(notification: Notification, viewer) -> str:
     )
     if actor is None or (anonymous and not is_staff_member(viewer)):
         return _("Someone")
+    if is_verified_clinician(actor):  # the badge goes with the name, in the list and emails
+        return _("%(name)s (verified clinician)") % {"name": actor.public_name}
     return actor.public_name
+
+
+def _actor_shown(notification: Notification, viewer) -> bool:
+    return actor_name(notification, viewer) != _("Someone")
+
+
+def group_text(notifications: list[Notification], *, viewer) -> str:
+    """One line of the list for several replies or mentions in one discussion, newest first:
+    "maria and 2 others replied to your discussion “…”". Each person is counted once; each
+    anonymous reply counts as someone else."""
+    latest = notifications[0]
+    people = {("member", n.actor_id) if _actor_shown(n, viewer) else ("someone", n.pk)
+              for n in notifications}
+    others = len(people) - 1
+    if others < 1:
+        return notification_text(latest, viewer=viewer)
+    values = {"who": actor_name(latest, viewer), "n": others,
+              "title": latest.thread.title if latest.thread_id else ""}
+    if latest.kind == Kind.REPLY:
+        return ngettext("%(who)s and %(n)s other replied to your discussion “%(title)s”.",
+                        "%(who)s and %(n)s others replied to your discussion “%(title)s”.",
+                        others) % values
+    if latest.kind == Kind.FOLLOWED_REPLY:
+        return ngettext(
+            "%(who)s and %(n)s other replied in “%(title)s”, a discussion you follow.",
+            "%(who)s and %(n)s others replied in “%(title)s”, a discussion you follow.",
+            others) % values
+    if latest.kind == Kind.MENTION:
+        return ngettext("%(who)s and %(n)s other mentioned you in “%(title)s”.",
+                        "%(who)s and %(n)s others mentioned you in “%(title)s”.",
+                        others) % values
+    return notification_text(latest, viewer=viewer)
 
 
 def notification_text(notification: Notification, *, viewer) -> str:

@@ -15,7 +15,7 @@ from datetime import timedelta
 from allauth.account.models import EmailAddress
 from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -28,7 +28,7 @@ from community.models import Membership, Post, Reaction, Thread, ThreadFollow
 from hearth.live import publish_many_on_commit, user_group
 from hearth.logging import redact
 
-from . import emails
+from . import emails, selectors
 from .models import Notification, NotificationSettings, Outbox
 
 logger = logging.getLogger(__name__)
@@ -135,7 +135,8 @@ def unsubscribe(*, user_id: int, list_name: str) -> bool:
 
 
 def unread_count(user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """Unread lines of the list (replies in one discussion are one line)."""
+    return selectors.unread_count(user=user)
 
 
 def publish_unread(user_ids: Iterable[int]) -> None:
@@ -146,7 +147,7 @@ def publish_unread(user_ids: Iterable[int]) -> None:
     counts = dict(
         Notification.objects.filter(recipient_id__in=user_ids, read_at__isnull=True)
         .values_list("recipient_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=selectors.unread_groups())
     )
     publish_many_on_commit([
         (user_group(user_id), {"type": "notifications", "unread": counts.get(user_id, 0)})
@@ -328,8 +329,10 @@ def notification_open(*, user: User, notification_id: int) -> Notification | Non
     if notification is None:
         return None
     if notification.read_at is None:
+        # the whole line it is shown on ("maria and 2 others replied ...") is read
         notification.read_at = timezone.now()
-        notification.save(update_fields=["read_at"])
+        Notification.objects.filter(selectors.same_group(notification), recipient=user,
+                                    read_at__isnull=True).update(read_at=notification.read_at)
         publish_unread([user.pk])
     return notification
 

@@ -24,12 +24,14 @@ from .models import DigestClick, DigestRun
 def notification_list(request):
     page = Paginator(selectors.notification_list(user=request.user), selectors.PER_PAGE)
     page = page.get_page(request.GET.get("page"))
+    # Replies or mentions in one discussion share a line; opening it starts at the oldest.
     items = [
         {
-            "notification": n,
-            "text": presenters.notification_text(n, viewer=request.user),
+            "notification": line[0],
+            "open": line[-1],
+            "text": presenters.group_text(line, viewer=request.user),
         }
-        for n in page.object_list
+        for line in selectors.group_page(list(page.object_list))
     ]
     return render(request, "notifications/list.html", {"page": page, "items": items})
 
