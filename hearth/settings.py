@@ -125,6 +125,9 @@ DATABASES = {
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, plus one retry of a read whose connection died (hearth/db/).
+    DATABASES["default"]["ENGINE"] = "hearth.db.postgresql"
 if "postgresql" in DATABASES["default"]["ENGINE"] and env.bool("DB_POOL", default=True):
     # A connection pool per process (psycopg_pool): no new connection per request. With
     # CONN_HEALTH_CHECKS Django has the pool check each connection when it is taken, so a
@@ -156,12 +159,13 @@ CACHES = {
                     "pool_class": "hearth.redis_pool.SharedConnectionPool"},
     }
 }
-# The channel layer: "core" (RedisChannelLayer) or "pubsub" (RedisPubSubChannelLayer);
+# The channel layer: "core" (RedisChannelLayer) or "pubsub" (RedisPubSubChannelLayer), each
+# reconnecting after a Redis restart (hearth/channel_layer.py);
 # bench/bench_live.py measures both; pubsub delivered faster to 1,000 sockets (see README).
 CHANNEL_LAYER = env("CHANNEL_LAYER", default="pubsub")
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "BACKEND": "hearth.channel_layer.CoreChannelLayer",
         "CONFIG": {
             "hosts": [REDIS_URL],
             "prefix": env("CHANNEL_PREFIX", default="hearth"),
@@ -171,7 +175,7 @@ CHANNEL_LAYERS = {
     }
     if CHANNEL_LAYER == "core"
     else {
-        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "BACKEND": "hearth.channel_layer.PubSubChannelLayer",
         "CONFIG": {"hosts": [REDIS_URL], "prefix": env("CHANNEL_PREFIX", default="hearth")},
     }
 }
@@ -184,7 +188,18 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Work held by a worker that died (SIGKILL, OOM, lost machine) is redelivered once the
+# message has been unacknowledged for the visibility timeout: sized to the longest task (the
+# hard time limit below, which no Hearth task comes near: a digest batch of 100 takes about a
+# second) and to the longest retry countdown (128 s), not an hour. Workers look for such
+# messages every 10 s. Outbox rows have their own one-minute lease (notifications.services).
+CELERY_TASK_SOFT_TIME_LIMIT = 120
+CELERY_TASK_TIME_LIMIT = 150
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=180),
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "UTC"
@@ -192,6 +207,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "sweep-unscreened-posts": {"task": "moderation.tasks.sweep_unscreened", "schedule": 60.0},
     "notifications-sweep-outbox": {"task": "notifications.tasks.outbox_sweep", "schedule": 60.0},
+    "notifications-sweep-fanout": {
+        "task": "notifications.tasks.notifications_fanout_sweep", "schedule": 60.0,
+    },
     "notifications-queue-digests": {
         "task": "notifications.tasks.digests_queue_due", "schedule": 900.0,
     },
