@@ -205,3 +205,19 @@ class DigestClick(models.Model):
 
     def __str__(self) -> str:
         return f"click on {self.thread_id} by {self.user_id}"
+
+
+class PostFanout(models.Model):
+    """A post whose notifications were made (rule 3): written in the transaction that makes
+    them. A public post without this row after a couple of minutes lost its fan-out to a
+    database blip or a lost task; beat's sweep (tasks.notifications_fanout_sweep) finishes it.
+    """
+
+    post = models.OneToOneField(
+        "community.Post", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    notified = models.PositiveIntegerField(default=0)  # notifications made by the fan-out
+    done_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"fan-out of post {self.post_id}"

@@ -8,13 +8,15 @@ the moment it runs, and never names the author of an anonymous post to anyone bu
 from __future__ import annotations
 
 import logging
+import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.core.mail import get_connection
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db import connection as db_connection
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -29,13 +31,17 @@ from hearth.live import publish_many_on_commit, user_group
 from hearth.logging import redact
 
 from . import emails, selectors
-from .models import Notification, NotificationSettings, Outbox
+from .models import Notification, NotificationSettings, Outbox, PostFanout
 
 logger = logging.getLogger(__name__)
 
 Kind = Notification.Kind
 IMMEDIATE_WINDOW = timedelta(minutes=15)
-SEND_LEASE = timedelta(minutes=10)
+# A row being sent is leased for a minute, and the lease is renewed every 20 s while the send
+# runs: a row held by a killed worker goes back to the sweep about a minute later, and a slow
+# relay never lets a second worker send a row that is still being sent.
+SEND_LEASE = timedelta(minutes=1)
+LEASE_RENEW_EVERY = 20.0  # seconds
 MAX_ATTEMPTS = 8
 REPLY_KINDS = (Kind.REPLY, Kind.FOLLOWED_REPLY, Kind.CLINICIAN_ANSWER)
 # When one post concerns a member in several ways, the most specific notification wins.
@@ -245,6 +251,7 @@ def notifications_for_post(*, post_id: int) -> list[Notification]:
             want(user_id, Kind.MENTION)
     plan.pop(post.author_id, None)
     if not plan:
+        _fanout_done(post, [])
         return []
     recipients = list(User.objects.filter(pk__in=plan, is_active=True))
     prime_memberships(recipients)
@@ -264,12 +271,50 @@ def notifications_for_post(*, post_id: int) -> list[Notification]:
         for user in recipients
         if user.pk not in already and permissions.can_view_post(user, post)
     ]
-    if not created:
-        return []
-    Notification.objects.bulk_create(created, ignore_conflicts=True)
-    publish_unread(n.recipient_id for n in created)
-    immediate_emails_queue(created)
+    with transaction.atomic():
+        if created:
+            Notification.objects.bulk_create(created, ignore_conflicts=True)
+            publish_unread(n.recipient_id for n in created)
+            immediate_emails_queue(created)
+        _fanout_done(post, created)
     return created
+
+
+def _fanout_done(post: Post, created: list[Notification]) -> None:
+    """Record that this post's fan-out happened (once; a sweep run again adds nothing)."""
+    PostFanout.objects.get_or_create(post_id=post.pk, defaults={"notified": len(created)})
+
+
+FANOUT_SWEEP_AFTER = timedelta(minutes=2)  # the task and its retries have had their chance
+FANOUT_SWEEP_WINDOW = timedelta(days=2)  # older news is no longer worth a notification
+
+
+def fanout_due_post_ids(*, limit: int = 200) -> list[int]:
+    """Public posts published a couple of minutes ago or more (in the last two days) whose
+    fan-out never completed: the task failed for good, or was lost with the broker."""
+    now = timezone.now()
+    return list(
+        permissions.public_posts(Post.objects.all())
+        .filter(published_at__gte=now - FANOUT_SWEEP_WINDOW,
+                published_at__lte=now - FANOUT_SWEEP_AFTER)
+        .exclude(Exists(PostFanout.objects.filter(post_id=OuterRef("pk"))))
+        .order_by("published_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def fanout_sweep() -> int:
+    """Finish the fan-out of every post that is due one; returns how many were finished."""
+    finished = 0
+    for post_id in fanout_due_post_ids():
+        try:
+            notifications_for_post(post_id=post_id)
+        except DatabaseError:
+            logger.warning("fan-out of post %s failed again; the next sweep retries", post_id,
+                           exc_info=True)
+            continue
+        finished += 1
+    return finished
 
 
 def notifications_for_reaction(*, reaction_id: int) -> Notification | None:
@@ -449,6 +494,35 @@ def outbox_claim(outbox_id: int, *, now=None) -> bool:
     )
 
 
+class LeaseKept:
+    """While a row is being sent, a thread renews its lease every LEASE_RENEW_EVERY seconds
+    (it touches the database only if the send lasts that long)."""
+
+    def __init__(self, outbox_id: int) -> None:
+        self.outbox_id = outbox_id
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._renew, name=f"outbox-lease-{outbox_id}",
+                                        daemon=True)
+
+    def __enter__(self) -> LeaseKept:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _renew(self) -> None:
+        try:
+            while not self._done.wait(LEASE_RENEW_EVERY):
+                Outbox.objects.filter(pk=self.outbox_id, status=Outbox.Status.SENDING).update(
+                    next_attempt_at=timezone.now() + SEND_LEASE)
+        except DatabaseError:
+            logger.warning("lease of outbox row %s not renewed", self.outbox_id)
+        finally:
+            db_connection.close()  # this thread's own connection, if it opened one
+
+
 def backoff(attempts: int) -> timedelta:
     """1, 2, 4, 8 ... minutes after each failed attempt, at most an hour."""
     return timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
@@ -494,7 +568,9 @@ def outbox_send(outbox_ids: Iterable[int], *, connection=None) -> dict[str, int]
                 result["cancelled"] += 1
                 continue
             try:
-                emails.build_message(row, to=row.recipient.email, connection=connection).send()
+                with LeaseKept(row.pk):
+                    emails.build_message(row, to=row.recipient.email,
+                                         connection=connection).send()
             except Exception as exc:  # noqa: BLE001 - one bad address must not stop the batch
                 _record_failure(row, exc)
                 result["failed"] += 1

@@ -7,13 +7,19 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
 
 from . import digests, services
 
 logger = logging.getLogger(__name__)
 
 TASK_OPTIONS = {"acks_late": True, "reject_on_worker_lost": True}
+# A database blip (a restart, a killed connection) is retried after 1, 2, 4, 8, 16 s (with
+# jitter); past that, beat's fan-out sweep finishes the work from the database (rule 3).
+FANOUT_OPTIONS = {
+    **TASK_OPTIONS, "autoretry_for": (OperationalError, InterfaceError), "retry_backoff": 1,
+    "retry_backoff_max": 60, "max_retries": 5,
+}
 
 
 @shared_task(**TASK_OPTIONS)
@@ -63,16 +69,22 @@ def digests_queue_due(ignore_morning: bool = False, frequency: str | None = None
 # the post: screening stays fast however many people follow a thread.
 
 
-@shared_task(**TASK_OPTIONS)
+@shared_task(**FANOUT_OPTIONS)
 def notifications_for_post(post_id: int) -> None:
     services.notifications_for_post(post_id=post_id)
 
 
-@shared_task(**TASK_OPTIONS)
+@shared_task(acks_late=True)
+def notifications_fanout_sweep() -> int:
+    """Beat, every minute: finish the fan-out of posts whose task failed or was lost."""
+    return services.fanout_sweep()
+
+
+@shared_task(**FANOUT_OPTIONS)
 def notifications_for_reaction(reaction_id: int) -> None:
     services.notifications_for_reaction(reaction_id=reaction_id)
 
 
-@shared_task(**TASK_OPTIONS)
+@shared_task(**FANOUT_OPTIONS)
 def notifications_for_accepted(post_id: int, by_id: int | None) -> None:
     services.notifications_for_accepted(post_id=post_id, by_id=by_id)
