@@ -89,11 +89,14 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().pre_login(request, user, **kwargs)
 
     def clean_username(self, username: str, shallow: bool = False) -> str:
+        """Hearth's rule for names (accounts.pseudonyms): nobody is a verified clinician at
+        sign-up, and no name may pass for another member's."""
+        username = super().clean_username(username, shallow=shallow)  # shape; taken, any case
         try:
-            validate_pseudonym(username)  # nobody is a verified clinician at sign-up
+            validate_pseudonym(username, others=not shallow)
         except ValidationError as error:
             raise FormValidationError(error.messages) from error
-        return super().clean_username(username, shallow=shallow)
+        return username
 
     def populate_username(self, request, user) -> None:
         """A member who leaves the name blank gets a generated pseudonym, never one made
@@ -107,7 +110,10 @@ class AccountAdapter(DefaultAccountAdapter):
             user.signup_source = "email"
         display_name = form.cleaned_data.get("display_name") if form is not None else None
         if display_name:
-            user.display_name = display_name
+            try:
+                user.display_name = validate_pseudonym(display_name, display=True)
+            except ValidationError as error:
+                raise FormValidationError(error.messages) from error
         # Emails have no browser to ask: someone who signs up on a Spanish page gets their
         # replies and digests in Spanish (Settings -> Language changes it).
         language = (translation.get_language() or "").split("-")[0]

@@ -41,6 +41,12 @@ class User(AbstractUser):
     caregiver_visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.MEMBERS
     )
+    # Look-alike keys of the username and the display name (accounts.pseudonyms.name_key), kept
+    # by save(): no member may take a name that could pass for another's.
+    username_key = models.CharField(max_length=150, blank=True, default="", db_index=True,
+                                    editable=False)
+    display_key = models.CharField(max_length=150, blank=True, default="", db_index=True,
+                                   editable=False)
 
     objects = HearthUserManager()
 
@@ -51,6 +57,21 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.username
+
+    def save(self, *args, **kwargs):
+        from .pseudonyms import name_key
+
+        self.username_key = name_key(self.username)
+        self.display_key = name_key(self.display_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            update_fields = set(update_fields)
+            if "username" in update_fields:
+                update_fields.add("username_key")
+            if "display_name" in update_fields:
+                update_fields.add("display_key")
+            kwargs["update_fields"] = update_fields
+        super().save(*args, **kwargs)
 
     @property
     def public_name(self) -> str:

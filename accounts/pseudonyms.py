@@ -1,13 +1,24 @@
-"""Pseudonyms: generated names like "BlueHeron482", and the rules every chosen name obeys."""
+"""Pseudonyms: generated names like "BlueHeron482", and the rules every chosen name obeys.
+
+One rule for usernames and display names alike (`validate_pseudonym`, called by the sign-up
+adapter and the profile service): not reserved, no clinical title unless verified, and not a
+look-alike of another member's username or display name. Look-alikes are found by comparing
+`name_key`s: the Unicode TR39 confusable skeleton (ICU's SpoofChecker) of the name folded to
+NFKC (fullwidth "ｄｒｌｅｅ" is "drlee") and case-folded, without spaces or punctuation, so that
+"Drlee", "DrIee", "dr1ee", "dr.lee", "drlее" (Cyrillic е) and "ｄｒｌｅｅ" all pass for drlee.
+"""
 
 from __future__ import annotations
 
 import re
 import secrets
+import threading
+import unicodedata
 
 from django.core.exceptions import ValidationError
-from django.db.models.functions import Lower
+from django.db.models import Q
 from django.utils.translation import gettext as _
+from icu import SpoofChecker
 
 ADJECTIVES = (
     "Amber", "Azure", "Bright", "Blue", "Brave", "Calm", "Cedar", "Clear", "Coral", "Copper",
@@ -35,6 +46,32 @@ CLINICAL_TITLES = frozenset({
 USERNAME_SHAPE = re.compile(r"^[A-Za-z0-9_.-]{3,30}$")
 DISPLAY_SHAPE = re.compile(r"^[\w .'-]{2,40}$")
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_NOT_WORD = re.compile(r"[\W_]+")
+_checkers = threading.local()
+
+
+def _skeleton(text: str) -> str:
+    """UTS #39 skeleton: every character mapped to the prototype it can be confused with."""
+    checker = getattr(_checkers, "checker", None)
+    if checker is None:
+        checker = _checkers.checker = SpoofChecker()
+    return checker.getSkeleton(0, text)
+
+
+def _look(name: str) -> str:
+    """How the name reads, with plain Latin letters where others only look like them:
+    "Ｄｒ Ｌｅｅ" and "Dг Lee" (Cyrillic г) both read "Dr Lee". ASCII stays as written (the full
+    skeleton would turn "m" into "rn", a title) and so does case (for word splitting)."""
+    text = unicodedata.normalize("NFKC", name)
+    return "".join(char if char.isascii() else _skeleton(char) for char in text)
+
+
+def name_key(name: str) -> str:
+    """What two names share when one could pass for the other (see the module docstring)."""
+    if not name:
+        return ""
+    skeleton = _skeleton(unicodedata.normalize("NFKC", name))  # "I" and "l" agree before
+    return _NOT_WORD.sub("", _skeleton(skeleton.casefold()))  # the case is folded
 
 
 def name_words(name: str) -> list[str]:
@@ -42,9 +79,22 @@ def name_words(name: str) -> list[str]:
     return [word.lower() for word in _WORDS.findall(name)]
 
 
-def is_reserved(name: str) -> bool:
+def _reserved_as_written(name: str) -> bool:
     letters = re.sub(r"[^a-z]", "", name.lower())
     return letters in RESERVED or any(word in RESERVED for word in name_words(name))
+
+
+_RESERVED_KEYS = frozenset(name_key(word) for word in RESERVED)
+
+
+def is_reserved(name: str) -> bool:
+    """A reserved word, as the name is written, as it reads ("ａｄｍｉｎ", "аdmin" with a
+    Cyrillic а) or as its look-alike key ("Adm1n", "m0derator")."""
+    look = _look(name)
+    if _reserved_as_written(unicodedata.normalize("NFKC", name)) or _reserved_as_written(look):
+        return True
+    return name_key(name) in _RESERVED_KEYS or any(
+        name_key(word) in _RESERVED_KEYS for word in name_words(look))
 
 
 def claims_clinical_title(name: str) -> bool:
@@ -66,9 +116,12 @@ def claims_clinical_title(name: str) -> bool:
     )
 
 
-def validate_pseudonym(name: str, *, clinician: bool = False, display: bool = False) -> str:
+def validate_pseudonym(name: str, *, clinician: bool = False, display: bool = False,
+                       user=None, others: bool = True) -> str:
     """Raise ValidationError if the name may not be used; clinicians may carry a title.
-    A display name (`display=True`) may also hold spaces and be up to 40 characters."""
+    A display name (`display=True`) may also hold spaces and be up to 40 characters. With
+    `others`, the name may not look like another member's username or display name (`user`,
+    whose own names do not count, is the member choosing it; None at sign-up)."""
     name = name.strip()
     if display:
         if not DISPLAY_SHAPE.match(name):
@@ -87,7 +140,14 @@ def validate_pseudonym(name: str, *, clinician: bool = False, display: bool = Fa
             _("“%(name)s” is reserved. Please choose another name.") % {"name": name},
             code="reserved",
         )
-    if not clinician and claims_clinical_title(name):
+    if others and looks_like_another_member(name, user=user):
+        raise ValidationError(
+            _("“%(name)s” looks too much like another member's name. Please choose another "
+              "name.") % {"name": name},
+            code="lookalike",
+        )
+    if not clinician and (claims_clinical_title(unicodedata.normalize("NFKC", name))
+                          or claims_clinical_title(_look(name))):
         raise ValidationError(
             _("Names with a clinical title (Dr, MD, RN, ...) are for verified clinicians. "
               "Please choose another name; once you are verified you can add your title."),
@@ -96,10 +156,23 @@ def validate_pseudonym(name: str, *, clinician: bool = False, display: bool = Fa
     return name
 
 
-def username_taken(name: str) -> bool:
+def looks_like_another_member(name: str, *, user=None) -> bool:
+    """Whether `name` could pass for the username or display name of a member other than
+    `user`."""
     from .models import User
 
-    return User.objects.annotate(lname=Lower("username")).filter(lname=name.lower()).exists()
+    key = name_key(name)
+    if not key:
+        return False
+    others = User.objects.filter(Q(username_key=key) | Q(display_key=key))
+    if user is not None and user.pk is not None:
+        others = others.exclude(pk=user.pk)
+    return others.exists()
+
+
+def username_taken(name: str) -> bool:
+    """Taken, or too like a name that is (any case, any look-alike)."""
+    return looks_like_another_member(name)
 
 
 def generate_pseudonym() -> str:

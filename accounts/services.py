@@ -123,10 +123,13 @@ def profile_update(*, user: User, **values) -> User:
     from .pseudonyms import validate_pseudonym
 
     if values.get("display_name"):
-        values["display_name"] = validate_pseudonym(
-            values["display_name"], clinician=permissions.is_verified_clinician(user),
-            display=True,
-        )
+        try:
+            values["display_name"] = validate_pseudonym(
+                values["display_name"], clinician=permissions.is_verified_clinician(user),
+                display=True, user=user,
+            )
+        except ValidationError as error:
+            raise ValidationError({"display_name": error.error_list}) from error
     return _update(user, PROFILE_FIELDS, values)
 
 

@@ -34,7 +34,7 @@ def community_list(*, user, query: str = "") -> QuerySet[Community]:
 def community_threads(*, user, community: Community, tab: str = "latest") -> QuerySet[Thread]:
     threads = permissions.threads_visible_to(
         user, Thread.objects.filter(community=community)
-    ).select_related("author", "community")
+    ).select_related("author", "author__clinician", "community")
     if tab == "questions":
         threads = threads.filter(kind=Thread.Kind.QUESTION)
     elif tab == "unanswered":

@@ -69,7 +69,7 @@ def test_dr_and_md_style_names_are_refused_at_sign_up(db, name):
 
 
 @pytest.mark.parametrize("name", ["Drew", "Andrew", "HeartHealthFan", "BlueHeron482"])
-def test_ordinary_names_are_accepted(name):
+def test_ordinary_names_are_accepted(db, name):
     assert validate_pseudonym(name) == name
 
 
