@@ -1,19 +1,22 @@
-"""How long screening takes on a 2,000-character post, and how accurate it is.
+"""Screening: accuracy on the held-out third of the team's labelled set, speed on 2,000-character
+posts with the crisis model on one core, and the model's memory.
 
-    python bench/bench_screening.py [--iterations 2000]
+    python bench/bench_screening.py [--iterations 300] [--all]
 
-Posts are built from the labelled set (tests/moderation/labelled_posts.json): "clean" posts
-from its negatives only, "mixed" posts from all of it, so they are dense with the numbers,
-medicines and phrases the detectors look at. "adversarial" inputs are built to make regular
-expressions backtrack. Wall-clock time suffers when the machine is busy; CPU time is this
-thread's own. The goal is under 5 ms per post. No Django settings are needed.
+Accuracy: recall, precision and false-positive rate per category and language, on the third of
+``data/screening/`` that ``screening_train`` never sees (``--all`` scores every post, training
+posts included, which flatters the model). Crisis counts as caught when the outcome is escalate
+or review. Speed: "clean" posts are built from the set's non-crisis, identifier-free posts,
+"mixed" from all of it; "adversarial" inputs are built to make regular expressions backtrack.
+Goals (issue 14): p99 <= 50 ms per 2,000-character post, model memory <= 250 MB.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import random
+import resource
 import statistics
 import sys
 import time
@@ -21,17 +24,30 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # one core, as the goal says
 
-from moderation.detectors import category_scores, scores_table, screen_text  # noqa: E402
+import django  # noqa: E402
 
-LABELLED = ROOT / "tests" / "moderation" / "labelled_posts.json"
+django.setup()
+
+from django.conf import settings  # noqa: E402
+
+settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+from moderation.management import screening_data  # noqa: E402
+from moderation.screening import IDENTIFIER, model_state, screen  # noqa: E402
+from moderation.screening import model as crisis_model  # noqa: E402
+from moderation.screening.engine import Context  # noqa: E402
+
 POST_LENGTH = 2000
 ADVERSARIAL = [
     "a" * POST_LENGTH, "1" * POST_LENGTH, "1 " * 1000, "a." * 1000, "a@" * 1000, "@" * 2000,
     "555-" * 500, "+1 " * 666, "- " * 1000, "1 Main " * 285, "x" * 1999 + "@",
     "http://" + "a" * 1993, "MRN " + "1 " * 998, "born " * 400, "if I " * 400,
     "bottle of pills " * 125, "I want to " * 200, "vaccines " * 222, "how many " * 222,
-    "Aa " * 666, "ending " * 285, "my " * 666, "kill myself " * 166,
+    "Aa " * 666, "ending " * 285, "my " * 666, "kill myself " * 166, "arroba " * 285,
+    "calle " * 333, "nací el " * 250,
 ]
 
 
@@ -45,49 +61,60 @@ def build_posts(texts: list[str], count: int, rng: random.Random) -> list[str]:
     return posts
 
 
-def measure(posts: list[str]) -> tuple[list[float], list[float]]:
-    wall, cpu = [], []
+def measure(posts: list[str]) -> list[float]:
+    wall = []
     for post in posts:
-        w0, c0 = time.perf_counter(), time.thread_time()
-        screen_text(post, links_allowed=False)
-        cpu.append((time.thread_time() - c0) * 1000)
-        wall.append((time.perf_counter() - w0) * 1000)
-    return wall, cpu
+        started = time.perf_counter()
+        screen(post, context=Context(links_allowed=False))
+        wall.append((time.perf_counter() - started) * 1000)
+    return wall
 
 
-def summary(name: str, wall: list[float], cpu: list[float]) -> str:
-    def pct(values: list[float], q: float) -> float:
-        ordered = sorted(values)
+def summary(name: str, wall: list[float]) -> str:
+    ordered = sorted(wall)
+
+    def pct(q: float) -> float:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
-    return (f"{name:12}{len(wall):6}  wall mean {statistics.fmean(wall):6.3f}  p50 "
-            f"{pct(wall, .5):6.3f}  p99 {pct(wall, .99):6.3f}   cpu p50 {pct(cpu, .5):6.3f}  "
-            f"p99 {pct(cpu, .99):6.3f}  max {max(cpu):6.3f}")
+    return (f"{name:12} n={len(wall):5}  mean {statistics.fmean(wall):6.2f} ms  "
+            f"p50 {pct(0.5):6.2f}  p99 {pct(0.99):6.2f}  max {ordered[-1]:6.2f}")
+
+
+def outcome(text: str) -> tuple[str, set[str]]:
+    result = screen(text)
+    return result.crisis_outcome, set(result.kinds_in(IDENTIFIER))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--iterations", type=int, default=2000)
-    parser.add_argument("--seed", type=int, default=6)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--iterations", type=int, default=300)
+    parser.add_argument("--all", action="store_true", help="score training posts too")
     args = parser.parse_args()
 
-    labelled = json.loads(LABELLED.read_text(encoding="utf-8"))
-    rng = random.Random(args.seed)
-    clean = build_posts([e["text"] for e in labelled if not e["kinds"]], args.iterations // 2, rng)
-    mixed = build_posts([e["text"] for e in labelled], args.iterations - len(clean), rng)
-    measure(clean[:50] + mixed[:50])  # warm up
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.perf_counter()
+    crisis_model.load()
+    loaded = time.perf_counter() - started
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"crisis model: {model_state()}, loaded in {loaded:.1f} s, "
+          f"memory +{rss_after - rss_before:.0f} MB (process {rss_after:.0f} MB)")
 
-    print(f"screen_text on {POST_LENGTH}-character posts, milliseconds per post")
-    results = {"clean": measure(clean), "mixed": measure(mixed)}
-    results["all"] = (results["clean"][0] + results["mixed"][0],
-                      results["clean"][1] + results["mixed"][1])
-    results["adversarial"] = measure([text for text in ADVERSARIAL for _ in range(5)])
-    for name, (wall, cpu) in results.items():
-        print(summary(name, wall, cpu))
+    examples = screening_data.load()
+    scored = examples if args.all else [e for e in examples if e.held_out]
+    langs = sorted({e.lang for e in scored})
+    print(f"\naccuracy on {'all' if args.all else 'the held-out third of'} the labelled set: "
+          f"{len(scored)} posts ({', '.join(f'{sum(e.lang == x for e in scored)} {x}' for x in langs)}"
+          f"; {sum(e.is_crisis for e in scored)} crisis, "
+          f"{sum(bool(e.identifiers) for e in scored)} with identifiers)")
+    print(screening_data.table(screening_data.score(scored, outcome)))
 
-    positives = sum(1 for e in labelled if e["kinds"])
-    print(f"\nlabelled set: {positives} positive and {len(labelled) - positives} negative posts")
-    print(scores_table(category_scores(labelled)))
+    rng = random.Random(42)
+    clean = [e.text for e in examples if not e.is_crisis and not e.identifiers]
+    print(f"\nspeed, {POST_LENGTH}-character posts, one thread:")
+    measure(build_posts(clean, 20, rng))  # warm up
+    for name, texts in (("clean", clean), ("mixed", [e.text for e in examples])):
+        print(summary(name, measure(build_posts(texts, args.iterations, rng))))
+    print(summary("adversarial", measure(ADVERSARIAL * 3)))
 
 
 if __name__ == "__main__":

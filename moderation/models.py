@@ -94,6 +94,12 @@ class ModerationItem(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
+    # A moderator reached out to the member about a crisis item (what they did is audited).
+    reached_out_at = models.DateTimeField(null=True, blank=True)
+    reached_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["priority", "created_at"]
@@ -107,6 +113,57 @@ class ModerationItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.reason}"
+
+    @property
+    def headline(self) -> str:
+        """What the item is about, in plain words ("Possible suicide risk", "A phone number")."""
+        from .screening.base import KINDS
+
+        if self.reason == "possible_crisis":
+            return str(_("Possible crisis: please read"))
+        if self.kind == self.Kind.CRISIS:
+            kinds = [k.strip() for k in self.detail.split(",") if k.strip()]
+            words = list(dict.fromkeys(str(CRISIS_HEADLINES.get(k, CRISIS_HEADLINES[""]))
+                                       for k in kinds or [""]))
+            return ", ".join(words)
+        if self.reason in KINDS:
+            label = str(KINDS[self.reason][1])
+            return label[:1].upper() + label[1:]
+        if self.reason in Flag.Reason.values:
+            return str(Flag.Reason(self.reason).label)
+        return str(OTHER_HEADLINES.get(self.reason, self.reason.replace("_", " ")))
+
+    def highlighted(self) -> tuple[str, str, str] | None:
+        """The screened text around the sentence that worried screening: (before, sentence,
+        after), at most a few hundred characters of context each side."""
+        if self.post is None or self.highlight_start is None or self.highlight_end is None:
+            return None
+        from .screening import post_text
+
+        post = self.post
+        text = post_text(post.thread.title if post.is_first else "", post.body)
+        start, end = self.highlight_start, self.highlight_end
+        if end > len(text) or start >= end:
+            return None
+        before = text[max(0, start - 240):start]
+        after = text[end:end + 240]
+        return (("…" if start > 240 else "") + before, text[start:end],
+                after + ("…" if end + 240 < len(text) else ""))
+
+
+CRISIS_HEADLINES = {
+    "suicidal_intent": _("Possible suicide risk"),
+    "self_harm": _("Self-harm"),
+    "overdose_intent": _("Possible overdose"),
+    "crisis_risk": _("Possible suicide or self-harm risk"),
+    "": _("Possible crisis"),
+}
+OTHER_HEADLINES = {
+    "watched_word": _("A watched word"),
+    "new_member": _("A new member's first posts"),
+    "clinician_application": _("Clinician application"),
+    "crisis": _("Someone may be in crisis"),
+}
 
 
 class Flag(models.Model):

@@ -15,7 +15,8 @@ def queue(*, user, community=None, kind: str = "") -> QuerySet[ModerationItem]:
     crisis_first = Case(When(kind=ModerationItem.Kind.CRISIS, then=Value(0)), default=Value(1),
                         output_field=IntegerField())
     return items.select_related(
-        "community", "post__thread__community", "post__author", "subject_user", "claimed_by"
+        "community", "post__thread__community", "post__author", "subject_user", "claimed_by",
+        "escalated_by", "reached_out_by",
     ).order_by(crisis_first, "priority", "created_at")
 
 

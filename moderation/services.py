@@ -230,12 +230,17 @@ def item_claim(*, user: User, item_id: int) -> ModerationItem:
     return item
 
 
-def item_approve(*, user: User, item_id: int) -> ModerationItem:
-    """Let the post through (publish a held post; dismiss a flag or a crisis item)."""
+def item_approve(*, user: User, item_id: int, reason: str = "") -> ModerationItem:
+    """Let the post through (publish a held post; dismiss a flag or a crisis item). Dismissing
+    a crisis item needs a reason, kept in the audit log."""
+    reason = (reason or "").strip()
     with transaction.atomic():
         item = _item_for(user, item_id)
         if item.status != ModerationItem.Status.OPEN:
             return item
+        if item.kind == ModerationItem.Kind.CRISIS and not reason:
+            raise ModerationError(_("Say why this is not a crisis: it is kept in the audit "
+                                    "log."))
         if item.post is not None:
             post = item.post
             if post.status in (Post.Status.HELD, Post.Status.HIDDEN):
@@ -247,7 +252,8 @@ def item_approve(*, user: User, item_id: int) -> ModerationItem:
                 _decided(post.author, "approved", post=post)
             _judge_flags(post, upheld=False)
             audit_record(actor=user, action="post.approve", target=post,
-                         reason=item.get_kind_display(), community_id=item.community_id)
+                         reason=f"{item.get_kind_display()}: {reason}" if reason
+                         else item.get_kind_display(), community_id=item.community_id)
         _resolve(item, resolution="approved")
         if item.post is not None and item.kind == ModerationItem.Kind.HELD:
             _resolve_others(item.post, "approved")
@@ -275,14 +281,36 @@ def item_reject(*, user: User, item_id: int, reason: str) -> ModerationItem:
 
 
 def item_escalate(*, user: User, item_id: int, note: str = "") -> ModerationItem:
-    """Send the item to staff: top priority, unclaimed."""
+    """Send the item to staff: top priority, unclaimed, marked escalated (by whom, when)."""
     with transaction.atomic():
         item = _item_for(user, item_id)
         item.priority = min(item.priority, 5)
         item.claimed_by = None
+        item.escalated_at, item.escalated_by = timezone.now(), user
         _touch(item)
-        item.save(update_fields=["priority", "claimed_by", "first_action_at"])
+        item.save(update_fields=["priority", "claimed_by", "first_action_at", "escalated_at",
+                                 "escalated_by"])
         audit_record(actor=user, action="item.escalate", target=item, reason=note,
+                     community_id=item.community_id)
+        live.queue_changed_on_commit(community_id=item.community_id, item=item)
+    return item
+
+
+def item_reach_out(*, user: User, item_id: int, note: str) -> ModerationItem:
+    """Record that a moderator reached out to the member behind a crisis item (a check-in
+    message, a call from the care team): who, when, and what they did, in the audit log. The
+    item stays open until someone decides it."""
+    note = (note or "").strip()
+    if not note:
+        raise ModerationError(_("Say how you reached out: it is kept in the audit log."))
+    with transaction.atomic():
+        item = _item_for(user, item_id)
+        if item.kind != ModerationItem.Kind.CRISIS:
+            raise ModerationError(_("Only crisis items have this action."))
+        item.reached_out_at, item.reached_out_by = timezone.now(), user
+        _touch(item)
+        item.save(update_fields=["reached_out_at", "reached_out_by", "first_action_at"])
+        audit_record(actor=user, action="item.reach_out", target=item, reason=note,
                      community_id=item.community_id)
         live.queue_changed_on_commit(community_id=item.community_id, item=item)
     return item
@@ -292,7 +320,7 @@ def items_bulk(*, user: User, item_ids: list[int], action: str, reason: str = ""
     done = 0
     for item_id in item_ids:
         if action == "approve":
-            item_approve(user=user, item_id=item_id)
+            item_approve(user=user, item_id=item_id, reason=reason)
         elif action == "reject":
             item_reject(user=user, item_id=item_id, reason=reason)
         else:

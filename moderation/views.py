@@ -19,7 +19,6 @@ from community import permissions as forum_permissions
 from community import selectors as forum_selectors
 from community.models import Community, Thread
 from hearth.params import int_list_param, int_param
-from hearth.params import int_list_param, int_param
 
 from . import permissions, selectors, services
 from .forms import (
@@ -35,6 +34,7 @@ from .forms import (
 )
 from .models import Flag, ModerationItem, StaffNote
 from .screening import ESCALATE, REVIEW, post_text, screen
+from .screening.model import degraded_anywhere as screening_degraded_anywhere
 from .watched import export_csv, find_hits, parse_csv
 
 
@@ -71,6 +71,7 @@ def queue(request):
     return render(request, "moderation/queue.html", {
         "form": form, "page": page, "now": timezone.now(),
         "Kind": ModerationItem.Kind,
+        "screening_degraded": screening_degraded_anywhere(),
     })
 
 
@@ -91,7 +92,11 @@ def item_action(request, pk, action):
         if action == "claim":
             services.item_claim(user=request.user, item_id=pk)
         elif action == "approve":
-            services.item_approve(user=request.user, item_id=pk)
+            services.item_approve(user=request.user, item_id=pk,
+                                  reason=request.POST.get("reason", ""))
+        elif action == "reach_out":
+            services.item_reach_out(user=request.user, item_id=pk,
+                                    note=request.POST.get("reason", ""))
         elif action == "reject":
             services.item_reject(user=request.user, item_id=pk,
                                  reason=request.POST.get("reason", ""))

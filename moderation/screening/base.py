@@ -69,7 +69,8 @@ ESCALATE, REVIEW, NONE = "escalate", "review", "none"
 class ScreeningResult:
     findings: tuple[Finding, ...] = ()
     # The crisis model's highest score over the whole text and each sentence (0 without it),
-    # and the sentence that scored it, for the moderator's card.
+    # and the sentence that worried screening most: the one holding the first crisis rule's
+    # match, else the one the model scored highest.
     crisis_score: float = 0.0
     crisis_span: tuple[int, int] | None = None
     crisis_review: bool = False
@@ -84,10 +85,8 @@ class ScreeningResult:
 
     @property
     def crisis_highlight(self) -> tuple[int, int] | None:
-        """Where the text worried screening most: the first crisis rule's match, else the
-        sentence the model scored highest."""
-        spans = [f.span for f in self.findings if f.category == CRISIS and f.kind != "crisis_risk"]
-        return spans[0] if spans else self.crisis_span
+        """The sentence that worried screening most (for the moderator's card)."""
+        return self.crisis_span
 
     def kinds_in(self, *categories: str) -> tuple[str, ...]:
         """Distinct kinds of these categories, in the order they appear in the text."""

@@ -126,14 +126,25 @@ def screen(text: str, *, context: Context | None = None) -> ScreeningResult:
                                   max_links=context.max_links))
     model = crisis_model.get() if screened.model_used else None
     review = False
-    if model is not None and not any(f.category == CRISIS for f in found):
-        if screened.score >= model.head.escalate and screened.span is not None:
-            found.append(finding("crisis_risk", screened.span))
+    span = screened.span
+    by_rule = [f.span for f in found if f.category == CRISIS]
+    if by_rule:
+        span = _sentence_around(text, by_rule[0])
+    elif model is not None:
+        if screened.score >= model.head.escalate and span is not None:
+            found.append(finding("crisis_risk", span))
         else:
             review = screened.score >= model.head.review
     return ScreeningResult(findings=tuple(resolve(found)), crisis_score=screened.score,
-                           crisis_span=screened.span, crisis_review=review,
+                           crisis_span=span, crisis_review=review,
                            model_used=screened.model_used)
+
+
+def _sentence_around(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    for start, end in crisis_model.sentences(text):
+        if start <= span[0] < end:
+            return start, max(end, span[1])
+    return span
 
 
 def redact(text: str, findings: Sequence[Finding] | ScreeningResult | None = None) -> str:

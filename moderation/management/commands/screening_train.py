@@ -7,7 +7,9 @@ Needs scikit-learn (a dev dependency; the running site needs numpy only). Steps:
 training post and its sentences; fit a logistic regression on whole posts plus every sentence
 of the non-crisis posts; add each crisis post's highest-scoring sentence as a positive and fit
 again (a crisis sentence buried in a long post is what the head must learn to find); pick the
-two thresholds from five-fold cross-validated post scores, computed exactly as screening does.
+two thresholds from five-fold cross-validated post scores, computed as screening does. Beside
+it, a lexical head (TF-IDF character n-grams, ``crisis_lexical.json``); the post's score is the
+mean of the two heads' highest scores over the post and its sentences.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from moderation.screening import model as crisis_model
 REVIEW_RECALL = 0.99  # the review threshold keeps this share of cross-validated crisis posts
 REVIEW_MAX_FPR = 0.08  # ... unless that flags more than this share of non-crisis posts
 ESCALATE_MAX_FPR = 0.01  # the escalation threshold fires on at most this share of them
+NGRAMS = (2, 5)  # the lexical head's character n-grams within words
+LEXICAL_TERMS = 20000
 
 
 class Command(BaseCommand):
@@ -32,9 +36,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--c", type=float, default=4.0, help="inverse regularisation")
         parser.add_argument("--output", default=str(crisis_model.HEAD_PATH))
+        parser.add_argument("--lexical-output", default=str(crisis_model.LEXICAL_PATH))
 
     def handle(self, *args, **options):
         try:
+            from sklearn.feature_extraction.text import TfidfVectorizer
             from sklearn.linear_model import LogisticRegression
             from sklearn.model_selection import StratifiedKFold
         except ImportError as exc:
@@ -70,12 +76,30 @@ class Command(BaseCommand):
             clf.fit(np.array(x), np.array(y))
             return clf
 
+        texts = [e.text for e in examples]
+
+        def fit_lexical(indices):
+            vectorizer = TfidfVectorizer(analyzer="char_wb", ngram_range=NGRAMS, min_df=2,
+                                         sublinear_tf=True, max_features=LEXICAL_TERMS)
+            matrix = vectorizer.fit_transform([texts[i] for i in indices])
+            clf = LogisticRegression(C=4.0, class_weight="balanced", max_iter=3000)
+            clf.fit(matrix, labels[list(indices)])
+            return vectorizer, clf
+
+        def post_score(semantic, lexical, i) -> float:
+            whole, sents = posts[i]
+            items = [texts[i]] + [texts[i][a:b] for a, b in
+                                  crisis_model.sentences(texts[i])][:crisis_model.MAX_SENTENCES]
+            vectorizer, clf = lexical
+            return (self._post_score(semantic, posts[i])
+                    + float(clf.predict_proba(vectorizer.transform(items))[:, 1].max())) / 2
+
         cv_scores = np.zeros(len(examples))
         folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=7)
         for number, (train, test) in enumerate(folds.split(np.zeros(len(labels)), labels), 1):
-            clf = fit(train)
+            semantic, lexical = fit(train), fit_lexical(train)
             for i in test:
-                cv_scores[i] = self._post_score(clf, posts[i])
+                cv_scores[i] = post_score(semantic, lexical, i)
             self.stdout.write(f"  fold {number}/5 done")
         negatives, positives = cv_scores[labels == 0], cv_scores[labels == 1]
         # As low as keeps REVIEW_RECALL of crisis posts, but never flagging more than
@@ -84,6 +108,7 @@ class Command(BaseCommand):
                      float(np.quantile(negatives, 1 - REVIEW_MAX_FPR)))
         escalate = max(float(np.quantile(negatives, 1 - ESCALATE_MAX_FPR)), review + 0.01)
         clf = fit(range(len(examples)))
+        vectorizer, lexical_clf = fit_lexical(range(len(examples)))
         head = {
             "weights": [round(float(w), 6) for w in clf.coef_[0]],
             "bias": round(float(clf.intercept_[0]), 6),
@@ -101,11 +126,22 @@ class Command(BaseCommand):
             "built": datetime.now(UTC).strftime("%Y-%m-%d"),
         }
         with open(options["output"], "w", encoding="utf-8") as out:
-            json.dump(head, out, indent=0)
+            json.dump(head, out, separators=(",", ":"))
+            out.write("\n")
+        idf = vectorizer.idf_
+        lexical = {
+            "ngram_range": list(NGRAMS),
+            "intercept": round(float(lexical_clf.intercept_[0]), 6),
+            "terms": {term: [round(float(idf[j]), 5), round(float(lexical_clf.coef_[0][j]), 5)]
+                      for term, j in sorted(vectorizer.vocabulary_.items())},
+        }
+        with open(options["lexical_output"], "w", encoding="utf-8") as out:
+            json.dump(lexical, out, ensure_ascii=False, separators=(",", ":"))
             out.write("\n")
         self.stdout.write(self.style.SUCCESS(
-            f"Wrote {options['output']}: review >= {head['review']}, escalate >= "
-            f"{head['escalate']}; cross-validated {head['cross_validated']}"))
+            f"Wrote {options['output']} and {options['lexical_output']}: review >= "
+            f"{head['review']}, escalate >= {head['escalate']}; cross-validated "
+            f"{head['cross_validated']}"))
 
     @staticmethod
     def _encode(encoder, text: str) -> tuple[np.ndarray, np.ndarray]:
