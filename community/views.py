@@ -344,8 +344,9 @@ def thread_reply(request, pk):
                                         "checked, usually within seconds."))
             return HttpResponseRedirect(f"{thread.get_absolute_url()}?page=last#post-{post.pk}")
     template = "community/_reply_form.html" if request.htmx else "community/reply_error.html"
+    has_draft = permissions.drafts_visible_to(request.user).filter(thread=thread).exists()
     return render(request, template, {"thread": thread, "reply_form": form,
-                                      "can_reply": True, "has_draft": True}, status=status)
+                                      "can_reply": True, "has_draft": has_draft}, status=status)
 
 
 def _wants_fragment(request) -> bool:
