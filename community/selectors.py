@@ -158,7 +158,7 @@ def bookmarks_of(*, user) -> QuerySet[Bookmark]:
     """The member's bookmarks of posts they may still read, newest first."""
     return (
         Bookmark.objects.filter(user=user, post__in=permissions.posts_visible_to(user))
-        .select_related("post__thread__community", "post__author")
+        .select_related("post__thread__community", "post__author", "post__author__clinician")
         .order_by("-created_at", "-pk")
     )
 

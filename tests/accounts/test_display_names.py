@@ -12,7 +12,7 @@ from accounts import services
 from accounts.models import User
 from accounts.pseudonyms import name_key, validate_pseudonym
 from community.models import Thread
-from tests.conftest import client_for, make_user, publish_reply, publish_thread
+from tests.conftest import client_for, publish_reply, publish_thread
 
 from .conftest import fresh_client
 from .test_signup_login import errors_of, signup
@@ -137,11 +137,14 @@ def test_the_thread_list_shows_the_badge_beside_a_clinicians_name(maria, drlee, 
     assert Thread.objects.count() == 2
 
 
-def test_posts_and_the_profile_keep_the_badge(maria, drlee, diabetes):
+def test_posts_the_profile_and_bookmarks_keep_the_badge(maria, drlee, diabetes):
     thread = publish_thread(maria, diabetes, title="Carbs", kind="question")
-    publish_reply(drlee, thread, "Count them per meal.")
-    page = client_for(maria).get(thread.get_absolute_url()).content.decode()
+    reply = publish_reply(drlee, thread, "Count them per meal.")
+    reader = client_for(maria)
+    page = reader.get(thread.get_absolute_url()).content.decode()
     assert "Verified clinician · MD · Endocrinology" in page
-    profile = client_for(maria).get("/u/drlee/").content.decode()
+    profile = reader.get("/u/drlee/").content.decode()
     assert "Verified clinician · MD · Endocrinology" in profile
-    assert make_user("plainreader").display_name == ""
+    assert reader.post(f"/p/{reply.pk}/bookmark/").status_code == 302
+    saved = reader.get("/bookmarks/").content.decode()
+    assert "drlee <span class=\"badge clinician\">Verified clinician</span>" in saved
