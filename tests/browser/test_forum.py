@@ -73,7 +73,7 @@ def test_maria_asks_james_replies_drlee_answers_and_maria_accepts(browser, asgi_
     visitor = browser.new_context().new_page()
     visitor.goto(f"{asgi_server}/c/type-2-diabetes/?tab=questions")
     row = visitor.locator(".thread-row", has_text="Why is my fasting glucose high?")
-    expect(row.get_by_text("Answered")).to_be_visible()
+    expect(row.get_by_text("Solved")).to_be_visible()
 
 
 def test_mention_autocomplete_by_keyboard(browser, asgi_server):
