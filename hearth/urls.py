@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("insights/", include("insights.urls")),
+    path("", include("messaging.urls")),
     path("", include("notifications.urls")),
     path("", include("accounts.urls")),
     path("", include("moderation.urls")),

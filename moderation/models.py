@@ -100,6 +100,10 @@ class ModerationItem(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
     )
+    # An item about something other than a post (a private message, a request to the
+    # hospital): its app registered the type in moderation.targets, which shows and acts on it.
+    target_type = models.CharField(max_length=20, blank=True)
+    target_id = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["priority", "created_at"]
@@ -132,6 +136,12 @@ class ModerationItem(models.Model):
         if self.reason in Flag.Reason.values:
             return str(Flag.Reason(self.reason).label)
         return str(OTHER_HEADLINES.get(self.reason, self.reason.replace("_", " ")))
+
+    def target_html(self) -> str:
+        """What a non-post item is about, as its app shows it to the moderator."""
+        from .targets import render
+
+        return render(self)
 
     def highlighted(self) -> tuple[str, str, str] | None:
         """The screened text around the sentence that worried screening: (before, sentence,

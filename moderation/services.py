@@ -61,6 +61,29 @@ def _open_item(*, kind: str, post: Post, reason: str, detail: str = "",
     return item
 
 
+def target_item_open(*, kind: str, target_type: str, target, reason: str,
+                     community_id: int | None, subject_user: User | None, detail: str = "",
+                     automatic: bool = True) -> ModerationItem:
+    """A queue item about something that is not a forum post (moderation.targets): a
+    reported or held private message, a crisis in a message or a request to the hospital.
+    Audited; a crisis item is emailed to the on-call address as for posts."""
+    priority = PRIORITY[kind]
+    item, created = ModerationItem.objects.get_or_create(
+        target_type=target_type, target_id=target.pk, kind=kind, reason=reason,
+        status=ModerationItem.Status.OPEN,
+        defaults={"community_id": community_id, "priority": priority,
+                  "subject_user": subject_user, "detail": detail[:300],
+                  "automatic": automatic},
+    )
+    if created:
+        audit_record(actor=None, action=f"{target_type}.{kind}", target=target, reason=reason,
+                     community_id=community_id)
+        live.queue_changed_on_commit(community_id=community_id, item=item)
+        if kind == ModerationItem.Kind.CRISIS:
+            transaction.on_commit(lambda: _crisis_email(item.pk), robust=True)
+    return item
+
+
 def _premoderated(post: Post) -> bool:
     community: Community = post.thread.community
     author = post.author
@@ -254,6 +277,12 @@ def item_approve(*, user: User, item_id: int, reason: str = "") -> ModerationIte
             audit_record(actor=user, action="post.approve", target=post,
                          reason=f"{item.get_kind_display()}: {reason}" if reason
                          else item.get_kind_display(), community_id=item.community_id)
+        if item.post is None and item.target_type:
+            from . import targets
+
+            targets.approve(item, user=user)
+            audit_record(actor=user, action=f"{item.target_type}.dismiss", target=item,
+                         reason=reason, community_id=item.community_id)
         _resolve(item, resolution="approved")
         if item.post is not None and item.kind == ModerationItem.Kind.HELD:
             _resolve_others(item.post, "approved")
@@ -276,6 +305,13 @@ def item_reject(*, user: User, item_id: int, reason: str) -> ModerationItem:
             audit_record(actor=user, action="post.reject", target=item.post, reason=reason,
                          community_id=item.community_id)
             _resolve_others(item.post, "rejected")
+        elif item.target_type:
+            from . import targets
+
+            acted_on = targets.reject(item, user=user, reason=reason)
+            if acted_on is not None:
+                audit_record(actor=user, action=f"{item.target_type}.reject", target=acted_on,
+                             reason=reason, community_id=item.community_id)
         _resolve(item, resolution="rejected")
     return item
 
