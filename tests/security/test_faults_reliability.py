@@ -464,3 +464,31 @@ def test_a_page_whose_connection_is_killed_mid_request_is_served_from_a_fresh_on
         assert "database connection lost" in caplog.text
         connection.close()  # the end of the request, as the server does it
 
+
+
+class KillConnectionBeforeTransaction:
+    """The connection dies just as a request starts writing: before the first statement of
+    its first transaction, the server ends it."""
+
+    def __init__(self) -> None:
+        self.killed_pid = None
+
+    def __call__(self, execute, sql, params, many, context):
+        db = context["connection"]
+        if self.killed_pid is None and db.in_atomic_block and len(db.atomic_blocks) == 1:
+            self.killed_pid = db.connection.info.backend_pid
+            terminate_backend(self.killed_pid)
+        return execute(sql, params, many, context)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reply_whose_connection_dies_before_its_transaction_is_posted_once(
+        as_james, maria, james, diabetes):
+    postgresql_only()
+    thread = publish_thread(maria, diabetes)
+    killer = KillConnectionBeforeTransaction()
+    with connection.execute_wrapper(killer):
+        response = as_james.post(f"/t/{thread.pk}/reply/", {"body": "Walking helps me too."})
+    assert killer.killed_pid
+    assert response.status_code == 302, response.content[:300]
+    assert Post.objects.filter(thread=thread, author=james).count() == 1

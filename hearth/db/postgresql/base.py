@@ -1,17 +1,23 @@
-"""Django's PostgreSQL backend, with one retry of a read that finds its connection dead.
+"""Django's PostgreSQL backend, with one retry of a statement that finds its connection dead,
+when running it again cannot do anything twice.
 
 The pool checks each connection when it is taken (CONN_HEALTH_CHECKS), which catches the
 connections PostgreSQL closed while they waited in the pool. What it cannot catch is a
 connection killed while a request holds it (PostgreSQL restarted, a failover, an idle
-timeout in a proxy): the request's next query failed with "server closed the connection
+timeout in a proxy): the request's next statement failed with "server closed the connection
 unexpectedly" or "the connection is closed", and the request answered 500.
 
-Here, when a query fails and its connection is dead (closed or broken, not merely an error in
-the query), the query is run again once on a fresh connection from the pool, provided that
-doing so cannot do anything twice: the connection is in autocommit (not inside a
-transaction, whose earlier statements died with the connection) and the statement only reads
-(a SELECT). Whatever the request wrote before had already committed. A write, or a query in
-a transaction, still fails as before: whether it happened is unknown, so it is not repeated.
+Here, when a statement fails and its connection is dead (closed or broken, not merely an
+error in the statement), it runs again once on a fresh connection from the pool if that is
+safe:
+
+- in autocommit, a read (SELECT): whatever ran before it had already committed;
+- the first statement of a transaction (the outermost atomic block, no savepoint yet):
+  nothing of the transaction reached the database, so it starts again on the fresh
+  connection, inside the same atomic block.
+
+Anything else fails as before: a write in autocommit may or may not have happened, and a
+transaction that had done something died with its connection.
 """
 
 from __future__ import annotations
@@ -31,35 +37,39 @@ READ = re.compile(r"\s*\(?\s*SELECT\b", re.IGNORECASE)
 
 class _Reconnecting:
     def execute(self, sql, params=None):
+        db = self.db
+        if db.in_atomic_block:
+            db.statements_in_transaction += 1
         try:
             return super().execute(sql, params)
         except (OperationalError, InterfaceError):
             if not self._may_run_again(sql):
                 raise
-        self._reconnect()
+        logger.warning("database connection lost; the statement runs again on a fresh "
+                       "connection")
+        with contextlib.suppress(Exception):  # it belongs to the dead connection
+            self.cursor.close()
+        db.reconnect()
+        self.cursor = db.create_cursor()
+        if db.in_atomic_block:
+            db.statements_in_transaction += 1
         return super().execute(sql, params)
+
+    def executemany(self, sql, param_list):
+        if self.db.in_atomic_block:
+            self.db.statements_in_transaction += 1
+        return super().executemany(sql, param_list)
 
     def _may_run_again(self, sql) -> bool:
         db = self.db
         raw = db.connection
-        dead = raw is None or raw.closed or getattr(raw, "broken", False)
-        return bool(
-            dead
-            and not db.in_atomic_block
-            and db.autocommit
-            and not getattr(self.cursor, "name", None)  # a server-side cursor's state is lost
-            and isinstance(sql, str)
-            and READ.match(sql)
-        )
-
-    def _reconnect(self) -> None:
-        logger.warning("database connection lost under a read; running it again on a fresh "
-                       "connection")
-        with contextlib.suppress(Exception):  # it belongs to the dead connection
-            self.cursor.close()
-        self.db.close()  # back to the pool, which discards a broken connection
-        self.db.ensure_connection()
-        self.cursor = self.db.create_cursor()
+        dead = raw is None or raw.closed or bool(getattr(raw, "broken", False))
+        if not dead or getattr(self.cursor, "name", None):  # a server-side cursor's state
+            return False
+        if not db.in_atomic_block:
+            return bool(db.autocommit and isinstance(sql, str) and READ.match(sql))
+        return (len(db.atomic_blocks) == 1 and not db.savepoint_ids
+                and db.statements_in_transaction == 1)
 
 
 class ReconnectingCursorWrapper(_Reconnecting, CursorWrapper):
@@ -71,8 +81,34 @@ class ReconnectingCursorDebugWrapper(_Reconnecting, CursorDebugWrapper):
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    statements_in_transaction = 0
+
     def make_cursor(self, cursor):
         return ReconnectingCursorWrapper(cursor, self)
 
     def make_debug_cursor(self, cursor):
         return ReconnectingCursorDebugWrapper(cursor, self)
+
+    def _set_autocommit(self, autocommit):
+        self.statements_in_transaction = 0
+        super()._set_autocommit(autocommit)
+
+    def reconnect(self) -> None:
+        """Swap the dead connection for a fresh one from the pool, keeping the atomic block
+        (if any) that was about to start its transaction."""
+        dead, self.connection = self.connection, None
+        with contextlib.suppress(Exception):
+            pool = getattr(dead, "_pool", None)
+            if pool is not None:
+                pool.putconn(dead)  # the pool discards a broken connection
+            else:
+                dead.close()
+        kept = None
+        if self.in_atomic_block:
+            kept = (list(self.atomic_blocks), self.commit_on_exit, list(self.run_on_commit))
+        with self.wrap_database_errors:
+            self.connect()
+        if kept is not None:
+            self.set_autocommit(False)
+            self.atomic_blocks, self.commit_on_exit, self.run_on_commit = kept
+            self.in_atomic_block = True
