@@ -174,3 +174,15 @@ def test_a_crash_and_a_refusal_show_hearths_own_pages(settings):
     refused = client.get("/forbidden/")
     assert refused.status_code == 403
     assert "You can't do that here" in html.unescape(refused.content.decode())
+
+
+@pytest.mark.django_db
+def test_a_form_with_an_expired_token_shows_hearths_page_not_djangos(diabetes, maria):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(maria)
+    response = client.post(f"/c/{diabetes.slug}/leave/")
+    assert response.status_code == 403
+    text = html.unescape(response.content.decode())
+    assert "Please try again" in text and "Nothing was sent." in text
+    assert "CSRF verification failed" not in text and "Forbidden (403)" not in text
+    assert 'href="/"' in text
