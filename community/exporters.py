@@ -11,7 +11,6 @@ from . import live, permissions
 from .models import (
     Bookmark,
     Community,
-    Draft,
     Membership,
     Post,
     PostRevision,
