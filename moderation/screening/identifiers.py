@@ -18,6 +18,7 @@ patterns in windows. Patterns have bounded repeats and cannot backtrack without 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -68,16 +69,17 @@ class _Keyed:
     check: Callable[[re.Match[str], re.Match[str]], bool] | None = None
     key_folded: bool = True
     # Every value has a digit within this many characters of its key: without one the value
-    # pattern is not tried (a post that repeats "born" costs little).
+    # pattern is not tried (a post that repeats "born" costs little). 0: values in words.
     digit_within: int = 90
 
     def find(self, text: Text) -> list[Finding]:
         found: list[Finding] = []
-        if not text.has_digit:
+        if self.digit_within and not text.has_digit:
             return found
         target = text.folded if self.value_folded else text.normal
         for key in self.key.finditer(text.folded if self.key_folded else text.normal):
-            if _DIGIT.search(target, key.end(), key.end() + self.digit_within) is None:
+            if self.digit_within and _DIGIT.search(target, key.end(),
+                                                   key.end() + self.digit_within) is None:
                 continue
             value = self.value.match(target, key.end())
             if value is None or (self.check is not None and not self.check(key, value)):
@@ -91,10 +93,10 @@ _DIGIT = re.compile(r"[0-9]")
 
 
 def _keyed(kind: str, key: str, value: str, *, value_folded: bool = True,
-           key_folded: bool = True,
+           key_folded: bool = True, digit_within: int = 90,
            check: Callable[[re.Match[str], re.Match[str]], bool] | None = None) -> None:
     KEYED.append(_Keyed(kind, re.compile(key), re.compile(value), value_folded, check,
-                        key_folded))
+                        key_folded, digit_within))
 
 
 def _last(pattern: re.Pattern[str], text: str) -> int:
@@ -179,9 +181,12 @@ _PHONE_CANDIDATE = re.compile(
     r"(?![0-9]|[./-][0-9])"
 )
 _EXTENSION = re.compile(r"\s*(?:ext|x)")
+_LETTER_O = re.compile(r"(?<=[0-9][0-9-])[Oo](?=[0-9])|(?<=[0-9])[Oo](?=[0-9-][0-9])")
 _NANP_SHAPE = re.compile(
     r"^(?:\+?1[\s.-]?)?(?:\([0-9]{3}\)\s?|[0-9]{3}[\s./-])[0-9]{3}[\s.-][0-9]{4}$")
 _GROUP_SEPARATOR = re.compile(r"[ ()./-]+")
+_DIGIT_NEXT = re.compile(r"[ ./-]?[0-9]")
+_DIGIT_BEFORE = re.compile(r"[0-9][ ./-]?$")
 
 
 def _public_context(text: str, start: int) -> bool:
@@ -208,7 +213,19 @@ def _parse_valid(raw: str, regions: tuple[str, ...]
                  ) -> tuple[phonenumbers.PhoneNumber | None, str | None, bool]:
     """The number ``raw`` is in the first region where it is valid, that region (None for a
     number written with its country code), and whether it is only possible (written with its
-    country code but outside the ranges the library knows as assigned)."""
+    country code but outside the ranges the library knows as assigned).
+
+    Within one ``find`` the same string is parsed once (several rules ask about it)."""
+    parsed = getattr(_screening, "parsed", None)
+    if parsed is None:
+        return _parse_valid_uncached(raw, regions)
+    if (raw, regions) not in parsed:
+        parsed[raw, regions] = _parse_valid_uncached(raw, regions)
+    return parsed[raw, regions]
+
+
+def _parse_valid_uncached(raw: str, regions: tuple[str, ...]
+                          ) -> tuple[phonenumbers.PhoneNumber | None, str | None, bool]:
     if raw.lstrip("(").startswith("+"):
         try:
             number = phonenumbers.parse(raw, None)
@@ -229,6 +246,9 @@ def _parse_valid(raw: str, regions: tuple[str, ...]
     return None, None, False
 
 
+_screening = threading.local()  # what one call of ``find`` has parsed
+
+
 def _is_public_number(number: phonenumbers.PhoneNumber) -> bool:
     return (phonenumbers.number_type(number) in _PUBLIC_TYPES
             or phonenumbers.national_significant_number(number) in _PUBLIC_NUMBERS)
@@ -245,18 +265,32 @@ def _phone_findings(text: Text) -> list[Finding]:
     if not text.has_digit:
         return []
     regions = phone_regions()
-    normal = text.normal
+    # A letter O typed for a zero inside a number ("918-555-O142"), one character for one.
+    normal = _LETTER_O.sub("0", text.normal)
     found: list[Finding] = []
     for candidate in _PHONE_CANDIDATE.finditer(normal):
         raw = _EXTENSION.split(candidate.group())[0]
         digits = _digits(raw)
-        groups = len(_GROUP_SEPARATOR.split(raw.strip("()+ ")))
-        if not 8 <= digits <= 15 or groups > 6 or _looks_like_date(raw):
+        groups = _GROUP_SEPARATOR.split(raw.strip("()+ "))
+        if len(groups) > 6:
+            # One digit at a time ("6 4 6 5 5 5 0 1 8 6"), not a longer run of digits.
+            if (any(len(group) != 1 for group in groups) or digits > 13
+                    or _DIGIT_NEXT.match(normal, candidate.end())
+                    or _DIGIT_BEFORE.search(normal, max(0, candidate.start() - 2),
+                                            candidate.start())):
+                continue
+            raw = ("+" if raw.startswith("+") else "") + "".join(groups)
+        if not 8 <= digits <= 15 or _looks_like_date(raw):
             continue
         at = candidate.start()
         if _not_a_phone(normal, at) or _public_context(normal, at):
             continue
         number, region, possible_only = _parse_valid(raw, regions)
+        if number is None and digits > 10 and " " in raw.strip():
+            # Perhaps a number beside another one ("646-555-0186 2/3"): the library's matcher
+            # finds where each starts and ends.
+            found.extend(_matched_in(normal, candidate.start(), candidate.end(), regions))
+            continue
         if number is None:
             # Shaped like a North American number ("(123) 456-7890") though no region has it:
             # still a number someone gave to be called.
@@ -274,6 +308,18 @@ def _phone_findings(text: Text) -> list[Finding]:
                      for match in PhoneNumberMatcher(window, region, leniency=leniency)
                      if not _is_public_number(match.number))
     return found
+
+
+def _matched_in(text: str, start: int, end: int, regions: tuple[str, ...]) -> list[Finding]:
+    window_start = max(0, start - 1)
+    window = text[window_start:end + 1]
+    for region in _calling_regions(regions):
+        matches = [m for m in PhoneNumberMatcher(window, region, leniency=Leniency.VALID)
+                   if not _is_public_number(m.number)]
+        if matches:
+            return [finding("phone", (window_start + m.start, window_start + m.end))
+                    for m in matches]
+    return []
 
 
 def _phone_value(low: int, high: int) -> Callable[[re.Match[str], re.Match[str]], bool]:
@@ -299,9 +345,10 @@ _MOBILE_KEY = re.compile(r"cel|mobile|m[oó]vil|whats|wasap|guasap|wsp|wpp")
 _PHONE_WORDS = (
     r"\b(?:call(?:s|ed|ing)?|text(?:s|ed)?|phone|cell|cel|mobile|m[oó]vil|celular|tel[eé]fono"
     r"|telefono|tel|ring|reach|number|numbers|nums?|digits|whats(?:app)?|hmu|hit\s+me\s+up"
-    r"|llam[aáeo]\w{0,4}|ll[aá]mame|marca(?:me|r)?|m[aá]rcame|n[uú]mero"
+    r"|ll[aá]m[aáeéo]\w{0,6}|m[aá]r(?:c|qu)\w{0,6}|n[uú]mero|escr[ií]b\w{0,6}|cont[aá]ct\w{0,6}"
     r"|(?:i'm|is|'s|are|am|me|him|her|them|us)\s+at"
-    r"|contact(?:o|ar)?|mensaje|escr[ií]beme|fono|wasap|guasap|wsp|wpp|informes|comun[ií](?:c|qu)\w*)\b"
+    r"|contact(?:o|ar)?|mensaje|escr[ií]beme|fono|wasap|guasap|wsp|wpp|informes|comun[ií](?:c|qu)\w*"
+    r"|txt|tx|msg|sms|pager|beeper|b[ií]per)\b"
 )
 # A seven-digit local number, only where it is offered as a number to call: "text me at
 # 555-0142", "my nums 555-0183", "call (555) 0159".
@@ -516,7 +563,10 @@ _keyed(
 # Medical record, patient, member and health-card numbers: only where the text says what they
 # are, in either language, or an institution's name is followed by "#" or "number".
 
-_ID = r"(?:[A-Z]{1,5}[ -]?)?[0-9][0-9A-Z]{0,15}(?:[ ./-][0-9A-Z]{1,12}){0,6}"
+# A record number: groups joined by dashes, dots or slashes, or spaces before digit groups
+# that do not start a date or a phone ("MRN 1234567 03/14/1962" stops before the date).
+_ID = (r"(?:[A-Z]{1,5}[ -]?)?[0-9][0-9A-Z]{0,15}"
+       r"(?:[./-][0-9A-Z]{1,12}|\s[0-9]{1,6}(?![0-9]|[/.-][0-9])){0,6}")
 _RECORD_WORDS = (
     r"(?<![a-záéíóúñ])(?:mrn|m\.r\.n\.?|mr\s?\#|mr\s+no\.?|med(?:ical)?\s+rec(?:ord)?s?"
     r"(?:\s+(?:number|no\.?|num|\#|id))?"
@@ -526,7 +576,7 @@ _RECORD_WORDS = (
     r"(?:id|identifier|number|no\.?|num|\#|account|acct|card)"
     r"|health\s+card|pt\s?\#|bracelet|wristband|armband|nhs|ohip|phn|personal\s+health\s+number"
     r"|expediente(?:\s+cl[ií]nico)?|historia\s+cl[ií]nica|n[uú]mero\s+de\s+historia"
-    r"|n[uú]m(?:ero|\.)?\s+de\s+(?:paciente|expediente|afiliaci[oó]n|afiliado|beneficiario"
+    r"|(?:n[uú]m(?:ero|\.)?|nro\.?)\s+de\s+(?:paciente|expediente|afiliaci[oó]n|afiliado|beneficiario"
     r"|seguridad\s+social|historia|p[oó]liza|registro|socio)"
     r"|no\.\s+de\s+(?:paciente|expediente|afiliaci[oó]n)|nss|seguridad\s+social|seguro\s+social"
     r"|afiliaci[oó]n|afiliad[oa]|tarjeta\s+sanitaria|cip|tarjeta\s+(?:de\s+)?salud"
@@ -535,14 +585,21 @@ _RECORD_WORDS = (
     r"|n\.?\s?[º°o]\.?\s+de\s+(?:paciente|expediente|historia|afiliaci[oó]n|afiliad[oa]|registro"
     r"|p[oó]liza|socio|beneficiario|seguridad\s+social)"
     r"|(?:id|clave|c[oó]digo)\s+(?:de|del)\s+(?:paciente|afiliad[oa]|expediente|asegurad[oa])"
-    r"|(?:n[uú]mero|n[uú]m\.?|no\.|n\.?\s?[º°])\s+(?:de|del)\s+(?:la\s+|el\s+|mi\s+)?"
+    r"|(?:n[uú]mero|n[uú]m\.?|nro\.?|no\.|n\.?\s?[º°])\s+(?:de|del)\s+(?:la\s+|el\s+|mi\s+)?"
     r"(?:afiliaci[oó]n|afiliad[oa]|asegurad[oa]|derechohabiente|credencial|carn[eé]t?"
     r"|seguro(?:\s+social|\s+popular)?|imss|issste|insabi|sis|essalud|fonasa|isapre|eps"
     r"|obra\s+social|prepaga|ips|css)"
     r"|historia(?:\s+cl[ií]nica)?\s+(?:n[uú]m(?:ero|\.)?|n[º°o]\.?)|obra\s+social"
     r"|paciente\s+(?:\#|no\.|n[º°]|n[uú]m\.?)|hc|h\.\s?c\."
     r"|clave\s+(?:de|del)\s+(?:afiliaci[oó]n|issste|imss|seguro)"
-    r"|derechohabiente|folio\s+(?:del\s+seguro|de\s+afiliaci[oó]n)|nuss)"
+    r"|derechohabiente|folio\s+(?:del\s+seguro|de\s+afiliaci[oó]n)|nuss|n\.\s?s\.\s?s\.?"
+    r"|rec\.?\s?(?:\#|no\.?)|mychart\s+(?:id|number|\#)|fin\s?\#|csn|exp(?:te)?\.(?=\s*[0-9#n])"
+    r"|(?:id|number|\#|n[uú]mero)\s+(?:at|with|from|en|del?)\s+(?:the\s+|my\s+|la\s+|el\s+)?"
+    r"(?:[a-z'áéíóúñ]+\s+){0,3}(?:center|centre|clinic|hospital|unit|office|practice|lab"
+    r"|cl[ií]nica|hospital|centro|consultorio|unidad)"
+    r"|case\s+(?:number|no\.?|\#|id)(?=[^\n]{0,40}\b(?:clinic|hospital|center|centre"
+    r"|practice|medical|cl[ií]nica))"
+    r"|(?:clinic|hospital|center|centre|practice)'?s?\s+case\s+(?:number|no\.?|\#|id))"
     r"(?![a-záéíóúñ])"
 )
 _NOT_A_RECORD_SKIP = re.compile(
@@ -562,16 +619,30 @@ def _record_value(value: str) -> bool:
             and not _YEAR_ALONE.match(value))
 
 
+_NOT_A_RECORD_AFTER = re.compile(
+    r"\s*(?:pesos|d[oó]lares|dollars|euros|usd|mxn|mg|ml|%|a[nñ]os|years|meses|months|d[ií]as"
+    r"|days|semanas|weeks|horas|hours|personas|people|veces|times|pacientes|patients|steps|pasos)"
+    r"\b", re.IGNORECASE)
+
+
 def _record_check(key: re.Match[str], value: re.Match[str]) -> bool:
     if not _record_value(value.group("s")):
+        return False
+    if _NOT_A_RECORD_AFTER.match(value.string, value.end("s")) or value.string[
+            max(0, value.start("s") - 1):value.start("s")] == "$":
         return False
     skipped = value.string[key.end():value.start("s")]
     if _NOT_A_RECORD_SKIP.search(skipped):
         return False
     # "seguro social" names an SSN when it has nine digits (Mexico's NSS has eleven).
-    return not (key.group().startswith("seguro") and _digits(value.group("s")) == 9)
+    if key.group().startswith("seguro") and _digits(value.group("s")) == 9:
+        return False
+    # "the number of the hospital is 55 5555 1234": its phone, not a record.
+    return not (_PLACE_NUMBER_KEY.match(key.group())
+                and _parse_valid(value.group("s"), phone_regions())[0] is not None)
 
 
+_PLACE_NUMBER_KEY = re.compile(r"(?:id|number|\#|n[uú]mero)\s")
 _keyed(
     "mrn", _RECORD_WORDS,
     rf"[^0-9\n]{{0,50}}?(?<![\w-])(?P<s>{_ID})",
@@ -707,6 +778,36 @@ _keyed(
     check=_birth_check,
 )
 
+# A date of birth written in words: "April ninth, nineteen sixty-one", "ocho de julio de mil
+# novecientos sesenta y siete"; or a date followed by "baby" ("a March 14 1962 baby").
+_ORDINAL_WORD = (
+    r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+    r"|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth"
+    r"|thirtieth|(?:twenty|thirty)-?\s?(?:first|second|third|fourth|fifth|sixth|seventh|eighth"
+    r"|ninth))"
+)
+_YEAR_WORDS = (
+    r"(?:nineteen[\s-]+(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+    r"(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?|oh[\s-]+\w+|ten|eleven"
+    r"|twelve|\w+teen)|two\s+thousand(?:\s+and)?(?:\s+\w+)?"
+    r"|mil\s+novecientos(?:\s+\w+){1,3}|dos\s+mil(?:\s+\w+){0,2})"
+)
+_DAY_WORD_ES = (
+    r"(?:uno|primero|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|once|doce|trece|catorce"
+    r"|quince|diecis[eé]is|diecisiete|dieciocho|diecinueve|veinte|veinti\w+|treinta(?:\s+y\s+uno)?"
+    r"|[0-9]{1,2})"
+)
+_keyed(
+    "dob", _BIRTH_WORDS,
+    rf"[^\n]{{0,40}}?(?P<s>{_MONTH},?\s+(?:the\s+)?{_ORDINAL_WORD},?\s+{_YEAR_WORDS}"
+    rf"|{_DAY_WORD_ES}\s+de\s+{_MES}\s+(?:de(?:l)?\s+)?{_YEAR_WORDS})",
+    check=lambda k, v: not _NOT_A_BIRTH_SKIP.search(v.string, k.end(), v.start("s")),
+    digit_within=0,
+)
+_DATE_THEN_BABY = re.compile(
+    rf"(?<![0-9/.-])(?P<s>{_FULL_DATE})\s+(?:baby|bday|birthday|born|kid|girl|boy|beb[eé])\b")
+
+
 # A full date beside someone's age: "I'm 62 (3/14/1962)", "tengo 55 años, del 03/08/1969".
 _AGE_WORDS = re.compile(
     r"\b(?:years?\s+old|yrs?\s+old|y/o|yo|age[ds]?|edad|a[nñ]os|turn(?:ed|ing|s)?"
@@ -762,7 +863,11 @@ _PUBLIC_PLACE = re.compile(
     r"\b(?:hospital|clinic|center|centre|office|garage|parking|pharmacy|building|campus"
     r"|library|church|school|hotel|store|shop|mall|station|museum|gym|ymca|headquarters|hq"
     r"|university|department|dept|cl[ií]nica|centro|oficina|farmacia|iglesia|escuela"
-    r"|estacionamiento|tienda|sede|imss|issste|universidad)\b",
+    r"|estacionamiento|tienda|sede|imss|issste|universidad|consultorio|laboratorio"
+    r"|laboratory|parroquia|templo|mercado|restaurante?|museo|parque|gimnasio|sanatorio"
+    r"|dispensario|ayuntamiento|theat(?:er|re)|courthouse|city\s+hall|post\s+office|banco"
+    r"|hospice|walgreens|cvs|walmart|costco|kroger|rite\s+aid|motel|shelter"
+    r"|albergue|asilo|residencia\s+de\s+ancianos)\b",
     re.IGNORECASE,
 )
 _PRIVATE_PLACE = re.compile(
@@ -828,6 +933,7 @@ _rule(
 _rule(
     "address",
     r"\b(?P<s>(?:p\.?\s?o\.?\s+box|post\s+office\s+box|(?:rr|rural\s+route|hc)\s*[0-9]{1,3},?\s+box"
+    r"|(?:psc|cmr|unit)\s+[0-9]{3,5},?\s+box"
     r"|apartado(?:\s+(?:postal|de\s+correos))?"
     r"|apdo\.?|casilla(?:\s+postal)?)\s+(?:n[oº°]\.?\s*)?[0-9]{1,6})\b",
     triggers=("box", "apartado", "apdo", "casilla"), needs_digit=True,
@@ -839,7 +945,8 @@ _rule(
 _VIA = (
     r"(?<![\w/])(?:[Cc]alle|CALLE|[Aa]venida|AVENIDA|[Aa]vda\.?|[Cc]arrera|[Pp]rivada"
     r"|[Cc]allej[oó]n|[Cc]alzada|Diagonal|Transversal|Cerrada|Paseo|Pasaje|Camino|Carretera"
-    r"|Bulevar|Prolongaci[oó]n|Andador|Ronda|Traves[ií]a|Circuito|Retorno|V[ií]a|Plaza|Jir[oó]n"
+    r"|Bulevar|Boulevard|Prolongaci[oó]n|Andador|Ronda|Traves[ií]a|Circuito|Retorno|V[ií]a|Plaza"
+    r"|Jir[oó]n"
     r"|C/|c/|Cl\.|Cll\.?|Av\.?|Ave\.?|Cra\.?|Kr\.?|Priv\.|Calz\.|Blvd\.?|Pza\.|Cda\.|Prol\.|Jr\."
     r"|Psje\.|Dg\.|Tv\.|P[º°]\.?|Pso\.|Ctra\.|Carr\.|[Cc]ra\.?|[Cc]ll\.?|[Cc]l\.|av\.|avda\."
     r"|Rambla|Carrer|R[uú]a|Avinguda|Passeig|Travessera)"
@@ -888,14 +995,15 @@ _rule(
 _rule(
     "address",
     r"(?P<s>\b(?i:colonia|col\.|urb\.|urbanizaci[oó]n|barrio|fracc\.|fraccionamiento|residencial"
-    r"|reparto|bloque|manzana|mz\.?|edificio|edif\.|torre|cond\.|condominio|sector)\s+"
+    r"|reparto|bloque|manzana|mz\.?|edificio|edif\.|torre|cond\.|condominio|sector|lote"
+    r"|lt\.)\s+"
     r"[A-ZÁÉÍÓÚÑ0-9][\w'.-]*(?:\s+(?:[A-ZÁÉÍÓÚÑ][\w'.-]*|del?"
     r"|la|los|las)){0,3},?\s+(?i:bloque|casa|lote|lt\.?|manzana|mz\.?|calle|portal|apto|apt"
     r"|depto|dpto|edificio|edif\.)\.?\s+[A-Z0-9]{1,4}(?:,?\s+(?i:casa|lote|lt\.?|portal|apto|depto|piso|\#)"
     r"\s*\#?\s*[0-9]{1,5}[A-Za-z]?)?)",
     flags=0,
     triggers=("colonia", "col.", "urb", "barrio", "fracc", "residencial", "reparto", "bloque",
-              "manzana", "mz", "edificio", "edif.", "torre", "cond", "sector"),
+              "manzana", "mz", "edificio", "edif.", "torre", "cond", "sector", "lote", "lt."),
     needs_digit=True,
     check=lambda m: (re.search(r"[0-9]", m.group("s")) is not None
                      and _home_address_at(m.string, m.start("s"))),
@@ -937,19 +1045,80 @@ _LIVING_AT = _Keyed(
     re.compile(r"\b(?:live[sd]?|living|address(?:\s+is)?|house\s+is|home\s+is)\s+"
                r"(?:at|on|is|:)\s*"),
     re.compile(
-        r"(?P<s>[0-9]{1,6}[A-Za-z]?\s+(?!(?i:minutes?|mins?|miles?|blocks?|hours?|km|steps?"
+        rf"(?P<s>(?:[0-9]{{1,6}}[A-Za-z]?|(?i:{_SPELLED_WORD})(?:[\s-](?i:{_SPELLED_WORD})){{0,3}})"
+        r"\s+(?!(?i:minutes?|mins?|miles?|blocks?|hours?|km|steps?"
         r"|doors?|houses?|floors?|years?|days?|weeks?|months?|from|away|times|of|the|a|an)\b)"
         r"[A-Za-z][a-z'-]+(?:\s+[A-Za-z][a-z'-]+){0,2})(?![\w'])"),
-    value_folded=False,
+    value_folded=False, digit_within=0,
+)
+
+
+# A house number and street name with a unit after it: "1420 Elm, Apt 3B".
+_rule(
+    "address",
+    r"(?<![\w$/.,:#-])(?P<s>[0-9]{1,6}[A-Za-z]?\s+[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2},?\s+"
+    r"(?:Apt|Apartment|Unit|Suite|Ste|Flat|apt|unit|suite)\.?\s*\#?\s*[0-9][0-9A-Za-z-]{0,4})\b",
+    flags=0, triggers=("apt", "apartment", "unit", "suite", "ste", "flat"), needs_digit=True,
+    check=lambda m: _home_address_at(m.string, m.start("s")),
+)
+# A house number, then a city, a state and a ZIP code: "77 Harbor View, Springfield, IL 62704".
+_US_STATE = (
+    r"(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV"
+    r"|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|PR|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)"
+)
+_rule(
+    "address",
+    r"(?<![\w$/.,:#-])(?P<s>[0-9]{1,6}[A-Za-z]?\s+[A-Z][\w'.-]*(?:\s+[\w'.#-]+){0,5}?,\s*"
+    rf"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,2}},?\s+{_US_STATE}\s+[0-9]{{5}}(?:-[0-9]{{4}})?)(?![0-9])",
+    flags=0, needs_digit=True, check=lambda m: _home_address_at(m.string, m.start("s")),
+)
+# A Mexican or Spanish postal code with its label, after a street and number: "Morelos 123,
+# Centro, C.P. 62000".
+_rule(
+    "address",
+    r"(?P<s>(?<![\w])[A-ZÁÉÍÓÚÑ][\w'.-]*(?:\s+[\w'.-]+){0,3}\s+\#?[0-9]{1,5}[A-Za-z]?"
+    r"(?:[,\s]+[\w'.-]+){0,4}?[,\s]+(?i:c\.\s?p\.|cp|c\.p|c[oó]digo\s+postal)\s*:?\s*[0-9]{5})"
+    r"(?![0-9])",
+    flags=0, triggers=("c.p", "cp", "c. p", "postal"), needs_digit=True,
+    check=lambda m: _home_address_at(m.string, m.start("s")),
+)
+
+
+# Lower-case, as people type: "en la calle morelos 123", "av. juárez #45 int 2".
+_rule(
+    "address",
+    r"(?<![\w/])(?P<s>(?:calle|avenida|av\.|avda\.?|privada|cerrada|andador|callej[oó]n|calzada"
+    r"|prolongaci[oó]n|boulevard|bulevar|blvd\.?|carrera|cra\.?|diagonal|transversal|pasaje)\s+"
+    r"(?!(?:de|del|la|las|los|el|hace|desde|por|con|en|un|una|mis|mi|tu|su|y|a|al|que|para|sin"
+    r"|me|se|le|lo|muy|m[aá]s|ya|no|es|est[aá]|son|fue|como|cuando|donde|todo|todos)\b)"
+    r"[a-záéíóúñ][a-záéíóúñ'.-]*(?:\s+(?!(?:hace|desde|por|con|en|un|una|tengo|tiene|son|es|y|a"
+    r"|al|que|para|mis|mi|me|se|le|lo|no|ya|muy|m[aá]s)\b)(?:[a-záéíóúñ][a-záéíóúñ'.-]*|de|del"
+    r"|la)){0,3}\s*(?:\#|no\.?|n[uú]m\.?|n[º°])?\s*[0-9]{1,5}[a-z]?(?:-[0-9]{1,4})?)"
+    r"(?![0-9]|\s*%|\s+(?!(?:int|interior|depto|dpto|col|colonia|piso|casa|entre|esq|esquina|y"
+    r"|cp|c\.p)\b)[a-záéíóúñ])",
+    triggers=("calle", "avenida", "av.", "avda", "privada", "cerrada", "andador", "callej",
+              "calzada", "prolongaci", "boulevard", "bulevar", "blvd", "carrera", "cra",
+              "diagonal", "transversal", "pasaje"),
+    needs_digit=True, check=lambda m: _home_address_at(m.string, m.start("s")),
 )
 
 
 def find(text: Text) -> list[Finding]:
+    _screening.parsed = {}
+    try:
+        return _find(text)
+    finally:
+        _screening.parsed = None
+
+
+def _find(text: Text) -> list[Finding]:
     found = RULES.find(text)
     for rule in KEYED:
         found.extend(rule.find(text))
     found += (_phone_findings(text) + _spelled_findings(text) + _spelled_emails(text)
               + _spanish_streets(text) + _numbers_named_after(text) + _dates_beside_ages(text))
+    if text.has_digit:
+        found.extend(finding("dob", m.span("s")) for m in _DATE_THEN_BABY.finditer(text.folded))
     # "Insurgentes Sur #970" is an address, not a record number after a name.
     addresses = [f.span for f in found if f.kind == "address"]
     found.extend(f for f in _INSTITUTION_NUMBER.find(text) + _LIVING_AT.find(text)
