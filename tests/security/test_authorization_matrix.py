@@ -175,6 +175,64 @@ def _member_page(role: str, obj: str):
     return 200 if obj == "member_a" else 404
 
 
+# --- messaging: a conversation of member_a and member_b (member_b wrote its message) and a
+# request member_a made to the hospital, made on first use. No role of the world is on the
+# patient-experience team, staff included: the inbox is 404 to all of them.
+MESSAGE_READERS = {"member_a", "member_b"}
+MESSAGES_USERS = SIGNED_IN - {"banned"}  # a suspended member still reads their messages
+
+
+def _exists(world: World, key: str) -> bool:
+    """Made in an earlier test of the module, whose rows were rolled back?"""
+    found = world.extra.get(key)
+    return found is not None and type(found).objects.filter(pk=found.pk).exists()
+
+
+def _messaging_object(key: str, make: Callable[[World], object]):
+    def args(world: World, obj: str) -> dict:
+        if obj != "own":
+            return {"pk": MISSING_PK}
+        if not _exists(world, key):
+            world.extra[key] = make(world)
+        return {"pk": world.extra[key].pk}
+    return args
+
+
+def _make_conversation(world: World):
+    from messaging.models import Conversation, ConversationMember, Message
+    conversation = Conversation.objects.create(started_by=world.users["member_b"])
+    for name in ("member_a", "member_b"):
+        ConversationMember.objects.create(conversation=conversation, user=world.users[name])
+    world.extra["message"] = Message.objects.create(
+        conversation=conversation, sender=world.users["member_b"], body="Hello",
+        body_html="<p>Hello</p>")
+    return conversation
+
+
+def _make_message(world: World):
+    if not _exists(world, "conversation"):
+        world.extra["conversation"] = _make_conversation(world)
+    return world.extra["message"]
+
+
+def _make_ask_request(world: World):
+    from messaging.models import AskRequest
+    return AskRequest.objects.create(member=world.users["member_a"], topic="billing",
+                                     subject="A bill")
+
+
+def _block(role: str, obj: str):
+    if role not in MESSAGES_USERS or obj == "missing" or role == obj:
+        return 404
+    return 302
+
+
+def _follow(role: str, obj: str):
+    if role not in GOOD_STANDING or obj == "missing" or role == obj:
+        return 404
+    return 302
+
+
 SPECS: dict[str, Spec] = {
     # --- hearth ---------------------------------------------------------------------------
     "healthz": Spec("GET", lambda r, o: 200),  # "degraded" without a worker, still 200
@@ -280,6 +338,40 @@ SPECS: dict[str, Spec] = {
         lambda w, o: {"token": tokens.click_token(
             user_id=w.users["member_a"].pk, thread_id=w.threads["private"].pk,
             frequency="daily", period="2025-01-01") if o == "valid" else "forged.token"}),
+    # --- messaging --------------------------------------------------------------------------
+    "messaging:list": Spec("GET", signed_in(only(MESSAGES_USERS))),
+    "messaging:new": Spec("GET", signed_in(only(MESSAGES_USERS))),
+    "messaging:settings": Spec("GET", signed_in(only(MESSAGES_USERS))),
+    "messaging:conversation": Spec("GET", signed_in(
+        lambda r, o: 200 if r in MESSAGE_READERS and o == "own" else 404), ("own", "missing"),
+        _messaging_object("conversation", _make_conversation)),
+    "messaging:send": Spec("POST", signed_in(
+        lambda r, o: 302 if r in MESSAGE_READERS and o == "own" else 404), ("own", "missing"),
+        _messaging_object("conversation", _make_conversation), data={"body": "Hi"}),
+    "messaging:after": Spec("GET", signed_in(
+        lambda r, o: 200 if r in MESSAGE_READERS and o == "own" else 404), ("own", "missing"),
+        lambda w, o: {**_messaging_object("conversation", _make_conversation)(w, o),
+                      "after": 0}),
+    "messaging:report": Spec("GET", signed_in(
+        lambda r, o: 200 if r in MESSAGE_READERS and o == "own" else 404), ("own", "missing"),
+        _messaging_object("message", _make_message)),
+    "messaging:block": Spec("POST", signed_in(_block), ("member_b", "missing"), user_args,
+                            data={"blocked": "1"}),
+    "messaging:follow": Spec("POST", signed_in(_follow), ("member_b", "missing"), user_args),
+    "messaging:ask": Spec("GET", signed_in(only(MESSAGES_USERS))),
+    "messaging:ask_detail": Spec("GET", signed_in(
+        lambda r, o: 200 if r == "member_a" and o == "own" else 404), ("own", "missing"),
+        _messaging_object("ask_request", _make_ask_request)),
+    "messaging:ask_rate": Spec("POST", signed_in(
+        lambda r, o: 302 if r == "member_a" and o == "own" else 404), ("own", "missing"),
+        _messaging_object("ask_request", _make_ask_request), data={"rating": "5"}),
+    "messaging:ask_inbox": Spec("GET", signed_in(lambda r, o: 404)),
+    "messaging:ask_work": Spec("GET", signed_in(lambda r, o: 404), ("own", "missing"),
+                               _messaging_object("ask_request", _make_ask_request)),
+    "messaging:ask_action": Spec("POST", signed_in(lambda r, o: 404), ("own", "missing"),
+                                 lambda w, o: {**_messaging_object(
+                                     "ask_request", _make_ask_request)(w, o),
+                                     "action": "claim"}),
     # --- insights -------------------------------------------------------------------------
     "insights:dashboard": Spec("GET", _insights, ("-", "a", "b", "public", "missing"),
                                query="?community={community}"),
@@ -385,7 +477,8 @@ POST_TOO = {
     "community:thread_new", "community:requests", "community:edit", "moderation:flag",
     "moderation:member", "moderation:words", "moderation:thread_move", "accounts:settings",
     "accounts:delete", "accounts:clinician_apply", "accounts:data", "accounts:clinician_review",
-    "notifications:settings",
+    "notifications:settings", "messaging:new", "messaging:settings", "messaging:report",
+    "messaging:ask", "messaging:ask_detail",
 }
 
 
