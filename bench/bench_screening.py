@@ -102,8 +102,9 @@ def main() -> None:
     examples = screening_data.load()
     scored = examples if args.all else [e for e in examples if e.held_out]
     langs = sorted({e.lang for e in scored})
+    by_lang = ", ".join(f"{sum(e.lang == x for e in scored)} {x}" for x in langs)
     print(f"\naccuracy on {'all' if args.all else 'the held-out third of'} the labelled set: "
-          f"{len(scored)} posts ({', '.join(f'{sum(e.lang == x for e in scored)} {x}' for x in langs)}"
+          f"{len(scored)} posts ({by_lang}"
           f"; {sum(e.is_crisis for e in scored)} crisis, "
           f"{sum(bool(e.identifiers) for e in scored)} with identifiers)")
     print(screening_data.table(screening_data.score(scored, outcome)))

@@ -52,12 +52,20 @@ def main() -> None:
         for _ in range(100):
             if app.control.ping(timeout=0.5):
                 break
+        else:
+            raise SystemExit("the Celery worker did not answer within 50 s")
         posted: dict[int, float] = {}
         screened: dict[int, float] = {}
+        long_post = ("My endocrinologist moved my appointment to March and the pharmacy keeps "
+                     "getting my metformin refill wrong, so I have been rationing strips. ") * 13
         bodies = ["A walk after dinner helps me a lot.", "Call me at 555-201-3344 tonight.",
-                  "My A1C went from 8.1 to 7.2 this spring!", "Thanks, that is good to hear."]
+                  "My A1C went from 8.1 to 7.2 this spring!", long_post[:2000]]
         next_post = time.perf_counter()
+        deadline = next_post + 120 + POSTS * INTERVAL
         while len(screened) < POSTS:
+            if time.perf_counter() > deadline:
+                raise SystemExit(f"only {len(screened)} of {POSTS} posts were screened in time: "
+                                 "is the worker running?")
             now = time.perf_counter()
             if len(posted) < POSTS and now >= next_post:
                 author = people[len(posted) % len(people)]
@@ -73,14 +81,20 @@ def main() -> None:
                 for pk in done:
                     screened[pk] = seen
             time.sleep(0.01)
+        # The figures first: stopping the worker can take long, and must not lose them.
+        latencies = sorted((screened[pk] - posted[pk]) * 1000 for pk in posted)
+        print(f"screening latency: {POSTS} replies (a quarter of 2,000 characters), one every "
+              f"{INTERVAL * 1000:.0f} ms, Celery worker with 2 processes, crisis model on")
+        print(f"  posting to screened: p50 {statistics.median(latencies):.0f} ms  "
+              f"p99 {latencies[int(len(latencies) * 0.99) - 1]:.0f} ms  "
+              f"max {latencies[-1]:.0f} ms", flush=True)
     finally:
         worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=30)
-    latencies = sorted((screened[pk] - posted[pk]) * 1000 for pk in posted)
-    print(f"screening latency: {POSTS} replies, one every {INTERVAL * 1000:.0f} ms, "
-          "Celery worker with 2 processes")
-    print(f"  posting to screened: p50 {statistics.median(latencies):.0f} ms  "
-          f"p99 {latencies[int(len(latencies) * 0.99) - 1]:.0f} ms  max {latencies[-1]:.0f} ms")
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
 
 
 if __name__ == "__main__":
