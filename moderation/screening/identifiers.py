@@ -348,7 +348,7 @@ _PHONE_WORDS = (
     r"|ll[aá]m[aáeéo]\w{0,6}|m[aá]r(?:c|qu)\w{0,6}|n[uú]mero|escr[ií]b\w{0,6}|cont[aá]ct\w{0,6}"
     r"|(?:i'm|is|'s|are|am|me|him|her|them|us)\s+at"
     r"|contact(?:o|ar)?|mensaje|escr[ií]beme|fono|wasap|guasap|wsp|wpp|informes|comun[ií](?:c|qu)\w*"
-    r"|txt|tx|msg|sms|pager|beeper|b[ií]per)\b"
+    r"|txt|tx|msg|sms|pager|beeper|b[ií]per|h[aá]bl\w{0,6}|fijo|casa|home|landline)\b"
 )
 # A seven-digit local number, only where it is offered as a number to call: "text me at
 # 555-0142", "my nums 555-0183", "call (555) 0159".
@@ -508,6 +508,30 @@ _EMAIL_CONTEXT = re.compile(
 _AT_HINTS = ("@", " at ", "arroba", "at)", "at]", "at}", "at>", " en ")
 
 
+# A mail provider and a user name beside it: "my gmail is sarahbeth47", "sarahbeth47 on gmail".
+_PROVIDER_FIRST = re.compile(
+    rf"\b(?:my|mi)\s+{_PROVIDER}(?:\s+(?:is|es|address|account|handle))?\s*[:=]?\s*"
+    r"(?P<s>[a-z0-9][a-z0-9._+-]{2,63})(?![\w@])")
+_PROVIDER_AFTER = re.compile(
+    rf"(?<![\w.@+-])(?P<s>[a-z0-9][a-z0-9._+-]{{2,63}})\s+(?:on|at|en|in)\s+"
+    rf"(?:the\s+usual\s+|my\s+|mi\s+)?{_PROVIDER}\b(?!\.)")
+
+
+def _user_names(text: Text) -> list[Finding]:
+    """User names need a digit, a dot or an underscore: "sarahbeth47 on gmail", not "me on
+    gmail"."""
+    found: list[Finding] = []
+    if not any(name in text.folded for name in ("gmail", "yahoo", "hotmail", "outlook", "aol",
+                                                  "icloud", "proton")):
+        return found
+    for pattern in (_PROVIDER_FIRST, _PROVIDER_AFTER):
+        for match in pattern.finditer(text.folded):
+            name = match.group("s")
+            if re.search(r"[0-9._]", name) and not re.fullmatch(r"[0-9.]+", name):
+                found.append(finding("email", match.span("s")))
+    return found
+
+
 def _spelled_emails(text: Text) -> list[Finding]:
     folded = text.folded
     found: list[Finding] = []
@@ -594,6 +618,9 @@ _RECORD_WORDS = (
     r"|clave\s+(?:de|del)\s+(?:afiliaci[oó]n|issste|imss|seguro)"
     r"|derechohabiente|folio\s+(?:del\s+seguro|de\s+afiliaci[oó]n)|nuss|n\.\s?s\.\s?s\.?"
     r"|rec\.?\s?(?:\#|no\.?)|mychart\s+(?:id|number|\#)|fin\s?\#|csn|exp(?:te)?\.(?=\s*[0-9#n])"
+    r"|pt\.\s?(?:id|\#|no\.?|number)|hosp\.?\s?(?:\#|no\.?|id|number)"
+    r"|p[oó]liza(?:\s+de\s+gastos\s+m[eé]dicos|\s+del\s+seguro|\s+(?:n[uú]m\.?|\#|no\.))"
+    r"|tarjeta\s+del\s+(?:imss|issste)"
     r"|(?:id|number|\#|n[uú]mero)\s+(?:at|with|from|en|del?)\s+(?:the\s+|my\s+|la\s+|el\s+)?"
     r"(?:[a-z'áéíóúñ]+\s+){0,3}(?:center|centre|clinic|hospital|unit|office|practice|lab"
     r"|cl[ií]nica|hospital|centro|consultorio|unidad)"
@@ -732,7 +759,7 @@ _DATE = (
     rf"|{_DAY}{_ORDINAL}\s+de\s+{_MES}"
     rf"|{_DAY}[/.-]{_DAY}"
     rf"|[01][0-9][0-3][0-9](?:19|20)[0-9]{{2}}|[0-3][0-9][01][0-9](?:19|20)[0-9]{{2}}"
-    rf"|[01][0-9][0-3][0-9][0-9]{{2}})(?![0-9])"
+    rf"|[01][0-9][0-3][0-9][0-9]{{2}}|{_DAY}\s{_DAY}\s(?:{_YEAR}|[0-9]{{2}}))(?![0-9])"
 )
 _BIRTH_WORDS = (
     r"(?<![a-záéíóúñ])(?:dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|birthday|b-?day|born|b\."
@@ -799,13 +826,17 @@ _DAY_WORD_ES = (
 )
 _keyed(
     "dob", _BIRTH_WORDS,
-    rf"[^\n]{{0,40}}?(?P<s>{_MONTH},?\s+(?:the\s+)?{_ORDINAL_WORD},?\s+{_YEAR_WORDS}"
+    rf"[^\n]{{0,40}}?(?P<s>{_MONTH},?\s+(?:the\s+)?{_ORDINAL_WORD},?\s+(?:{_YEAR_WORDS}|{_YEAR})"
+    rf"|the\s+{_ORDINAL_WORD}\s+of\s+{_MONTH},?\s+(?:{_YEAR_WORDS}|{_YEAR}|'?[0-9]{{2}})"
     rf"|{_DAY_WORD_ES}\s+de\s+{_MES}\s+(?:de(?:l)?\s+)?{_YEAR_WORDS})",
     check=lambda k, v: not _NOT_A_BIRTH_SKIP.search(v.string, k.end(), v.start("s")),
     digit_within=0,
 )
 _DATE_THEN_BABY = re.compile(
-    rf"(?<![0-9/.-])(?P<s>{_FULL_DATE})\s+(?:baby|bday|birthday|born|kid|girl|boy|beb[eé])\b")
+    rf"(?<![0-9/.-])(?P<s>{_FULL_DATE})\s*[,(-]?\s*(?:baby|bday|birthday|born|kid|girl|boy"
+    r"|beb[eé]|(?:is|was|es|era|=)?\s*(?:my|his|her|our|their|mi|su)\s+(?:birthday|bday|birth\s*date"
+    r"|date\s+of\s+birth|dob|d\.o\.b|fecha\s+de\s+nacimiento|cumplea[nñ]os|cumple)|(?:dob|d\.o\.b"
+    r"|fecha\s+de\s+nacimiento|fecha\s+de\s+nac\.?)\b)")
 
 
 # A full date beside someone's age: "I'm 62 (3/14/1962)", "tengo 55 años, del 03/08/1969".
@@ -1042,13 +1073,16 @@ _rule(
 # at 23 Carver", "my address is 7 Rue Cler" (kept only where no other rule found the address).
 _LIVING_AT = _Keyed(
     "address",
-    re.compile(r"\b(?:live[sd]?|living|address(?:\s+is)?|house\s+is|home\s+is)\s+"
-               r"(?:at|on|is|:)\s*"),
+    re.compile(r"\b(?:live[sd]?|living|address(?:\s+is)?|house|home|place|apartment|condo"
+               r"|trailer|staying|i'm|we're|i\s+am|we\s+are)\s*(?:at|on|is|:)\s*"),
     re.compile(
         rf"(?P<s>(?:[0-9]{{1,6}}[A-Za-z]?|(?i:{_SPELLED_WORD})(?:[\s-](?i:{_SPELLED_WORD})){{0,3}})"
-        r"\s+(?!(?i:minutes?|mins?|miles?|blocks?|hours?|km|steps?"
+        r"\s+(?!(?i:minutes?|mins?|miles?|blocks?|hours?|km|steps?|am|pm|a\.m|p\.m|o'clock"
+        r"|percent|degrees?|mg|units?|lbs?|pounds|kg"
         r"|doors?|houses?|floors?|years?|days?|weeks?|months?|from|away|times|of|the|a|an)\b)"
-        r"[A-Za-z][a-z'-]+(?:\s+[A-Za-z][a-z'-]+){0,2})(?![\w'])"),
+        r"(?!(?:North|South|East|West)\b(?!\s+[A-Z]))(?!(?:Floor|Wing|Tower|Unit|Ward|Bed|Room"
+        r"|Pod|Bay|Weeks?|Days?|Months?|Years?)\b)[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})"
+        r"(?![\w'])"),
     value_folded=False, digit_within=0,
 )
 
@@ -1116,6 +1150,7 @@ def _find(text: Text) -> list[Finding]:
     for rule in KEYED:
         found.extend(rule.find(text))
     found += (_phone_findings(text) + _spelled_findings(text) + _spelled_emails(text)
+              + _user_names(text)
               + _spanish_streets(text) + _numbers_named_after(text) + _dates_beside_ages(text))
     if text.has_digit:
         found.extend(finding("dob", m.span("s")) for m in _DATE_THEN_BABY.finditer(text.folded))
