@@ -203,3 +203,15 @@ def test_the_screen_command_reads_standard_input(monkeypatch):
     out = io.StringIO()
     call_command("screen", "--jsonl", "-", stdout=out, stderr=io.StringIO())
     assert json.loads(out.getvalue()) == {"id": 1, "identifiers": [], "crisis": "none"}
+
+
+def test_a_member_whose_new_crisis_thread_is_held_is_not_asked_to_join(
+        as_james, james, diabetes, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_james.post(f"/c/{diabetes.slug}/new/", {
+            "title": "I can't go on", "kind": "discussion",
+            "body": "I want to end my life. Text me at (555) 201-3344."})
+    page = as_james.get(response["Location"]).content.decode()
+    assert "You don't have to go through this alone" in page
+    assert "Join this community" not in page
+    assert "Replies open once a moderator has looked at this discussion." in page
