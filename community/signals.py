@@ -21,3 +21,7 @@ answer_accepted = Signal()
 # post or account; detail is approved/rejected/hidden/restored/edited/warned/suspended (sent
 # by moderation on commit; notifications tells the member).
 moderation_decided = Signal()
+# crisis_escalated(item, escalated=False): a crisis item was opened by screening, or a
+# moderator escalated an item to staff (escalated=True). Sent on commit by moderation; the
+# api app's webhooks connect to it (ids and links only).
+crisis_escalated = Signal()

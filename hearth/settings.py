@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "notifications",
     "messaging",
     "insights",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +220,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.digests_queue_due", "schedule": 900.0,
     },
     "sweep-data-exports": {"task": "accounts.tasks.data_exports_sweep", "schedule": 300.0},
+    "api-sweep-webhooks": {"task": "api.tasks.webhook_sweep", "schedule": 60.0},
+    "api-questions-waiting": {"task": "api.tasks.webhook_questions_waiting", "schedule": 300.0},
     "insights-rollup-yesterday": {
         "task": "insights.tasks.rollup_metrics_yesterday", "schedule": crontab(hour=0, minute=20),
     },
@@ -332,12 +338,52 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or DEMO_ON_LOOPBACK
 HEARTH_MFA_REQUIRED = env.bool("HEARTH_MFA_REQUIRED", default=True)
 HEARTH_MFA_PRIVILEGED_PREFIXES = (
     "/moderation/", "/insights/", "/clinicians/queue/", "/clinicians/review/", "/admin/",
+    "/webhooks/",
 )
 USERSESSIONS_TRACK_ACTIVITY = False
 
 # --- Forum ------------------------------------------------------------------------------
 # Posts allowed per window (count, seconds): lower for members who joined in the last day.
 HEARTH_POST_RATE_LIMITS = {"new": (3, 300), "member": (10, 60)}
+
+# --- API and webhooks (api/) -----------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScopes"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": "600/min", "anon": "120/min"},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.problem_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Hearth API",
+    "DESCRIPTION": "Communities, discussions, notifications and insights, with the same "
+                   "rules as Hearth's pages. Errors are RFC 9457 problem details.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ThreadKindEnum": "community.models.Thread.Kind",
+        "ReactionKindEnum": "community.models.Reaction.Kind",
+    },
+}
+# Webhook endpoints on these hosts or networks are allowed although private or loopback
+# (tests run a receiver on 127.0.0.1); empty in production.
+HEARTH_WEBHOOK_ALLOWED_HOSTS = env.list("HEARTH_WEBHOOK_ALLOWED_HOSTS", default=[])
+HEARTH_WEBHOOK_REQUIRE_HTTPS = env.bool("HEARTH_WEBHOOK_REQUIRE_HTTPS", default=not DEBUG)
 
 # --- Safety -----------------------------------------------------------------------------
 # Where a crisis item is emailed at once (empty: only the live review queue).

@@ -12,6 +12,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("insights/", include("insights.urls")),
+    path("api/v1/", include("api.urls_v1")),
+    path("", include("api.urls")),
     path("", include("messaging.urls")),
     path("", include("notifications.urls")),
     path("", include("accounts.urls")),

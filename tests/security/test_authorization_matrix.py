@@ -233,6 +233,51 @@ def _follow(role: str, obj: str):
     return 302
 
 
+# --- api: the REST API answers 401 (not a login redirect) to whoever is not signed in; the
+# pages (tokens in settings, staff's webhooks) are like every other page.
+API_SIGNED_IN = {"visitor": 401, "deactivated": 401}
+
+
+def api_signed_in(rule: Callable[[str, str], object]) -> Callable[[str, str], object]:
+    return lambda role, obj: API_SIGNED_IN.get(role) or rule(role, obj)
+
+
+def _api_object(key: str, make: Callable[[World], object]):
+    """An object made on first use (a token, an endpoint, a delivery), kept for the test."""
+    def args(world: World, obj: str) -> dict:
+        if obj != "own":
+            return {"pk": MISSING_PK}
+        kept = world.extra.get(key)
+        if kept is None or not type(kept).objects.filter(pk=kept.pk).exists():
+            world.extra[key] = make(world)  # the world outlives each test's rows
+        return {"pk": world.extra[key].pk}
+    return args
+
+
+def _make_token(world: World):
+    from api import services as api_services
+    return api_services.token_create(user=world.users["member_a"], name="matrix",
+                                     scopes=["read"], days=30)[0]
+
+
+def _make_endpoint(world: World):
+    from api.models import WebhookEndpoint
+    return WebhookEndpoint.objects.create(url="https://hooks.example.org/hearth",
+                                          secret="whsec_" + "A" * 44, events=["thread.created"])
+
+
+def _make_delivery(world: World):
+    from api.models import WebhookDelivery
+    endpoint = _make_endpoint(world)
+    return WebhookDelivery.objects.create(endpoint=endpoint, event="thread.created",
+                                          dedupe_key="matrix", msg_id="msg_matrix",
+                                          payload={"type": "thread.created", "data": {}})
+
+
+def _api_insights(role: str, obj: str):
+    return API_SIGNED_IN.get(role) or _insights(role, obj)
+
+
 SPECS: dict[str, Spec] = {
     # --- hearth ---------------------------------------------------------------------------
     "healthz": Spec("GET", lambda r, o: 200),  # "degraded" without a worker, still 200
@@ -380,6 +425,49 @@ SPECS: dict[str, Spec] = {
     "insights:data_json": Spec("GET", _insights, ("-", "a", "b", "public", "missing"),
                                query="?community={community}"),
     "insights:me": Spec("GET", only({"clinician"})),
+    # --- api (/api/v1/ through the browser session; tokens: tests/api) -------------------
+    "api_v1:schema": Spec("GET", lambda r, o: 200),
+    "api_v1:docs": Spec("GET", lambda r, o: 200),
+    "api_v1:communities": Spec("GET", lambda r, o: 200),
+    "api_v1:community": Spec("GET", lambda r, o: 404 if o == "missing" else 200,
+                             COMMUNITIES, community_args),
+    "api_v1:threads": Spec("GET", lambda r, o: 200),
+    "api_v1:thread": Spec("GET", lambda r, o: 200 if r in READERS[o] else 404,
+                          THREADS, thread_args),
+    "api_v1:thread_posts": Spec("GET", lambda r, o: 200 if r in READERS[o] else 404,
+                                THREADS, thread_args),
+    "api_v1:thread_follow": Spec("POST", api_signed_in(
+        lambda r, o: 200 if r in READERS[o] else 404), THREADS, thread_args),
+    "api_v1:posts": Spec("GET", lambda r, o: 200),
+    "api_v1:post": Spec("GET", lambda r, o: 200 if r in READERS[o] else 404,
+                        THREADS, post_args),
+    "api_v1:post_reactions": Spec("POST", api_signed_in(_react), THREADS, post_args),
+    "api_v1:search": Spec("GET", lambda r, o: 200, query="?q=question"),
+    "api_v1:me": Spec("GET", api_signed_in(lambda r, o: 200)),
+    "api_v1:notifications": Spec("GET", api_signed_in(lambda r, o: 200)),
+    "api_v1:notifications_read": Spec("POST", api_signed_in(lambda r, o: 200)),
+    "api_v1:notification_read": Spec("POST", api_signed_in(
+        lambda r, o: 200 if r == "member_a" and o == "own" else 404),
+        ("own", "missing"), extra_pk("notification")),
+    "api_v1:insights": Spec("GET", _api_insights, ("-", "a", "b", "public", "missing"),
+                            query="?community={community}"),
+    "api:tokens": Spec("GET", signed_in(lambda r, o: 404 if r == "banned" else 200)),
+    "api:token_revoke": Spec("POST", signed_in(
+        lambda r, o: 302 if r == "member_a" and o == "own" else 404),
+        ("own", "missing"), _api_object("api_token", _make_token)),
+    "api:webhooks": Spec("GET", signed_in(only({"staff"}))),
+    "api:webhook": Spec("GET", signed_in(lambda r, o: 200 if r == "staff" and o == "own"
+                                         else 404),
+                        ("own", "missing"), _api_object("api_endpoint", _make_endpoint)),
+    "api:webhook_toggle": Spec("POST", signed_in(
+        lambda r, o: 302 if r == "staff" and o == "own" else 404),
+        ("own", "missing"), _api_object("api_endpoint", _make_endpoint)),
+    "api:webhook_delete": Spec("POST", signed_in(
+        lambda r, o: 302 if r == "staff" and o == "own" else 404),
+        ("own", "missing"), _api_object("api_endpoint", _make_endpoint)),
+    "api:delivery_send_again": Spec("POST", signed_in(
+        lambda r, o: 302 if r == "staff" and o == "own" else 404),
+        ("own", "missing"), _api_object("api_delivery", _make_delivery)),
 }
 # Whole areas, classified by prefix: (prefix, kind). Every pattern under them is requested.
 PREFIX_RULES = (
@@ -479,6 +567,7 @@ POST_TOO = {
     "accounts:delete", "accounts:clinician_apply", "accounts:data", "accounts:clinician_review",
     "notifications:settings", "messaging:new", "messaging:settings", "messaging:report",
     "messaging:ask", "messaging:ask_detail",
+    "api_v1:threads", "api_v1:thread_posts", "api:tokens", "api:webhooks",
 }
 
 

@@ -1,0 +1,37 @@
+"""Receivers of the forum's signals (community.signals, sent on commit), connected in
+api/apps.py: each queues webhook deliveries (rows), sent by a task after their commit."""
+
+from __future__ import annotations
+
+import logging
+
+from community import signals
+
+from . import events
+
+logger = logging.getLogger(__name__)
+
+
+def on_post_published(sender, post, **kwargs):
+    if post.is_first:
+        events.thread_created(post.thread)
+    events.post_published(post)
+    if post.is_clinician_answer:
+        events.question_answered(post)
+
+
+def on_member_joined(sender, membership, **kwargs):
+    events.member_joined(membership)
+
+
+def on_crisis_escalated(sender, item, escalated=False, **kwargs):
+    events.crisis_escalated(item, escalated=escalated)
+
+
+def connect() -> None:
+    # A thread is announced when its first post is published (not while screening holds it).
+    signals.post_published.connect(on_post_published, dispatch_uid="api.post")
+    signals.member_joined.connect(on_member_joined, dispatch_uid="api.joined")
+    crisis = getattr(signals, "crisis_escalated", None)
+    if crisis is not None:
+        crisis.connect(on_crisis_escalated, dispatch_uid="api.crisis")
