@@ -155,6 +155,10 @@ _PUBLIC_PHONE_CONTEXT = re.compile(
     r"|insurer)(?:'s)?\s+(?:main\s+)?(?:line|number|phone|desk)"
     r"|l[ií]nea|conmutador|atenci[oó]n\s+(?:al?\s+)?(?:cliente|paciente|usuario)s?"
     r"|lada\s+sin\s+costo|n[uú]mero\s+gratuito|gratuit[oa]|centro\s+de\s+atenci[oó]n"
+    r"|centro\s+de\s+\w+|fundaci[oó]n|asociaci[oó]n|cruz\s+roja|saptel|locatel|conadic"
+    r"|secretar[ií]a|ministerio|instituto|consulado|embajada|salud\s+responde|fax"
+    r"|(?:doctor|dr|pharmacy|clinic|hospital|dentist|practice|company)'s\s+(?:office\s+)?"
+    r"(?:at|is|number|line|phone)"
     r"|(?:tel[eé]fono|n[uú]mero|tel\.?)\s+(?:del|de\s+la|de)\s+(?:hospital|cl[ií]nica|centro"
     r"|fundaci[oó]n|asociaci[oó]n|farmacia|oficina|imss|issste|seguro|cruz\s+roja|aseguradora"
     r"|consulado|embajada))\b",
@@ -194,7 +198,13 @@ def _public_context(text: str, start: int) -> bool:
     helpline, a company's customer service), not someone's own."""
     before = text[max(0, start - _PHONE_LOOKBACK):start]
     public = _last(_PUBLIC_PHONE_CONTEXT, before)
-    return public >= 0 and _last(_PERSONAL_PHONE_CONTEXT, before) < public
+    if public < 0 or _MINE_BEFORE.search(before, 0, public):  # "my office line": still mine
+        return False
+    return _last(_PERSONAL_PHONE_CONTEXT, before) < public
+
+
+_MINE_BEFORE = re.compile(r"\b(?:my|our|mi|nuestr[oa]|his|her|their|su)\s+(?:\w+\s+)?$",
+                          re.IGNORECASE)
 
 
 def _not_a_phone(text: str, start: int) -> bool:
@@ -601,7 +611,7 @@ _RECORD_WORDS = (
     r"|health\s+card|pt\s?\#|bracelet|wristband|armband|nhs|ohip|phn|personal\s+health\s+number"
     r"|expediente(?:\s+cl[ií]nico)?|historia\s+cl[ií]nica|n[uú]mero\s+de\s+historia"
     r"|(?:n[uú]m(?:ero|\.)?|nro\.?)\s+de\s+(?:paciente|expediente|afiliaci[oó]n|afiliado|beneficiario"
-    r"|seguridad\s+social|historia|p[oó]liza|registro|socio)"
+    r"|seguridad\s+social|historia|p[oó]liza)"
     r"|no\.\s+de\s+(?:paciente|expediente|afiliaci[oó]n)|nss|seguridad\s+social|seguro\s+social"
     r"|afiliaci[oó]n|afiliad[oa]|tarjeta\s+sanitaria|cip|tarjeta\s+(?:de\s+)?salud"
     r"|tarjeta\s+del\s+seguro|carn[eé]t?\s+(?:de\s+salud|del\s+seguro|del\s+imss)"
@@ -619,6 +629,8 @@ _RECORD_WORDS = (
     r"|derechohabiente|folio\s+(?:del\s+seguro|de\s+afiliaci[oó]n)|nuss|n\.\s?s\.\s?s\.?"
     r"|rec\.?\s?(?:\#|no\.?)|mychart\s+(?:id|number|\#)|fin\s?\#|csn|exp(?:te)?\.(?=\s*[0-9#n])"
     r"|pt\.\s?(?:id|\#|no\.?|number)|hosp\.?\s?(?:\#|no\.?|id|number)"
+    r"|(?:id|clave|n[uú]mero)\s+(?:imss|issste|insabi|seguro\s+popular|essalud|sis|fonasa)"
+    r"|(?:imss|issste)\s*[:#]|exp(?:te)?\.\s*cl[ií]nico"
     r"|p[oó]liza(?:\s+de\s+gastos\s+m[eé]dicos|\s+del\s+seguro|\s+(?:n[uú]m\.?|\#|no\.))"
     r"|tarjeta\s+del\s+(?:imss|issste)"
     r"|(?:id|number|\#|n[uú]mero)\s+(?:at|with|from|en|del?)\s+(?:the\s+|my\s+|la\s+|el\s+)?"
@@ -632,6 +644,7 @@ _RECORD_WORDS = (
 _NOT_A_RECORD_SKIP = re.compile(
     r"\b(?:ext|extension|press|option|phone|tel|call|fax|line|dob|born|birth|nac\w*|zip"
     r"|steps?|times|days|weeks|years|mg|lbs?|kg|group|grupo|plan|rx|bin|pcn|since|desde|hace"
+    r"|sanitario|cofepris|invima|anmat"
     r"|ago|a[nñ]os?|year)\b"
     r"|\bof\s*$",
     re.IGNORECASE,
@@ -648,7 +661,8 @@ def _record_value(value: str) -> bool:
 
 _NOT_A_RECORD_AFTER = re.compile(
     r"\s*(?:pesos|d[oó]lares|dollars|euros|usd|mxn|mg|ml|%|a[nñ]os|years|meses|months|d[ií]as"
-    r"|days|semanas|weeks|horas|hours|personas|people|veces|times|pacientes|patients|steps|pasos)"
+    r"|days|semanas|weeks|horas|hours|personas|people|veces|times|pacientes|patients|steps|pasos"
+    r"|p[aá]ginas|hojas|pages|p[aá]gs)"
     r"\b", re.IGNORECASE)
 
 
@@ -669,7 +683,7 @@ def _record_check(key: re.Match[str], value: re.Match[str]) -> bool:
                 and _parse_valid(value.group("s"), phone_regions())[0] is not None)
 
 
-_PLACE_NUMBER_KEY = re.compile(r"(?:id|number|\#|n[uú]mero)\s")
+_PLACE_NUMBER_KEY = re.compile(r"(?:id|number|\#|n[uú]mero)\s+(?:at|with|from|en|del?)\s")
 _keyed(
     "mrn", _RECORD_WORDS,
     rf"[^0-9\n]{{0,50}}?(?<![\w-])(?P<s>{_ID})",
@@ -779,6 +793,7 @@ _NOT_A_BIRTH_SKIP = re.compile(
     r"\b(?:diagnos\w*|appointment|surgery|since|until|scan|test|visit|cita|cirug[ií]a"
     r"|diagn[oó]stic\w*|desde|hasta|estudio|died|passed|muri[oó]|falleci\w*)\b")
 _LATEST_BIRTH_YEAR = 2016
+_STRONG_BIRTH_WORD = re.compile(r"dob|d\.o\.b|birth(?!day)|born|b\.|nac|f\.\s?n\.")
 
 
 def _birth_check(key: re.Match[str], value: re.Match[str]) -> bool:
@@ -793,7 +808,10 @@ def _birth_check(key: re.Match[str], value: re.Match[str]) -> bool:
         return re.search(r"(?:19|20)[0-9]{2}|\b[0-9]{2}\b|'[0-9]{2}",
                          value.string[key.end():value.start("s")]) is not None
     year_text = year.group().lstrip("'/.-")
-    return len(year_text) == 2 or int(year_text) <= _LATEST_BIRTH_YEAR
+    # Words that can only mean a birth ("date of birth", "born", "nació") take any year (a
+    # baby's); "birthday" or "cumple" a little before a recent date more often mean a party.
+    return (len(year_text) == 2 or int(year_text) <= _LATEST_BIRTH_YEAR
+            or _STRONG_BIRTH_WORD.search(key.group()) is not None)
 
 
 _keyed(
@@ -892,6 +910,7 @@ _NOT_A_STREET_NAME = (
 # Institutions: an address after these words (nearer than any word of a home) is public.
 _PUBLIC_PLACE = re.compile(
     r"\b(?:hospital|clinic|center|centre|office|garage|parking|pharmacy|building|campus"
+    r"|lot\s+(?:across|near|behind|next|beside|by|off)"
     r"|library|church|school|hotel|store|shop|mall|station|museum|gym|ymca|headquarters|hq"
     r"|university|department|dept|cl[ií]nica|centro|oficina|farmacia|iglesia|escuela"
     r"|estacionamiento|tienda|sede|imss|issste|universidad|consultorio|laboratorio"
@@ -904,16 +923,22 @@ _PUBLIC_PLACE = re.compile(
 _PRIVATE_PLACE = re.compile(
     r"\b(?:my|mine|our|me|i|i'm|we|home|house|live[sd]?|living|apartment|mi|mis|nuestr[oa]"
     r"|casa|vivo|vive|viven|vivimos|domicilio|depto|departamento|m[aá]nd\w+|env[ií]\w+"
-    r"|send|mail|ship)\b",
+    r"|send|mail|ship|her|his|their|mom|dad|mother|father|sister|brother|son|daughter|aunt"
+    r"|uncle|grandma|grandpa|wife|husband|friend|neighbou?r|mam[aá]|pap[aá]|herman[oa]|hij[oa]"
+    r"|abuel[oa]|espos[oa]|t[ií][oa]|amig[oa]|vecin[oa]|su|sus)\b",
     re.IGNORECASE,
 )
+
+
+# The institution's word close before the address ("the center at", "el hospital está en").
+_PUBLIC_PLACE_NEAR = re.compile(_PUBLIC_PLACE.pattern + r"[^\n.!?]{0,25}$", re.IGNORECASE)
 
 
 def _home_address_at(text: str, start: int) -> bool:
     """Not an institution's public address ("the cancer center at 1515 Holcombe Blvd")."""
     before = text[max(0, start - 60):start]
-    public = _last(_PUBLIC_PLACE, before)
-    return public < 0 or _last(_PRIVATE_PLACE, before) > public
+    public = _PUBLIC_PLACE_NEAR.search(before)
+    return public is None or _last(_PRIVATE_PLACE, before) > public.start()
 
 
 _rule(
@@ -980,11 +1005,12 @@ _VIA = (
     r"|Jir[oó]n"
     r"|C/|c/|Cl\.|Cll\.?|Av\.?|Ave\.?|Cra\.?|Kr\.?|Priv\.|Calz\.|Blvd\.?|Pza\.|Cda\.|Prol\.|Jr\."
     r"|Psje\.|Dg\.|Tv\.|P[º°]\.?|Pso\.|Ctra\.|Carr\.|[Cc]ra\.?|[Cc]ll\.?|[Cc]l\.|av\.|avda\."
-    r"|Rambla|Carrer|R[uú]a|Avinguda|Passeig|Travessera)"
+    r"|Rambla|Carrer|R[uú]a|Avinguda|Passeig|Travessera|Eje|Perif[eé]rico|Anillo|Circunvalaci[oó]n"
+    r"|Viaducto|Libramiento|AV\.?|AVENIDA|CALLE|C\.(?=\s+[A-ZÁÉÍÓÚÑ]))"
 )
 _NAME_WORD = r"(?:[A-ZÁÉÍÓÚÑ][\w'.ºª°-]*|[0-9]{1,3}[A-Za-zºª°]?|de|del|la|las|los|el|y)"
 _HOUSE = (
-    r"(?:(?i:s/n)|(?:\#|(?i:no\.?|n[º°]\.?|n[uú]m\.?|n[uú]mero|casa))?\s*(?:[NSEO](?=[0-9]))?"
+    r"(?:(?i:s/n)|(?:\#|(?i:no\.?|n[º°]\.?|n[uú]m\.?|n[uú]mero|casa):?)?\s*(?:[NSEO](?=[0-9]))?"
     r"[0-9]{1,5}[A-Za-z]?(?:\s?-\s?[0-9]{1,4})?)"
     r"(?:\s+(?:Pte|Ote|Nte|Sur|Norte|Poniente|Oriente)\b\.?)?"
 )
@@ -997,7 +1023,7 @@ _NEIGHBOURHOOD = (
     r"|zona)\s+(?:[A-ZÁÉÍÓÚÑ0-9][\w'.-]*(?:\s+(?:[A-ZÁÉÍÓÚÑ][\w'.-]*|del?|la|los)){0,3}))?"
 )
 _SPANISH_STREET = re.compile(
-    rf"{_VIA}\s+{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}?,?\s*{_HOUSE}(?![0-9]){_UNIT_ES}"
+    rf"{_VIA}:?\s+{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}?,?\s*{_HOUSE}(?![0-9]){_UNIT_ES}"
     rf"{_NEIGHBOURHOOD}"
 )
 
