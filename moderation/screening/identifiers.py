@@ -157,6 +157,7 @@ _PUBLIC_PHONE_CONTEXT = re.compile(
     r"|lada\s+sin\s+costo|n[uú]mero\s+gratuito|gratuit[oa]|centro\s+de\s+atenci[oó]n"
     r"|centro\s+de\s+\w+|fundaci[oó]n|asociaci[oó]n|cruz\s+roja|saptel|locatel|conadic"
     r"|secretar[ií]a|ministerio|instituto|consulado|embajada|salud\s+responde|fax"
+    r"|consejo\s+ciudadano|tel[eé]fono\s+de\s+la\s+esperanza|dif|assmca"
     r"|(?:doctor|dr|pharmacy|clinic|hospital|dentist|practice|company)'s\s+(?:office\s+)?"
     r"(?:at|is|number|line|phone)"
     r"|(?:tel[eé]fono|n[uú]mero|tel\.?)\s+(?:del|de\s+la|de)\s+(?:hospital|cl[ií]nica|centro"
@@ -422,11 +423,20 @@ _UNITS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3"
 _TEENS = {"ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14",
           "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18",
           "nineteen": "19"}
+_TEENS.update({
+    "diez": "10", "once": "11", "doce": "12", "trece": "13", "catorce": "14", "quince": "15",
+    "dieciseis": "16", "dieciséis": "16", "diecisiete": "17", "dieciocho": "18",
+    "diecinueve": "19", "veinte": "20", "veintiuno": "21", "veintidos": "22", "veintidós": "22",
+    "veintitres": "23", "veintitrés": "23", "veinticuatro": "24", "veinticinco": "25",
+    "veintiseis": "26", "veintiséis": "26", "veintisiete": "27", "veintiocho": "28",
+    "veintinueve": "29"})
 _TENS = {"twenty": "2", "thirty": "3", "forty": "4", "fifty": "5", "sixty": "6", "seventy": "7",
-         "eighty": "8", "ninety": "9"}
+         "eighty": "8", "ninety": "9", "treinta": "3", "cuarenta": "4", "cincuenta": "5",
+         "sesenta": "6", "setenta": "7", "ochenta": "8", "noventa": "9"}
 _UNIT_WORD = "|".join(sorted(_UNITS, key=len, reverse=True))
 _SPELLED_WORD = (
-    rf"(?:(?:{'|'.join(_TENS)})(?:-(?:{_UNIT_WORD}))?|{'|'.join(_TEENS)}|{_UNIT_WORD})"
+    rf"(?:(?:{'|'.join(_TENS)})(?:(?:-|\s+y\s+)(?:{_UNIT_WORD}))?"
+    rf"|{'|'.join(sorted(_TEENS, key=len, reverse=True))}|{_UNIT_WORD})"
 )
 _NUMBER_WORD = rf"(?:{_SPELLED_WORD}|[0-9]{{1,4}})"
 _ANY_SPELLED = re.compile(rf"(?<![\w'-]){_SPELLED_WORD}(?![\w'])")
@@ -440,17 +450,26 @@ _PHONE_WORDS_RE = re.compile(_PHONE_WORDS)
 def _spelled_digits(words: str) -> tuple[str, int]:
     """The digits a run of number words and digit groups spells, and how many words it has."""
     digits, spelled = [], 0
-    for token in re.findall(r"[a-z]+(?:-[a-z]+)?|[0-9]+", words):
-        tens, _, unit = token.partition("-")
+    tokens = re.findall(r"[a-zñáéíóú]+|[0-9]+", words)
+    at = 0
+    while at < len(tokens):
+        token = tokens[at]
+        at += 1
         if token.isdigit():
             digits.append(token)
-        elif tens in _TENS:
-            spelled += 1
-            digits.append(_TENS[tens] + _UNITS.get(unit, "0"))
+            continue
+        spelled += 1
+        if token in _TENS:
+            # "forty-one", "cincuenta y cinco": the unit joins its tens.
+            if at + 1 < len(tokens) and tokens[at] == "y" and tokens[at + 1] in _UNITS:
+                at += 1
+            if at < len(tokens) and tokens[at] in _UNITS and tokens[at] not in ("o", "oh"):
+                digits.append(_TENS[token] + _UNITS[tokens[at]])
+                at += 1
+            else:
+                digits.append(_TENS[token] + "0")
         else:
-            for word in token.split("-"):
-                spelled += 1
-                digits.append(_UNITS.get(word) or _TEENS.get(word, ""))
+            digits.append(_UNITS.get(token) or _TEENS.get(token, ""))
     return "".join(digits), spelled
 
 
@@ -630,7 +649,8 @@ _RECORD_WORDS = (
     r"|rec\.?\s?(?:\#|no\.?)|mychart\s+(?:id|number|\#)|fin\s?\#|csn|exp(?:te)?\.(?=\s*[0-9#n])"
     r"|pt\.\s?(?:id|\#|no\.?|number)|hosp\.?\s?(?:\#|no\.?|id|number)"
     r"|(?:id|clave|n[uú]mero)\s+(?:imss|issste|insabi|seguro\s+popular|essalud|sis|fonasa)"
-    r"|(?:imss|issste)\s*[:#]|exp(?:te)?\.\s*cl[ií]nico"
+    r"|(?:imss|issste)\s*[:#]|exp(?:te)?\.\s*cl[ií]nico|c[oó]digo\s+de\s+identificaci[oó]n"
+    r"|credencial\s+(?:de|del)\s+(?:pami|osde|imss|issste|ioma|obra\s+social|prepaga|seguro)"
     r"|p[oó]liza(?:\s+de\s+gastos\s+m[eé]dicos|\s+del\s+seguro|\s+(?:n[uú]m\.?|\#|no\.))"
     r"|tarjeta\s+del\s+(?:imss|issste)"
     r"|(?:id|number|\#|n[uú]mero)\s+(?:at|with|from|en|del?)\s+(?:the\s+|my\s+|la\s+|el\s+)?"
@@ -773,7 +793,8 @@ _DATE = (
     rf"|{_DAY}{_ORDINAL}\s+de\s+{_MES}"
     rf"|{_DAY}[/.-]{_DAY}"
     rf"|[01][0-9][0-3][0-9](?:19|20)[0-9]{{2}}|[0-3][0-9][01][0-9](?:19|20)[0-9]{{2}}"
-    rf"|[01][0-9][0-3][0-9][0-9]{{2}}|{_DAY}\s{_DAY}\s(?:{_YEAR}|[0-9]{{2}}))(?![0-9])"
+    rf"|[01][0-9][0-3][0-9][0-9]{{2}}|{_DAY}\s{_DAY}\s(?:{_YEAR}|[0-9]{{2}})"
+    rf"|{_DAY}[-/. ](?:xii|xi|x|ix|viii|vii|vi|v|iv|iii|ii|i)[-/. ](?:{_YEAR}|[0-9]{{2}}))(?![0-9])"
 )
 _BIRTH_WORDS = (
     r"(?<![a-záéíóúñ])(?:dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|birthday|b-?day|born|b\."
