@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community.models import Post
+from hearth.params import int_param, parse_int
 
 from . import permissions, selectors, services
 from .models import MAX_MEMBERS, AskRequest, Message, MessageSettings
@@ -78,7 +79,7 @@ def conversation_new(request):
     post_id = request.POST.get("post") or request.GET.get("post")
     if post_id:
         post = Post.objects.select_related("thread__community", "author").filter(
-            pk=post_id if str(post_id).isdigit() else 0).first()
+            pk=parse_int(post_id) or 0).first()
         if post is None or not permissions.can_message_from_post(request.user, post):
             raise Http404
     context = {"post": post, "to": request.POST.get("to", request.GET.get("to", "")),
@@ -289,10 +290,7 @@ def ask_rate(request, pk):
     found = _request_for(request.user, pk)
     if found.member_id != request.user.pk:
         raise Http404
-    try:
-        rating = int(request.POST.get("rating", "0"))
-    except ValueError:
-        rating = 0
+    rating = int_param(request.POST, "rating", max_digits=2) or 0
     try:
         services.ask_rate(member=request.user, request_id=found.pk, rating=rating,
                           comment=request.POST.get("comment", ""))

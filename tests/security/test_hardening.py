@@ -360,16 +360,17 @@ def test_a_thread_with_odd_digits_in_after_or_quote_answers_200(in_world, value)
             assert response.status_code == 200, (role, query, response.status_code)
 
 
+@pytest.mark.timeout(600)
 def test_every_page_survives_odd_digits_in_every_numeric_parameter(in_world):
+    # Superscript and subscript digits: isdigit() says yes, int() raises.
+    query = "&".join(f"{name}={('⁰⁴⁵', '₀₁₂')[n % 2]}" for n, name in enumerate(NUMERIC_PARAMS))
     wrong = []
     for role in ROLES_TO_WALK:
         client = in_world.client(role, raise_request_exception=False)
         for path in get_paths(in_world):
-            for value in ODD_NUMBERS[:4]:
-                query = "&".join(f"{name}={value}" for name in NUMERIC_PARAMS)
-                response = client.get(f"{path}?{query}")
-                if response.status_code >= 500:
-                    wrong.append(f"{path}?{query} as {role}: {response.status_code}")
+            response = client.get(f"{path}?{query}")
+            if response.status_code >= 500:
+                wrong.append(f"{path}?{query} as {role}: {response.status_code}")
     assert not wrong, "\n".join(wrong)
 
 
