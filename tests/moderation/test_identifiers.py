@@ -236,6 +236,44 @@ def test_distances_and_institutions_are_not_home_addresses(text):
     assert "address" not in identifiers(text)
 
 
+# ---- the less common ways people write them ----------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("my cell is 918-555-O142 (that's a zero)", "phone"),
+    ("my number: 6 4 6 5 5 5 0 1 8 6", "phone"),
+    ("mi cel es cincuenta y cinco, doce, treinta y cuatro, cincuenta y seis, setenta y ocho",
+     "phone"),
+    ("llámenme al 2555-0147, soy de Tegucigalpa", "phone"),
+    ("my gmail is sarahbeth47 if you want the notes", "email"),
+    ("my email is ben hyphen ortega at me dot com", "email"),
+    ("ER nurse asked my birth date: April ninth, nineteen sixty-one", "dob"),
+    ("3/14/1962 is my birthday, put it on the card", "dob"),
+    ("nací el ocho de julio de mil novecientos sesenta y siete", "dob"),
+    ("fecha de nacimiento del niño 12/05/2020, pesó 3 kilos", "dob"),
+    ("Nro. de afiliado 123456789 de OSDE", "mrn"),
+    ("Pt. ID: 4471993 at Mercy", "mrn"),
+    ("mail to 77 Harbor View, Springfield, IL 62704", "address"),
+    ("Morelos 123, Centro, C.P. 62000, Cuernavaca", "address"),
+    ("la fiesta es en la calle morelos 123, traigan algo", "address"),
+    ("we live at twelve-fifteen North Wabash, third floor", "address"),
+])
+def test_less_common_layouts_are_found(text, kind):
+    assert kind in identifiers(text)
+
+
+@pytest.mark.parametrize("text", [
+    "el Consejo Ciudadano 55 5533 5533 atiende 24 horas",
+    "tomo dos o tres pastillas, cinco veces al día",
+    "el seguro social me cubrió 12000 pesos",
+    "my son's birthday party was great, on 3/14/2024 we had cake",
+    "the clinic is in Springfield, IL 62704",
+    "I'll be home at 5 pm",
+])
+def test_public_lines_amounts_and_parties_are_not_identifiers(text):
+    assert identifiers(text) == set()
+
+
 # ---- through HTTP ---------------------------------------------------------------------------
 
 
