@@ -279,6 +279,28 @@ class Bookmark(models.Model):
         return f"{self.user_id} bookmarked {self.post_id}"
 
 
+class AnswerVote(models.Model):
+    """"Did this answer help?" on a clinician's answer or an accepted answer: one private
+    vote per member and post (a second vote changes it). Only totals ever leave this table."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="answer_votes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answer_votes"
+    )
+    helped = models.BooleanField()
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user"], name="answer_vote_unique"),
+        ]
+        indexes = [models.Index(fields=["updated_at"], name="answer_vote_updated")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.post_id}: {'helped' if self.helped else 'not'}"
+
+
 class ThreadRead(models.Model):
     """How far a member has read a thread: drives "first unread" and "N new replies"."""
 

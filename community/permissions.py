@@ -185,6 +185,27 @@ def can_react(user, post: Post) -> bool:
     )
 
 
+def is_votable_answer(post: Post) -> bool:
+    """A verified clinician's answer, or the accepted answer of a question."""
+    return (
+        post.position > 1
+        and (post.is_clinician_answer or post.thread.accepted_post_id == post.pk)
+    )
+
+
+def can_vote_answer_helped(user, post: Post) -> bool:
+    """"Did this answer help?": any member in good standing who may read the answer, not its
+    author."""
+    return (
+        user.is_authenticated
+        and is_in_good_standing(user)
+        and post_is_public(post)
+        and is_votable_answer(post)
+        and post.author_id != user.pk
+        and can_view_thread(user, post.thread)
+    )
+
+
 def can_accept_answer(user, thread: Thread) -> bool:
     """The asker, a verified clinician or a moderator marks the accepted answer.
     Cheap checks first: the clinician lookup runs only when it decides."""

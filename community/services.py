@@ -23,6 +23,7 @@ from accounts.permissions import can_read_as_member, is_in_good_standing, is_ver
 from . import live, permissions, signals
 from .markdown import mentioned_names, render_markdown
 from .models import (
+    AnswerVote,
     Bookmark,
     Community,
     Draft,
@@ -557,6 +558,25 @@ def bookmark_toggle(*, user: User, post: Post) -> bool:
     if not permissions.can_view_post(user, post) or not user.is_authenticated:
         raise Http404
     return _toggle(Bookmark, user=user, post=post)
+
+
+def answer_vote(*, user: User, post: Post, helped: bool, now=None) -> AnswerVote:
+    """"Did this answer help?": record the member's vote, or change it (one per member and
+    post). Private: only totals are ever shown."""
+    if not permissions.can_view_post(user, post):
+        raise Http404
+    if not permissions.can_vote_answer_helped(user, post):
+        raise PostingNotAllowed(_("Only answers from a clinician, or accepted answers, ask "
+                                  "whether they helped, and not their author."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        vote, created = AnswerVote.objects.get_or_create(
+            user=user, post=post, defaults={"helped": helped, "created_at": now,
+                                            "updated_at": now})
+        if not created and vote.helped != helped:
+            vote.helped, vote.updated_at = helped, now
+            vote.save(update_fields=["helped", "updated_at"])
+    return vote
 
 
 def post_accept(*, user: User, post: Post) -> Thread:

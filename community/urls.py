@@ -25,6 +25,7 @@ urlpatterns = [
     path("p/<int:pk>/react/", views.post_react, name="react"),
     path("p/<int:pk>/bookmark/", views.post_bookmark, name="bookmark"),
     path("p/<int:pk>/accept/", views.post_accept, name="accept"),
+    path("p/<int:pk>/helped/", views.post_helped, name="helped"),
     path("preview/", views.preview, name="preview"),
     path("search/", views.search_view, name="search"),
     path("bookmarks/", views.bookmarks, name="bookmarks"),

@@ -515,6 +515,20 @@ def post_accept(request, pk):
 
 @login_required
 @require_POST
+def post_helped(request, pk):
+    """"Did this answer help?": yes or no, one private vote per member (a second changes it)."""
+    post = _post_or_404(request.user, pk)
+    answer = request.POST.get("helped")
+    if answer not in ("yes", "no"):
+        return HttpResponse(_("Choose yes or no."), status=400)
+    services.answer_vote(user=request.user, post=post, helped=answer == "yes")
+    messages.success(request, _("Thank you: you said this answer helped you.") if answer == "yes"
+                     else _("Thank you: you said this answer did not help you."))
+    return redirect("community:post", pk=post.pk)
+
+
+@login_required
+@require_POST
 def preview(request):
     body = request.POST.get("body", "")[: services.BODY_MAX]
     return render(request, "community/_preview.html", {"html": render_markdown(body)})

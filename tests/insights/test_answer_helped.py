@@ -1,0 +1,59 @@
+""""Did this answer help?" on clinician answers and accepted answers: asked on the thread page,
+one private vote per member (a second vote changes it), never on other replies."""
+
+from __future__ import annotations
+
+from community.models import AnswerVote, Thread
+from tests.conftest import publish_reply, publish_thread
+
+
+def test_a_member_says_a_clinicians_answer_helped_and_can_change_their_mind(
+        maria, james, drlee, diabetes, as_james):
+    thread = publish_thread(maria, diabetes, title="Morning glucose")
+    answer = publish_reply(drlee, thread, "Dawn phenomenon: keep a log.")
+    assert answer.is_clinician_answer
+
+    page = as_james.get(f"/t/{thread.pk}/").content.decode()
+    assert "Did this answer help?" in page
+    assert f'action="/p/{answer.pk}/helped/"' in page
+
+    response = as_james.post(f"/p/{answer.pk}/helped/", {"helped": "yes"})
+    assert response.status_code == 302
+    assert list(AnswerVote.objects.values_list("user__username", "helped")) == [("james", True)]
+
+    as_james.post(f"/p/{answer.pk}/helped/", {"helped": "no"})
+    assert list(AnswerVote.objects.values_list("user__username", "helped")) == [
+        ("james", False)]
+
+
+def test_an_accepted_answer_asks_too_but_an_ordinary_reply_and_its_author_are_not_asked(
+        maria, james, drlee, diabetes, as_james, as_maria):
+    thread = publish_thread(maria, diabetes, title="Low-salt tips")
+    ordinary = publish_reply(james, thread, "Lemon and herbs.")
+    other = publish_reply(maria, thread, "Thanks!")
+
+    page = as_maria.get(f"/t/{thread.pk}/").content.decode()
+    assert f'action="/p/{ordinary.pk}/helped/"' not in page
+    assert as_maria.post(f"/p/{ordinary.pk}/helped/", {"helped": "yes"}).status_code == 403
+
+    Thread.objects.filter(pk=thread.pk).update(accepted_post=ordinary)
+    page = as_maria.get(f"/t/{thread.pk}/").content.decode()
+    assert f'action="/p/{ordinary.pk}/helped/"' in page
+    assert as_maria.post(f"/p/{ordinary.pk}/helped/", {"helped": "yes"}).status_code == 302
+    # Its author is not asked about their own answer.
+    assert f'action="/p/{ordinary.pk}/helped/"' not in as_james.get(
+        f"/t/{thread.pk}/").content.decode()
+    assert as_james.post(f"/p/{ordinary.pk}/helped/", {"helped": "yes"}).status_code == 403
+    assert as_maria.post(f"/p/{other.pk}/helped/", {"helped": "maybe"}).status_code == 400
+    assert AnswerVote.objects.count() == 1
+
+
+def test_a_visitor_or_a_non_member_of_a_private_community_cannot_vote(
+        maria, drlee, mental, visitor, james, as_james):
+    from tests.conftest import join
+    join(drlee, mental)
+    thread = publish_thread(maria, mental, title="Hard days")
+    answer = publish_reply(drlee, thread, "Small steps help.")
+    assert visitor.post(f"/p/{answer.pk}/helped/", {"helped": "yes"}).status_code == 302  # login
+    assert as_james.post(f"/p/{answer.pk}/helped/", {"helped": "yes"}).status_code == 404
+    assert not AnswerVote.objects.exists()
