@@ -51,6 +51,8 @@ def check_url(url: str) -> str:
         return _("Give the full address, with its host name.")
     if parts.username or parts.password:
         return _("Leave the user name and password out of the address.")
+    if host.lower() in _allowed_hosts():
+        return ""
     try:
         infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80),
                                    type=socket.SOCK_STREAM)

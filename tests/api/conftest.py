@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -34,6 +35,7 @@ class Receiver:
     def __init__(self):
         self.requests: list[dict] = []
         self.answers: list[int] = []
+        self.delay = 0.0  # seconds before answering (a slow receiver)
         self.event = threading.Event()
         receiver = self
 
@@ -42,6 +44,8 @@ class Receiver:
                 length = int(self.headers.get("content-length", 0))
                 body = self.rfile.read(length).decode()
                 code = receiver.answers.pop(0) if receiver.answers else 200
+                if receiver.delay:
+                    time.sleep(receiver.delay)
                 receiver.requests.append({"headers": {k.lower(): v for k, v in
                                                       self.headers.items()},
                                           "body": body, "answered": code})
