@@ -81,6 +81,7 @@ def target_item_open(*, kind: str, target_type: str, target, reason: str,
         live.queue_changed_on_commit(community_id=community_id, item=item)
         if kind == ModerationItem.Kind.CRISIS:
             transaction.on_commit(lambda: _crisis_email(item.pk), robust=True)
+            _crisis_escalated_on_commit(item)
     return item
 
 
@@ -150,6 +151,7 @@ def post_screen(*, post_id: int) -> Post | None:
             audit_record(actor=None, action="post.crisis", target=post,
                          reason=", ".join(result.crisis_kinds), community_id=community_id)
             transaction.on_commit(lambda: _crisis_email(item.pk), robust=True)
+            _crisis_escalated_on_commit(item)
         elif result.crisis_review:
             # Unsure: the post stays published; a moderator looks before ordinary items.
             _open_item(kind=ModerationItem.Kind.CRISIS, post=post, reason=POSSIBLE_CRISIS,
@@ -164,6 +166,14 @@ def post_screen(*, post_id: int) -> Post | None:
             audit_record(actor=None, action="post.flag", target=post, reason=kind,
                          community_id=community_id)
     return post
+
+
+def _crisis_escalated_on_commit(item: ModerationItem, *, escalated: bool = False) -> None:
+    """community.signals.crisis_escalated after commit (the api app's webhooks listen)."""
+    from community.signals import crisis_escalated
+
+    transaction.on_commit(lambda: crisis_escalated.send(sender=ModerationItem, item=item,
+                                                        escalated=escalated), robust=True)
 
 
 def _crisis_email(item_id: int) -> None:
@@ -329,6 +339,7 @@ def item_escalate(*, user: User, item_id: int, note: str = "") -> ModerationItem
         audit_record(actor=user, action="item.escalate", target=item, reason=note,
                      community_id=item.community_id)
         live.queue_changed_on_commit(community_id=item.community_id, item=item)
+        _crisis_escalated_on_commit(item, escalated=True)
     return item
 
 

@@ -16,7 +16,6 @@ from standardwebhooks.webhooks import Webhook
 from api import services
 from api.models import WebhookDelivery, WebhookEndpoint
 from api.tasks import webhook_sweep
-from community import signals
 from moderation.models import ModerationItem
 from notifications.models import Notification
 from tests.conftest import client_for, make_user, publish_thread
@@ -136,20 +135,29 @@ def test_a_question_waiting_a_day_is_announced_once(admin, maria, diabetes, rece
     assert fresh.pk not in [b["data"]["thread_id"] for b in receiver.bodies()]
 
 
-def test_a_crisis_escalation_carries_ids_and_links_only(admin, maria, mental, receiver,
-                                                        django_capture_on_commit_callbacks):
+def test_a_crisis_and_its_escalation_carry_ids_and_links_only(
+        admin, maria, sam, mental, receiver, django_capture_on_commit_callbacks):
     register(admin, receiver.url, events=["crisis.escalated"])
-    thread = publish_thread(maria, mental, "Tonight", f"I can't go on {CANARY}")
-    post = thread.posts.get(position=1)
-    item = ModerationItem.objects.create(kind=ModerationItem.Kind.CRISIS, post=post,
-                                         community=mental, subject_user=maria, reason="crisis")
+    thread = publish_thread(maria, mental, "Tonight", f"Just words {CANARY}")
+    # when: a reply screened as a crisis, then a moderator escalates its item to staff
     with django_capture_on_commit_callbacks(execute=True):
-        signals.crisis_escalated.send(sender=ModerationItem, item=item)
-    [body] = receiver.bodies()
-    assert body["type"] == "crisis.escalated"
-    assert body["data"]["item_id"] == item.pk and body["data"]["post_id"] == post.pk
-    raw = receiver.requests[0]["body"]
-    assert not any(s in raw for s in (CANARY, "maria", "go on", "Tonight"))
+        reply = api_client(token_for(maria)).post(
+            f"/api/v1/threads/{thread.pk}/posts/",
+            {"body": f"I'm going to kill myself tonight {CANARY}"},
+            content_type="application/json")
+    item = ModerationItem.objects.get(post_id=reply.json()["id"], kind="crisis")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(sam).post(f"/moderation/items/{item.pk}/escalate/",
+                                    {"note": "call now"}).status_code == 302
+    # then: two events, the second marked as a moderator's escalation
+    opened, escalated = receiver.bodies()
+    assert opened["type"] == escalated["type"] == "crisis.escalated"
+    assert opened["data"]["item_id"] == escalated["data"]["item_id"] == item.pk
+    assert opened["data"]["post_id"] == reply.json()["id"]
+    assert (opened["data"]["escalated_by_moderator"],
+            escalated["data"]["escalated_by_moderator"]) == (False, True)
+    for request in receiver.requests:
+        assert not any(s in request["body"] for s in (CANARY, "maria", "kill", "Tonight", "sam"))
 
 
 def test_an_endpoint_failing_for_a_day_is_turned_off_and_staff_are_told(admin, receiver):
