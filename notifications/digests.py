@@ -14,7 +14,7 @@ import logging
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -32,7 +32,7 @@ from community import permissions
 from community.models import Membership, Post, Thread
 
 from . import emails, tokens
-from .models import DigestRun, NotificationSettings, Outbox
+from .models import CheckIn, DigestRun, NotificationSettings, Outbox
 from .services import eligible_for_email, prime_memberships, settings_for
 
 logger = logging.getLogger(__name__)
@@ -313,7 +313,23 @@ class Fragments:
         }
 
 
-def render(due: Due, content: Content, fragments: Fragments | None = None) -> Outbox:
+def checkin_month(now: datetime) -> str:
+    """The month (UTC) a digest's check-in asks about: "2026-10"."""
+    return now.astimezone(UTC).strftime("%Y-%m")
+
+
+def checkin_links(user_id: int, month: str) -> list[tuple[str, str, str]]:
+    """(answer, label, absolute signed link) for each answer of the monthly check-in."""
+    token = tokens.checkin_token(user_id=user_id, month=month)
+    return [
+        (value, label, emails.absolute(reverse("notifications:checkin",
+                                               kwargs={"token": token, "answer": value})))
+        for value, label in CheckIn.Answer.choices
+    ]
+
+
+def render(due: Due, content: Content, fragments: Fragments | None = None, *,
+           checkin: str | None = None) -> Outbox:
     user = due.user
     fragments = fragments or Fragments()
     language = emails.member_language(user)
@@ -332,6 +348,7 @@ def render(due: Due, content: Content, fragments: Fragments | None = None) -> Ou
         "answers": [item(p.thread) for p in content.answers],
         "count": content.count,
         "unsubscribe_url": emails.unsubscribe_url(user.pk, "digest"),
+        "checkin": checkin_links(user.pk, checkin) if checkin else None,
     }
     subject, text, html = emails.render_email("notifications/digest", context, user=user)
     key = dedupe_key(due)
@@ -396,12 +413,20 @@ def _build_batch(user_ids, *, now, frequency, ignore_morning, dry_run) -> BuildR
     ]
     result = BuildResult(not_due=len(user_ids) - len(dues))
     contents = collect(dues, now=now)
-    rows, runs_to_make = [], []
+    # The monthly check-in rides in the member's first digest of the month (one query).
+    month = checkin_month(now)
+    asked = set(CheckIn.objects.filter(user__in=[d.user.pk for d in dues], month=month)
+                .values_list("user_id", flat=True)) if dues else set()
+    rows, runs_to_make, checkins = [], [], []
     fragments = Fragments()
     for due in dues:
         content = contents[due.user.pk]
         if content.count:
-            rows.append((due, render(due, content, fragments), content.thread_ids))
+            ask = due.user.pk not in asked
+            rows.append((due, render(due, content, fragments, checkin=month if ask else None),
+                         content.thread_ids))
+            if ask:
+                checkins.append(CheckIn(user=due.user, month=month, asked_at=now))
         else:
             result.empty += 1
             runs_to_make.append(DigestRun(
@@ -422,6 +447,7 @@ def _build_batch(user_ids, *, now, frequency, ignore_morning, dry_run) -> BuildR
                 since=due.since, created_at=now,
             ))
         DigestRun.objects.bulk_create(runs_to_make)
+        CheckIn.objects.bulk_create(checkins, ignore_conflicts=True)
         NotificationSettings.objects.bulk_create(
             [
                 NotificationSettings(
@@ -477,7 +503,9 @@ def _rebuild(row: Outbox, run: DigestRun, user) -> bool:
     if not content.count:
         DigestRun.objects.filter(pk=run.pk).update(status=DigestRun.Status.EMPTY, thread_ids=[])
         return False
-    fresh = render(due, content)
+    asked = CheckIn.objects.filter(user=user, month=checkin_month(run.created_at),
+                                   asked_at=run.created_at).exists()
+    fresh = render(due, content, checkin=checkin_month(run.created_at) if asked else None)
     row.subject, row.text, row.html, row.headers = fresh.subject, fresh.text, fresh.html, \
         fresh.headers
     Outbox.objects.filter(pk=row.pk).update(

@@ -119,6 +119,7 @@ class Outbox(models.Model):
         DIGEST = "digest", _("Digest")
         REPLY = "reply", _("Reply")
         MENTION = "mention", _("Mention")
+        REPORT = "report", _("Monthly report")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting to be sent")
@@ -205,6 +206,34 @@ class DigestClick(models.Model):
 
     def __str__(self) -> str:
         return f"click on {self.thread_id} by {self.user_id}"
+
+
+class CheckIn(models.Model):
+    """The monthly one-question check-in carried by a digest ("Did Hearth help you manage your
+    health this month?"): asked at most once per member and month, answered by one click on
+    a signed link; a second click changes the answer. Read by insights (totals only)."""
+
+    class Answer(models.TextChoices):
+        YES = "yes", _("Yes")
+        SOMEWHAT = "somewhat", _("Somewhat")
+        NO = "no", _("No")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins"
+    )
+    month = models.CharField(max_length=7)  # "2026-10" (UTC)
+    asked_at = models.DateTimeField(default=timezone.now)
+    answer = models.CharField(max_length=8, choices=Answer.choices, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "month"], name="checkin_once_per_month"),
+        ]
+        indexes = [models.Index(fields=["month"], name="checkin_month")]
+
+    def __str__(self) -> str:
+        return f"check-in {self.month} for {self.user_id}: {self.answer or '-'}"
 
 
 class PostFanout(models.Model):

@@ -31,7 +31,7 @@ from hearth.live import publish_many_on_commit, user_group
 from hearth.logging import redact
 
 from . import emails, selectors
-from .models import Notification, NotificationSettings, Outbox, PostFanout
+from .models import CheckIn, Notification, NotificationSettings, Outbox, PostFanout
 
 logger = logging.getLogger(__name__)
 
@@ -629,3 +629,21 @@ def outbox_due_ids(*, limit: int = 1000) -> list[int]:
         .order_by("next_attempt_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+def checkin_answer(*, user_id: int, month: str, answer: str, now=None) -> CheckIn | None:
+    """The monthly check-in answered from its signed link: records the answer, and a second
+    click changes it (one row per member and month). None when no check-in was asked of this
+    member that month (a forged month, or a deleted account)."""
+    if answer not in CheckIn.Answer.values:
+        raise ValueError(answer)
+    now = now or timezone.now()
+    with transaction.atomic():
+        checkin = (CheckIn.objects.select_for_update()
+                   .filter(user_id=user_id, month=month, user__is_active=True).first())
+        if checkin is None:
+            return None
+        if checkin.answer != answer:
+            checkin.answer, checkin.answered_at = answer, now
+            checkin.save(update_fields=["answer", "answered_at"])
+    return checkin

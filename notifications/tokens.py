@@ -10,6 +10,7 @@ from django.core import signing
 
 UNSUBSCRIBE_SALT = "hearth.notifications.unsubscribe"
 CLICK_SALT = "hearth.notifications.click"
+CHECKIN_SALT = "hearth.notifications.checkin"
 LISTS = ("digest", "replies", "mentions")
 
 
@@ -56,4 +57,27 @@ def read_click_token(token: str) -> Click | None:
         return Click(user_id=int(user_id), thread_id=int(thread_id), frequency=frequency,
                      period=rest[1:])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class CheckInLink:
+    user_id: int
+    month: str
+
+
+def checkin_token(*, user_id: int, month: str) -> str:
+    """The monthly check-in's link: "<user>.<YYYY-MM>:<signature>" (the answer is the next
+    path segment, so the three answers share one token)."""
+    return signing.Signer(salt=CHECKIN_SALT).sign(f"{user_id}.{month}")
+
+
+def read_checkin_token(token: str) -> CheckInLink | None:
+    try:
+        user_id, month = signing.Signer(salt=CHECKIN_SALT).unsign(token).split(".", 1)
+        year, number = month.split("-")
+        if len(year) != 4 or not 1 <= int(number) <= 12:
+            return None
+        return CheckInLink(user_id=int(user_id), month=month)
+    except (signing.BadSignature, TypeError, ValueError):
         return None

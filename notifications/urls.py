@@ -11,4 +11,5 @@ urlpatterns = [
     path("settings/notifications/", views.notification_settings, name="settings"),
     path("email/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("email/c/<str:token>/", views.click, name="click"),
+    path("email/checkin/<str:token>/<str:answer>/", views.checkin, name="checkin"),
 ]

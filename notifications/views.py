@@ -16,7 +16,7 @@ from community.models import Thread
 
 from . import presenters, selectors, services, tokens
 from .forms import NotificationSettingsForm
-from .models import DigestClick, DigestRun
+from .models import CheckIn, DigestClick, DigestRun
 
 
 @login_required
@@ -112,3 +112,24 @@ def click(request, token: str):
             outbox_id=run.outbox_id, user_id=data.user_id, thread_id=data.thread_id
         )
     return HttpResponseRedirect(reverse("community:thread_short", kwargs={"pk": data.thread_id}))
+
+
+@require_GET
+def checkin(request, token: str, answer: str):
+    """The monthly check-in, one click from the digest, no sign-in: the signed link names the
+    member and the month; the answer is recorded (a second click changes it) and the page
+    offers the other answers. Nothing about the member is shown."""
+    data = tokens.read_checkin_token(token)
+    if data is None or answer not in CheckIn.Answer.values:
+        raise Http404
+    if services.checkin_answer(user_id=data.user_id, month=data.month, answer=answer) is None:
+        raise Http404
+    others = [
+        (value, label, reverse("notifications:checkin", kwargs={"token": token, "answer": value}))
+        for value, label in CheckIn.Answer.choices if value != answer
+    ]
+    response = render(request, "notifications/checkin.html", {
+        "answer": CheckIn.Answer(answer).label, "others": others})
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

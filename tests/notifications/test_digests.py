@@ -313,9 +313,9 @@ def test_a_batch_costs_the_same_queries_whatever_the_number_of_members(
     assert result.built == members
 
 
-# users, runs, memberships, threads, questions, answers, SAVEPOINT, outbox, runs, settings,
-# RELEASE SAVEPOINT
-QUERIES_PER_BATCH = 11
+# users, runs, memberships, threads, questions, answers, check-ins asked this month,
+# SAVEPOINT, outbox, runs, check-ins, settings, RELEASE SAVEPOINT
+QUERIES_PER_BATCH = 13
 
 
 def test_send_digests_command_dry_run_writes_nothing(maria, james, diabetes):
