@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -531,6 +532,7 @@ _NOT_A_LOCAL_PART = frozenset({"me", "us", "him", "her", "them", "it", "you", "o
                                "here", "there", "online", "up", "in", "out", "is", "are"})
 _EMAIL_CONTEXT = re.compile(
     r"\b(?:e-?mail|mail|correo|write|escr[ií]be\w*|contact\w*|reach|message|mensaje|dm|hmu"
+    r"|find\s+me|ping|hit\s+me|drop\s+me|get\s+in\s+touch|inbox|me\s+at|send|env[ií]\w*"
     r"|address|direcci[oó]n)\b")
 
 
@@ -651,6 +653,8 @@ _RECORD_WORDS = (
     r"|(?:id|clave|n[uú]mero)\s+(?:imss|issste|insabi|seguro\s+popular|essalud|sis|fonasa)"
     r"|(?:imss|issste)\s*[:#]|exp(?:te)?\.\s*cl[ií]nico|c[oó]digo\s+de\s+identificaci[oó]n"
     r"|credencial\s+(?:de|del)\s+(?:pami|osde|imss|issste|ioma|obra\s+social|prepaga|seguro)"
+    r"|ficha(?:\s+cl[ií]nica)?|r[eé]cord(?:\s+m[eé]dico)?(?=\s*(?:\#|n[uú]m|es|:|[0-9]))"
+    r"|agregado(?:\s+m[eé]dico)?"
     r"|p[oó]liza(?:\s+de\s+gastos\s+m[eé]dicos|\s+del\s+seguro|\s+(?:n[uú]m\.?|\#|no\.))"
     r"|tarjeta\s+del\s+(?:imss|issste)"
     r"|(?:id|number|\#|n[uú]mero)\s+(?:at|with|from|en|del?)\s+(?:the\s+|my\s+|la\s+|el\s+)?"
@@ -708,6 +712,17 @@ _keyed(
     "mrn", _RECORD_WORDS,
     rf"[^0-9\n]{{0,50}}?(?<![\w-])(?P<s>{_ID})",
     value_folded=False, check=_record_check,
+)
+# A health system's name right before a long number: "IMSS 12345678901", "PAMI 150123456789".
+_keyed(
+    "mrn",
+    r"\b(?:imss|issste|pami|osde|ioma|essalud|fonasa|isapre|sanitas|medicaid|medicare|kaiser"
+    r"|upmc|tricare)\b",
+    rf"\s*[:#]?\s*(?P<s>{_ID})",
+    value_folded=False,
+    check=lambda _k, v: (_digits(v.group("s")) >= 8 and _record_value(v.group("s"))
+                         and (_digits(v.group("s")) > 10
+                              or _parse_valid(v.group("s"), phone_regions())[0] is None)),
 )
 # An institution's name before "#", "number" or "ID": "Mayo # 54-226-578", "St. Luke's
 # #7741902", "my UPMC number is 4410928", "my number at Cedars is 004-88-219".
@@ -778,10 +793,10 @@ _ORDINAL = r"(?:st|nd|rd|th|ro|ero|º|°|o)?"
 _FULL_DATE = (
     rf"(?:{_DAY}[/.-]{_DAY}[/.-](?:{_YEAR}|[0-9]{{2}})"
     rf"|{_YEAR}[/.-][01]?[0-9][/.-]{_DAY}"
-    rf"|{_MONTH}\s+{_DAY}(?:st|nd|rd|th)?(?:,?\s+of|,)?\s*(?:{_YEAR}|'[0-9]{{2}})"
+    rf"|{_MONTH}\s+{_DAY}(?:st|nd|rd|th)?(?:,?\s+of|,)?\s*(?:{_YEAR}|'?[0-9]{{2}})"
     rf"|(?:the\s+)?{_DAY}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?:{_YEAR}|'?[0-9]{{2}})"
     rf"|{_DAY}[\s/-]{_MONTH}[\s/-](?:{_YEAR}|[0-9]{{2}})"
-    rf"|{_DAY}{_ORDINAL}\s+de\s+{_MES}\s+(?:de(?:l)?\s+)?(?:{_YEAR}|[0-9]{{2}})"
+    rf"|{_DAY}{_ORDINAL}\s+(?:de\s+)?{_MES},?\s+(?:de(?:l)?\s+)?(?:{_YEAR}|[0-9]{{2}})"
     rf"|{_MES}\s+{_DAY},?\s+(?:de(?:l)?\s+)?{_YEAR}"
     rf"|{_DAY}-?{_MON3}-?(?:{_YEAR}|[0-9]{{2}}))(?![0-9])"
 )
@@ -805,7 +820,7 @@ _BIRTH_WORDS = (
 # "nací el 8 de julio de 1967", "mi cumpleaños es el 3 de marzo", "soy del 15 de agosto del 77".
 _keyed(
     "dob", _BIRTH_WORDS,
-    r"[\s:=,-]*(?:(?:is|was|on|of|in|the|listed\s+as|el|es|fue|en|de|a|un|d[ií]a|=)\s+){0,3}"
+    r"[\s:=,(\[-]*(?:(?:is|was|on|of|in|the|listed\s+as|el|es|fue|en|de|a|un|d[ií]a|=)\s+){0,3}"
     rf"(?P<s>{_DATE})",
 )
 # A full date a little further on: "wants my DOB and I typed 10/3/1993", "happy birthday to
@@ -871,11 +886,28 @@ _keyed(
     check=lambda k, v: not _NOT_A_BIRTH_SKIP.search(v.string, k.end(), v.start("s")),
     digit_within=0,
 )
-_DATE_THEN_BABY = re.compile(
-    rf"(?<![0-9/.-])(?P<s>{_FULL_DATE})\s*[,(-]?\s*(?:baby|bday|birthday|born|kid|girl|boy"
-    r"|beb[eé]|(?:is|was|es|era|=)?\s*(?:my|his|her|our|their|mi|su)\s+(?:birthday|bday|birth\s*date"
-    r"|date\s+of\s+birth|dob|d\.o\.b|fecha\s+de\s+nacimiento|cumplea[nñ]os|cumple)|(?:dob|d\.o\.b"
-    r"|fecha\s+de\s+nacimiento|fecha\s+de\s+nac\.?)\b)")
+_AFTER_DATE_WORDS = re.compile(
+    r"\b(?:baby|bday|birthday|born|kid|girl|boy|beb[eé]|birth\s*date|date\s+of\s+birth|dob"
+    r"|d\.o\.b|fecha\s+de\s+nac(?:imiento|\.)?|cumplea[nñ]os|cumple)\b")
+_DATE_TO_WORDS = re.compile(
+    r"\s*[,(-]?\s*(?:(?:is|was|es|era|=)\s*)?(?:(?:my|his|her|our|their|mi|su)\s+)?\Z")
+
+
+def _dates_before_birth_words(text: Text) -> list[Finding]:
+    """A full date just before the words: "3/14/1962 is my birthday", "a March 14 1962 baby",
+    "3 de agosto de 1969 es mi fecha de nacimiento"."""
+    found: list[Finding] = []
+    if not text.has_digit:
+        return found
+    folded = text.folded
+    for words in _AFTER_DATE_WORDS.finditer(folded):
+        start = max(0, words.start() - 45)
+        if _DIGIT.search(folded, start, words.start()) is None:
+            continue
+        found.extend(finding("dob", date.span("s"))
+                     for date in _NEAR_FULL_DATE.finditer(folded, start, words.start())
+                     if _DATE_TO_WORDS.match(folded, date.end(), words.start()))
+    return found
 
 
 # A full date beside someone's age: "I'm 62 (3/14/1962)", "tengo 55 años, del 03/08/1969".
@@ -1009,7 +1041,7 @@ _rule(
 )
 _rule(
     "address",
-    r"\b(?P<s>(?:p\.?\s?o\.?\s+box|post\s+office\s+box|(?:rr|rural\s+route|hc)\s*[0-9]{1,3},?\s+box"
+    r"\b(?P<s>(?:p\.?\s?o\.?\s+box|post\s+office\s+box|(?:rr|rural\s+route|hc)[\s-]*[0-9]{1,3},?\s+box"
     r"|(?:psc|cmr|unit)\s+[0-9]{3,5},?\s+box"
     r"|apartado(?:\s+(?:postal|de\s+correos))?"
     r"|apdo\.?|casilla(?:\s+postal)?)\s+(?:n[oº°]\.?\s*)?[0-9]{1,6})\b",
@@ -1029,7 +1061,8 @@ _VIA = (
     r"|Rambla|Carrer|R[uú]a|Avinguda|Passeig|Travessera|Eje|Perif[eé]rico|Anillo|Circunvalaci[oó]n"
     r"|Viaducto|Libramiento|AV\.?|AVENIDA|CALLE|C\.(?=\s+[A-ZÁÉÍÓÚÑ]))"
 )
-_NAME_WORD = r"(?:[A-ZÁÉÍÓÚÑ][\w'.ºª°-]*|[0-9]{1,3}[A-Za-zºª°]?|de|del|la|las|los|el|y)"
+_NAME_WORD = (r"(?:[A-ZÁÉÍÓÚÑ][\w'.ºª°-]*|[0-9]{1,3}[A-Za-zºª°]?|de|del|la|las|los|el|y|esq\."
+              r"|esquina|con|entre)")
 _HOUSE = (
     r"(?:(?i:s/n)|(?:\#|(?i:no\.?|n[º°]\.?|n[uú]m\.?|n[uú]mero|casa):?)?\s*(?:[NSEO](?=[0-9]))?"
     r"[0-9]{1,5}[A-Za-z]?(?:\s?-\s?[0-9]{1,4})?)"
@@ -1077,7 +1110,8 @@ _rule(
     r"|lt\.)\s+"
     r"[A-ZÁÉÍÓÚÑ0-9][\w'.-]*(?:\s+(?:[A-ZÁÉÍÓÚÑ][\w'.-]*|del?"
     r"|la|los|las)){0,3},?\s+(?i:bloque|casa|lote|lt\.?|manzana|mz\.?|calle|portal|apto|apt"
-    r"|depto|dpto|edificio|edif\.)\.?\s+[A-Z0-9]{1,4}(?:,?\s+(?i:casa|lote|lt\.?|portal|apto|depto|piso|\#)"
+    r"|depto|dpto|edificio|edif\.)\.?\s+\#?\s*[A-Z0-9]{1,4}(?:,?\s+(?i:casa|lote|lt\.?|portal|apto|apt"
+    r"|depto|piso|\#)"
     r"\s*\#?\s*[0-9]{1,5}[A-Za-z]?)?)",
     flags=0,
     triggers=("colonia", "col.", "urb", "barrio", "fracc", "residencial", "reparto", "bloque",
@@ -1153,6 +1187,32 @@ _rule(
     rf"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,2}},?\s+{_US_STATE}\s+[0-9]{{5}}(?:-[0-9]{{4}})?)(?![0-9])",
     flags=0, needs_digit=True, check=lambda m: _home_address_at(m.string, m.start("s")),
 )
+# A number in words before a named street: "forty-four Elm Street" (not "One Way Street").
+_SPELLED_HOUSE = re.compile(
+    rf"(?<![\w-])(?:{_SPELLED_WORD})(?:[\s-](?:{_SPELLED_WORD})){{0,3}}\s+")
+_NAMED_STREET = re.compile(
+    rf"(?:(?!{_NOT_A_STREET_NAME}|Way\b)[A-Z][A-Za-z'.-]*\s+){{1,3}}{_STREET}(?![\w'])")
+
+
+def _spelled_streets(text: Text) -> list[Finding]:
+    found: list[Finding] = []
+    for number in _SPELLED_HOUSE.finditer(text.folded):
+        words = number.group().split()
+        if len(words) == 1 and "-" not in words[0] and words[0] in _UNITS:
+            continue  # "one", "two": too often not a house number
+        street = _NAMED_STREET.match(text.normal, number.end())
+        if street is not None and _home_address_at(text.normal, number.start()):
+            found.append(finding("address", (number.start(), street.end())))
+    return found
+
+
+# A house number and street, then a city and a state: "44 Elm, Springfield, IL".
+_rule(
+    "address",
+    r"(?<![\w$/.,:#-])(?P<s>[0-9]{1,6}[A-Za-z]?\s+[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2},\s*"
+    rf"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,2}},?\s+{_US_STATE})\b",
+    flags=0, needs_digit=True, check=lambda m: _home_address_at(m.string, m.start("s")),
+)
 # A Mexican or Spanish postal code with its label, after a street and number: "Morelos 123,
 # Centro, C.P. 62000".
 _rule(
@@ -1165,10 +1225,20 @@ _rule(
 )
 
 
+# The neighbourhood first, then the street and number: "Col. Roma Norte, Durango 123".
+_rule(
+    "address",
+    r"(?P<s>\b(?i:col\.|colonia|fracc\.|fraccionamiento|barrio|urb\.|urbanizaci[oó]n|residencial)"
+    r"\s+[A-ZÁÉÍÓÚÑ0-9][\w'.-]*(?:\s+(?:[A-ZÁÉÍÓÚÑ][\w'.-]*|del?|la|los)){0,3},\s*"
+    r"[A-ZÁÉÍÓÚÑ][\w'.-]*(?:\s+(?:[A-ZÁÉÍÓÚÑ][\w'.-]*|de|del|la|los)){0,3}\s+"
+    r"(?:\#\s?|(?i:no\.?|n[uú]m\.?)\s?)?[0-9]{1,5}[A-Za-z]?(?:-[0-9]{1,4})?)(?![0-9])",
+    flags=0, triggers=("col", "fracc", "barrio", "urb", "residencial"), needs_digit=True,
+    check=lambda m: _home_address_at(m.string, m.start("s")),
+)
 # Lower-case, as people type: "en la calle morelos 123", "av. juárez #45 int 2".
 _rule(
     "address",
-    r"(?<![\w/])(?P<s>(?:calle|avenida|av\.|avda\.?|privada|cerrada|andador|callej[oó]n|calzada"
+    r"(?<![\w/])(?P<s>(?:calle|avenida|av\.|avda\.?|c/|privada|cerrada|andador|callej[oó]n|calzada"
     r"|prolongaci[oó]n|boulevard|bulevar|blvd\.?|carrera|cra\.?|diagonal|transversal|pasaje)\s+"
     r"(?!(?:de|del|la|las|los|el|hace|desde|por|con|en|un|una|mis|mi|tu|su|y|a|al|que|para|sin"
     r"|me|se|le|lo|muy|m[aá]s|ya|no|es|est[aá]|son|fue|como|cuando|donde|todo|todos)\b)"
@@ -1177,14 +1247,38 @@ _rule(
     r"|la)){0,3}\s*(?:\#|no\.?|n[uú]m\.?|n[º°])?\s*[0-9]{1,5}[a-z]?(?:-[0-9]{1,4})?)"
     r"(?![0-9]|\s*%|\s+(?!(?:int|interior|depto|dpto|col|colonia|piso|casa|entre|esq|esquina|y"
     r"|cp|c\.p)\b)[a-záéíóúñ])",
-    triggers=("calle", "avenida", "av.", "avda", "privada", "cerrada", "andador", "callej",
+    triggers=("calle", "avenida", "av.", "avda", "c/", "privada", "cerrada", "andador", "callej",
               "calzada", "prolongaci", "boulevard", "bulevar", "blvd", "carrera", "cra",
               "diagonal", "transversal", "pasaje"),
     needs_digit=True, check=lambda m: _home_address_at(m.string, m.start("s")),
 )
 
 
+# Digits of other scripts (full-width "５５５", Arabic-Indic, mathematical bold) read as ASCII
+# digits, and invisible spaces inside a number as spaces: one character for one, so spans fit.
+_UNICODE_DIGITS = {
+    code: str(unicodedata.digit(chr(code)))
+    for start in (0x0660, 0x06F0, 0x0966, 0xFF10, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6)
+    for code in range(start, start + 10)
+}
+_UNICODE_DIGITS.update(dict.fromkeys((0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF), " "))
+_UNICODE_DIGITS[0x2024] = "."  # one dot leader, in "gmail․com"
+
+
+_OTHER_DIGITS = re.compile(
+    "[\u0660-\u0669\u06f0-\u06f9\u0966-\u096f\uff10-\uff19\U0001d7ce-\U0001d7ff"
+    "\u200b-\u200d\u2060\ufeff\u2024]")
+
+
+def _ascii_digits(text: Text) -> Text:
+    if text.normal.isascii() or _OTHER_DIGITS.search(text.normal) is None:
+        return text
+    translated = text.normal.translate(_UNICODE_DIGITS)
+    return text if translated == text.normal else Text(translated)
+
+
 def find(text: Text) -> list[Finding]:
+    text = _ascii_digits(text)
     _screening.parsed = {}
     try:
         return _find(text)
@@ -1197,10 +1291,9 @@ def _find(text: Text) -> list[Finding]:
     for rule in KEYED:
         found.extend(rule.find(text))
     found += (_phone_findings(text) + _spelled_findings(text) + _spelled_emails(text)
-              + _user_names(text)
+              + _user_names(text) + _spelled_streets(text)
               + _spanish_streets(text) + _numbers_named_after(text) + _dates_beside_ages(text))
-    if text.has_digit:
-        found.extend(finding("dob", m.span("s")) for m in _DATE_THEN_BABY.finditer(text.folded))
+    found += _dates_before_birth_words(text)
     # "Insurgentes Sur #970" is an address, not a record number after a name.
     addresses = [f.span for f in found if f.kind == "address"]
     found.extend(f for f in _INSTITUTION_NUMBER.find(text) + _LIVING_AT.find(text)
