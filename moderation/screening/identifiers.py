@@ -130,7 +130,9 @@ def _digits(value: str) -> int:
 # --------------------------------------------------------------------------------------------
 # Phone numbers
 
-_NUMBER_START = r"(?<![\w$/.,+-])"
+# Where a number starts: not inside a word, a price, a decimal or another number; after "tel."
+# or "cel," it may ("cel.55 1234 5678").
+_NUMBER_START = r"(?<![\w$/+-])(?<![0-9][.,])"
 _NUMBER_END = r"(?![0-9]|[./-][0-9])"
 # Numbers that look like phones but are named as something else.
 _NOT_A_PHONE_CONTEXT = re.compile(
@@ -183,8 +185,8 @@ _PUBLIC_TYPES = frozenset({PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COS
                            PhoneNumberType.PREMIUM_RATE, PhoneNumberType.UAN})
 # A run of digits, spaces and phone punctuation with room for one number and its extension.
 _PHONE_CANDIDATE = re.compile(
-    r"(?<![\w+@#$/.,-])\+?\(?[0-9][0-9 ()./-]{5,28}[0-9](?:\s*(?:ext|x)\.?\s*[0-9]{1,5})?"
-    r"(?![0-9]|[./-][0-9])"
+    r"(?<![\w+@#$/-])(?<![0-9][.,])\+?\(?[0-9][0-9 ()./-]{5,28}[0-9]"
+    r"(?:\s*(?:ext|x)\.?\s*[0-9]{1,5})?(?![0-9]|[./-][0-9])"
 )
 _EXTENSION = re.compile(r"\s*(?:ext|x)")
 _LETTER_O = re.compile(r"(?<=[0-9][0-9-])[Oo](?=[0-9])|(?<=[0-9])[Oo](?=[0-9-][0-9])")
