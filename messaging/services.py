@@ -170,14 +170,20 @@ def _after_screening(message: Message, result, conversation: Conversation) -> No
             user_id=sender_id, template="moderation/_support_note.html"), robust=True)
 
 
-def _shared_community_id(user) -> int | None:
-    """A community of the member's, so that its moderators see the queue item (None: staff)."""
+def _shared_community_id(user, other=None) -> int | None:
+    """A community of the member's (one they share with `other` first), so that its
+    moderators see the queue item; None: staff only."""
     if user is None:
         return None
     from community.permissions import memberships_of
 
-    ids = sorted(cid for cid, m in memberships_of(user).items() if m.status == "active")
-    return ids[0] if ids else None
+    def active(member) -> set[int]:
+        return {cid for cid, m in memberships_of(member).items() if m.status == "active"}
+
+    ids = active(user)
+    shared = ids & active(other) if other is not None else set()
+    chosen = sorted(shared or ids)
+    return chosen[0] if chosen else None
 
 
 def _new_message(*, conversation: Conversation, sender, body: str, status: str,
@@ -308,7 +314,7 @@ def message_report(*, user, message: Message, reason: str, note: str = "") -> Me
             raise MessagingError(_("You already reported this message. Thank you.")) from None
         kind = ModerationItem.Kind.CRISIS if reason == "crisis" else ModerationItem.Kind.FLAG
         community_id = message.conversation.community_id or _shared_community_id(
-            message.sender) or _shared_community_id(user)
+            message.sender, user) or _shared_community_id(user)
         target_item_open(kind=kind, target_type="message", target=message, reason=reason,
                          community_id=community_id, subject_user=message.sender,
                          detail=(note or "")[:300], automatic=False)
