@@ -1,6 +1,6 @@
 """/api/v1/: the REST API, its OpenAPI 3 schema and its documentation."""
 
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from . import views
@@ -12,7 +12,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SwaggerView.as_view(), name="docs"),
     path("communities/", views.CommunityList.as_view(), name="communities"),
-    path("communities/<slug:slug>/", views.CommunityDetail.as_view(), name="community"),
+    path("communities/<str:slug>/", views.CommunityDetail.as_view(), name="community"),
     path("threads/", views.ThreadList.as_view(), name="threads"),
     path("threads/<int:pk>/", views.ThreadDetail.as_view(), name="thread"),
     path("threads/<int:pk>/posts/", views.ThreadPosts.as_view(), name="thread_posts"),
@@ -28,4 +28,6 @@ urlpatterns = [
     path("me/notifications/<int:pk>/read/", views.NotificationRead.as_view(),
          name="notification_read"),
     path("insights/", views.Insights.as_view(), name="insights"),
+    # Anything else under /api/v1/ is a problem-details 404, not the HTML page.
+    re_path(r"^.*$", views.NotFound.as_view(), name="not_found"),
 ]

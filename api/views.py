@@ -20,10 +20,11 @@ from notifications import services as notification_services
 
 from . import serializers as s
 from .models import ApiToken
+from .errors import PROBLEM
 from .schema import Problem
 
-ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 429: Problem}
-READ_ERRORS = {400: Problem, 401: Problem, 403: Problem, 404: Problem, 429: Problem}
+ERRORS = {(code, PROBLEM): Problem for code in (400, 401, 403, 404, 429)}
+READ_ERRORS = ERRORS
 FILTERS = [
     OpenApiParameter("community", str, description="A community's slug."),
     OpenApiParameter("since", OpenApiTypes.DATETIME, description="Created at or after."),
@@ -254,7 +255,7 @@ class Search(APIView):
         OpenApiParameter("q", str, required=True), OpenApiParameter("community", str)],
         responses={200: s.SearchResultSerializer(many=True), **READ_ERRORS})
     def get(self, request):
-        query = request.query_params.get("q", "").strip()[:200]
+        query = request.query_params.get("q", "").replace("\x00", "").strip()[:200]
         slug = request.query_params.get("community", "")
         community = _community_or_404(request.user, slug) if slug else None
         results = search.search_posts(user=request.user, query=query, community=community) \
@@ -340,3 +341,15 @@ class Insights(APIView):
                                                  series=series))
         response["Cache-Control"] = "private, no-store"
         return response
+
+
+class NotFound(APIView):
+    """Every method on a path the API does not have: the same 404 as a hidden object."""
+
+    permission_classes = []
+
+    @extend_schema(exclude=True)
+    def get(self, request, *args, **kwargs):
+        raise Http404
+
+    post = put = patch = delete = get

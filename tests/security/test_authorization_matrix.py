@@ -443,6 +443,7 @@ SPECS: dict[str, Spec] = {
                         THREADS, post_args),
     "api_v1:post_reactions": Spec("POST", api_signed_in(_react), THREADS, post_args),
     "api_v1:search": Spec("GET", lambda r, o: 200, query="?q=question"),
+    "api_v1:not_found": Spec("GET", lambda r, o: 404),  # any other path under /api/v1/
     "api_v1:me": Spec("GET", api_signed_in(lambda r, o: 200)),
     "api_v1:notifications": Spec("GET", api_signed_in(lambda r, o: 200)),
     "api_v1:notifications_read": Spec("POST", api_signed_in(lambda r, o: 200)),
