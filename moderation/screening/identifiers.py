@@ -680,9 +680,16 @@ _NOT_A_RECORD_SKIP = re.compile(
 _YEAR_ALONE = re.compile(r"^(?:19|20)[0-9]{2}$")
 
 
+_YEARS_OR_MONTH = re.compile(
+    r"^(?:(?:19|20)[0-9]{2}[-/](?:19|20)?[0-9]{2}|[0-9]{1,2}[-/](?:19|20)[0-9]{2})$")
+
+
 def _record_value(value: str) -> bool:
+    """Four to twenty digits, and not a date, a year, a span of years ("2023-2024"), a month
+    ("12/2023") or a public phone number ("Medicare 1-800-633-4227")."""
     return (4 <= _digits(value) <= 20 and not _looks_like_date(value)
-            and not _YEAR_ALONE.match(value))
+            and not _YEAR_ALONE.match(value) and not _YEARS_OR_MONTH.match(value)
+            and not (_digits(value) >= 8 and public_number(value)))
 
 
 _NOT_A_RECORD_AFTER = re.compile(
