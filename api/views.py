@@ -19,8 +19,8 @@ from notifications import selectors as notification_selectors
 from notifications import services as notification_services
 
 from . import serializers as s
-from .models import ApiToken
 from .errors import PROBLEM
+from .models import ApiToken
 from .schema import Problem
 
 ERRORS = {(code, PROBLEM): Problem for code in (400, 401, 403, 404, 429)}

@@ -359,7 +359,10 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"token": "600/min", "anon": "120/min"},
+    # Per token (or signed-in member), and per address for visitors; API_RATE_LIMIT and
+    # API_ANON_RATE_LIMIT change them ("600/min", "10/s").
+    "DEFAULT_THROTTLE_RATES": {"token": env("API_RATE_LIMIT", default="600/min"),
+                               "anon": env("API_ANON_RATE_LIMIT", default="120/min")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.errors.problem_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
