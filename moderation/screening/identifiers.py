@@ -289,6 +289,7 @@ def _phone_findings(text: Text) -> list[Finding]:
         if len(groups) > 6:
             # One digit at a time ("6 4 6 5 5 5 0 1 8 6"), not a longer run of digits.
             if (any(len(group) != 1 for group in groups) or digits > 13
+                    or len(set(_GROUP_SEPARATOR.findall(raw.strip("()+ ")))) != 1
                     or _DIGIT_NEXT.match(normal, candidate.end())
                     or _DIGIT_BEFORE.search(normal, max(0, candidate.start() - 2),
                                             candidate.start())):
@@ -372,6 +373,10 @@ _keyed(
     + r"(?P<s>(?:[2-9][0-9]{2}\s?[.-]?\s?|\([2-9][0-9]{2}\)\s?)[0-9]{4})" + _NUMBER_END,
     check=_phone_value(7, 7),
 )
+_NOT_A_LOCAL_BEFORE = re.compile(
+    r"\b(?:from|between|range|to|of|about|around|entre|de|open|opens|hours|horario|until|till"
+    r"|at|a\s+las|desde|hasta)\s*$", re.IGNORECASE)
+_NOT_A_LOCAL_AFTER = re.compile(r"\s?(?:am|pm|a\.m|p\.m|hrs?|h|horas|hours)\b", re.IGNORECASE)
 # A seven-digit number written with its dash, alone: "Jenny 867-5309"; not a range or a dose
 # ("200-1000 mg", "$250-1500") nor a number named as something else.
 _rule(
@@ -381,8 +386,9 @@ _rule(
     flags=0, needs_digit=True,
     check=lambda m: (not _not_a_phone(m.string, m.start("s"))
                      and not _public_context(m.string, m.start("s"))
-                     and re.search(r"\b(?:from|between|range|to|of|about|around|entre|de)\s*$",
-                                   m.string[max(0, m.start("s") - 12):m.start("s")]) is None),
+                     and _NOT_A_LOCAL_BEFORE.search(m.string, max(0, m.start("s") - 16),
+                                                    m.start("s")) is None
+                     and _NOT_A_LOCAL_AFTER.match(m.string, m.end("s")) is None),
 )
 # The words after the number: "555-0134 is my cell", "5 5501 0147 es mi whats".
 _PHONE_AFTER = re.compile(

@@ -81,6 +81,9 @@ def test_number_types_come_from_the_library():
     "the lab slip has an accession number 24-118-00923",
     "readings this week: 112, 134, 98, 156, 121, 140, 119",
     "I walked 10,000 steps and paid $1,234.56",
+    "INR 2.1 2.4 2.8 3.1 2.6 on 5mg, readings 5.6 6.1 7.2 8.4 6.6 mmol/L",
+    "the clinic is open 830-1700 weekdays",
+    "BP log: 120/80 130/85 125/82 140/90 135/88",
 ])
 def test_health_numbers_dates_and_codes_are_not_phones(text):
     assert "phone" not in identifiers(text)
