@@ -933,11 +933,19 @@ _NEAR_FULL_DATE = re.compile(rf"(?<![0-9/.-])(?P<s>{_FULL_DATE})")
 _AGE_REACH = 40
 
 
+_TURNING_ON = re.compile(
+    r"\b(?:turn(?:s|ed|ing)?|i'll\s+be|cumplo|cumple|cumpl[ií]|voy\s+a\s+cumplir)\s+[0-9]{1,3}"
+    r"(?:\s+(?:years?|a[nñ]os))?(?:\s+old)?\s+(?:on|el)\s+(?:the\s+)?"
+    rf"(?P<s>{_MONTH}\s+{_DAY}(?:st|nd|rd|th)?|{_DAY}(?:st|nd|rd|th)?\s+of\s+{_MONTH}"
+    rf"|{_DAY}{_ORDINAL}\s+de\s+{_MES}|{_DAY}[/.-]{_DAY})(?![0-9])")
+
+
 def _dates_beside_ages(text: Text) -> list[Finding]:
     found: list[Finding] = []
     if not text.has_digit:
         return found
     folded = text.folded
+    found.extend(finding("dob", m.span("s")) for m in _TURNING_ON.finditer(folded))
     for age in _AGE_WORDS.finditer(folded):
         start, end = max(0, age.start() - _AGE_REACH), age.end() + _AGE_REACH
         if _DIGIT.search(folded, start, end) is None:
@@ -1056,7 +1064,7 @@ _rule(
 )
 _rule(
     "address",
-    r"\b(?P<s>(?:p\.?\s?o\.?\s+box|post\s+office\s+box|(?:rr|rural\s+route|hc)[\s-]*[0-9]{1,3},?\s+box"
+    r"\b(?P<s>(?:p\.?\s?o\.?\s+box|post\s+office\s+box|(?:rr|rural\s+route|hcr?)[\s-]*[0-9]{1,3},?\s+box"
     r"|(?:psc|cmr|unit)\s+[0-9]{3,5},?\s+box"
     r"|apartado(?:\s+(?:postal|de\s+correos))?"
     r"|apdo\.?|casilla(?:\s+postal)?)\s+(?:n[oº°]\.?\s*)?[0-9]{1,6})\b",
@@ -1176,6 +1184,7 @@ _LIVING_AT = _Keyed(
         r"\s+(?!(?i:minutes?|mins?|miles?|blocks?|hours?|km|steps?|am|pm|a\.m|p\.m|o'clock"
         r"|percent|degrees?|mg|units?|lbs?|pounds|kg"
         r"|doors?|houses?|floors?|years?|days?|weeks?|months?|from|away|times|of|the|a|an)\b)"
+        r"(?:[NSEW]\.?\s+(?=[A-Z]))?"
         r"(?!(?:North|South|East|West)\b(?!\s+[A-Z]))(?!(?:Floor|Wing|Tower|Unit|Ward|Bed|Room"
         r"|Pod|Bay|Weeks?|Days?|Months?|Years?)\b)[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})"
         r"(?![\w'])"),
@@ -1221,6 +1230,14 @@ def _spelled_streets(text: Text) -> list[Finding]:
     return found
 
 
+# The unit first, then the house number and street: "Apt 4B, 1420 Elm".
+_rule(
+    "address",
+    r"\b(?P<s>(?:Apt|Apartment|Unit|Suite|Ste|Flat|apt|unit)\.?\s*\#?[0-9][0-9A-Za-z-]{0,4},?\s+"
+    r"[0-9]{1,6}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})(?![\w'])",
+    flags=0, triggers=("apt", "apartment", "unit", "suite", "ste", "flat"), needs_digit=True,
+    check=lambda m: _home_address_at(m.string, m.start("s")),
+)
 # A house number and street, then a city and a state: "44 Elm, Springfield, IL".
 _rule(
     "address",
