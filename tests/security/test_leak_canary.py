@@ -163,3 +163,20 @@ def test_digests_and_exports_of_a_non_member_carry_no_canary(canary_world, mailo
     for user in (u["member_b"], u["leaver"], u["newbie"], u["clinician"]):
         exported = json.dumps(export_gather(user=user), cls=DjangoJSONEncoder)
         assert not leaks(exported), user
+
+
+def test_the_private_communitys_landing_page_names_none_of_its_threads(canary_world):
+    """A non-member opens community A on its landing page (how to join): no thread title,
+    no canary; a member of A gets the threads (positive control)."""
+    world = canary_world
+    path = world.communities["a"].get_absolute_url()
+    titles = [thread.title for key, thread in world.threads.items()
+              if thread.community_id == world.communities["a"].pk]
+    for role in (*NON_MEMBERS, "leaver"):
+        client = world.client(role)
+        if role == "leaver":
+            client.force_login(world.users["leaver"])
+        body = client.get(path).content.decode(errors="replace")
+        assert not leaks(body), role
+        assert not [title for title in titles if title in body], role
+    assert "Private question" in world.client("member_a").get(path).content.decode()
