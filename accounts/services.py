@@ -10,16 +10,16 @@ import json
 import logging
 import secrets
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount, SocialToken
 from allauth.usersessions.models import UserSession
-from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
@@ -185,14 +185,25 @@ def export_gather(*, user: User) -> dict:
     return data
 
 
-def _export_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / EXPORT_DIR_NAME
+def _export_storage():
+    """Where archives are kept (settings.STORAGES["exports"]): MEDIA_ROOT on a shared volume,
+    or an S3-compatible bucket, so that every web node serves what any worker built."""
+    return storages["exports"]
 
 
-def export_path(export: DataExport) -> Path | None:
+def _export_name(file_name: str) -> str:
+    return f"{EXPORT_DIR_NAME}/{file_name}"
+
+
+def export_open(export: DataExport):
+    """The archive, opened for reading, or None when it is not (or no longer) there."""
     if not export.file_name:
         return None
-    return _export_dir() / export.file_name
+    storage = _export_storage()
+    name = _export_name(export.file_name)
+    if not storage.exists(name):
+        return None
+    return storage.open(name, "rb")
 
 
 def data_export_request(*, user: User) -> DataExport:
@@ -225,19 +236,16 @@ def data_export_build(*, export_id: int) -> DataExport | None:
     if export is None or export.status == DataExport.Status.READY:
         return export
     data = export_gather(user=export.user)
-    directory = _export_dir()
-    directory.mkdir(parents=True, exist_ok=True)
     name = f"{secrets.token_urlsafe(24)}.json"
-    path = directory / name
-    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
-    path.write_text(payload, encoding="utf-8")
-    path.chmod(0o600)
+    payload = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1).encode()
+    storage = _export_storage()
+    stored = storage.save(_export_name(name), ContentFile(payload))
     updated = DataExport.objects.filter(pk=export.pk, status=DataExport.Status.PENDING).update(
-        status=DataExport.Status.READY, file_name=name, size=path.stat().st_size,
+        status=DataExport.Status.READY, file_name=name, size=len(payload),
         finished_at=timezone.now(),
     )
     if not updated:  # built twice at once, or the account went away: keep one file
-        path.unlink(missing_ok=True)
+        storage.delete(stored)
     export.refresh_from_db()
     return export
 
@@ -261,9 +269,8 @@ def data_exports_sweep() -> int:
 
 
 def _delete_export_file(export: DataExport) -> None:
-    path = export_path(export)
-    if path is not None:
-        path.unlink(missing_ok=True)
+    if export.file_name:
+        _export_storage().delete(_export_name(export.file_name))
 
 
 # --- Account deletion ----------------------------------------------------------------------------

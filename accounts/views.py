@@ -116,11 +116,11 @@ def export_download(request, pk: int):
         or export.status != DataExport.Status.READY
     ):
         raise Http404
-    path = services.export_path(export)
-    if path is None or not path.exists():
+    archive = services.export_open(export)
+    if archive is None:
         raise Http404
     filename = f"hearth-export-{export.created_at:%Y-%m-%d}.json"
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=filename,
+    response = FileResponse(archive, as_attachment=True, filename=filename,
                             content_type="application/json")
     response["Cache-Control"] = "private, no-store"
     return response

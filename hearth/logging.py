@@ -54,9 +54,28 @@ class JsonFormatter(_JsonFormatter):
         return redact(super().formatException(ei))
 
 
+def sentry_before_send(event, hint):
+    """Sentry's copy of an error, redacted as a log line is (sentry_sdk's `before_send`)."""
+    for exception in (event.get("exception") or {}).get("values") or []:
+        if isinstance(exception.get("value"), str):
+            exception["value"] = redact(exception["value"])
+    logentry = event.get("logentry") or {}
+    if isinstance(logentry.get("message"), str):
+        logentry["message"] = redact(logentry["message"])
+        logentry["params"] = []
+    request = event.get("request") or {}
+    for field in ("url", "query_string"):
+        if isinstance(request.get(field), str):
+            request[field] = redact(request[field])
+    request.pop("data", None)
+    return event
+
+
+# `color_message` is uvicorn's copy of its message with terminal colour codes: never logged.
 _RESERVED = [
-    "args", "asctime", "created", "exc_info", "exc_text", "filename", "funcName", "levelname",
-    "levelno", "lineno", "module", "msecs", "message", "msg", "name", "pathname", "process",
+    "color_message", "args", "asctime", "created", "exc_info", "exc_text", "filename",
+    "funcName", "levelname", "levelno", "lineno", "module", "msecs", "message", "msg", "name",
+    "pathname", "process",
     "processName", "relativeCreated", "stack_info", "thread", "threadName", "taskName",
     "status_code", "server_time",
 ]

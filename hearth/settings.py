@@ -6,6 +6,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -31,14 +32,24 @@ def _local_secret_key() -> str:
 # static files straight from the source folders (no collectstatic step).
 HEARTH_DEMO = env.bool("HEARTH_DEMO", default=False)
 DEBUG = env.bool("DEBUG", default=not HEARTH_DEMO)
-SECRET_KEY = env("SECRET_KEY", default="") or _local_secret_key()
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+TESTING = env.bool("HEARTH_TESTING", default=False)
+# In production (DEBUG off, not the demo) a missing SECRET_KEY stops Hearth: a key generated
+# per machine would sign each web node's sessions and links differently.
+SECRET_KEY = env("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG and not HEARTH_DEMO and not TESTING:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is required when DEBUG is off. Generate one with "
+            "python -c \"import secrets; print(secrets.token_urlsafe(50))\" and set it in "
+            "the environment (.env, a Kubernetes Secret).")
+    SECRET_KEY = _local_secret_key()
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"]) or [
+    "127.0.0.1", "localhost", "[::1]"]
 DEMO_ON_LOOPBACK = HEARTH_DEMO and all(
     host in ("127.0.0.1", "localhost", "[::1]") for host in ALLOWED_HOSTS)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = env("SITE_NAME", default="Hearth")
-PORT = env.int("PORT", default=8000)
-TESTING = env.bool("HEARTH_TESTING", default=False)
+PORT = env.int("PORT", default=None) or 8000
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -54,6 +65,7 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "js_lib_htmx",
+    "django_prometheus",
     "allauth",
     "allauth.account",
     "allauth.socialaccount",
@@ -75,6 +87,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Prometheus: request counts and latencies (the After half is last).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # REMOTE_ADDR: X-Forwarded-For only from TRUSTED_PROXY_IPS.
     "hearth.middleware.ClientAddressMiddleware",
     # So that every response carries the Content-Security-Policy (errors included).
@@ -96,6 +110,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.MfaRequiredMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "hearth.urls"
@@ -126,8 +141,10 @@ TEMPLATES = [
 ]
 
 # --- Data -------------------------------------------------------------------------------
+# An empty DATABASE_URL (as in .env.example) is the embedded SQLite, like an absent one.
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'hearth.sqlite3'}"),
+    "default": environ.Env.db_url_config(
+        env("DATABASE_URL", default="") or f"sqlite:///{VAR_DIR / 'hearth.sqlite3'}"),
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -153,12 +170,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 # Redis carries the cache, the channel layer and the Celery broker. `make run` and `make test`
-# start an embedded server and set REDIS_URL when none is given.
-REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# start an embedded server and set REDIS_URL when none is given. At scale each role may have
+# its own Redis (README "Running at scale"); each defaults to REDIS_URL:
+#   CACHE_REDIS_URL    the cache: pages, fragments, and the rate-limit counters (allauth's and
+#                      Hearth's own are counted in the cache)
+#   CELERY_BROKER_URL  Celery's queues
+#   CHANNEL_REDIS_URL  the channel layer (live events between web nodes)
+# REDIS_URL itself keeps Hearth's own keys: live-event backlogs and the workers' heartbeats.
+REDIS_URL = env("REDIS_URL", default="") or "redis://127.0.0.1:6379/0"
+CACHE_REDIS_URL = env("CACHE_REDIS_URL", default="") or REDIS_URL
+CHANNEL_REDIS_URL = env("CHANNEL_REDIS_URL", default="") or REDIS_URL
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": CACHE_REDIS_URL,
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="hearth"),
         # One pool per process: Django makes a cache object per request under ASGI.
         "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1,
@@ -173,7 +198,7 @@ CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "hearth.channel_layer.CoreChannelLayer",
         "CONFIG": {
-            "hosts": [REDIS_URL],
+            "hosts": [CHANNEL_REDIS_URL],
             "prefix": env("CHANNEL_PREFIX", default="hearth"),
             "expiry": 30,
             "capacity": 500,
@@ -182,13 +207,13 @@ CHANNEL_LAYERS = {
     if CHANNEL_LAYER == "core"
     else {
         "BACKEND": "hearth.channel_layer.PubSubChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL], "prefix": env("CHANNEL_PREFIX", default="hearth")},
+        "CONFIG": {"hosts": [CHANNEL_REDIS_URL], "prefix": env("CHANNEL_PREFIX", default="hearth")},
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Celery -----------------------------------------------------------------------------
-CELERY_BROKER_URL = REDIS_URL
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or REDIS_URL
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -210,6 +235,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Beat keeps its schedule in Redis (celery-redbeat) behind a lock: a second beat (a rolling
+# deploy, a mistaken replica) waits for the lock instead of scheduling everything twice.
+CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+CELERY_REDBEAT_REDIS_URL = CELERY_BROKER_URL
+CELERY_REDBEAT_KEY_PREFIX = env("CACHE_KEY_PREFIX", default="hearth") + ":redbeat:"
+CELERY_REDBEAT_LOCK_TIMEOUT = 60
+CELERY_BEAT_MAX_LOOP_INTERVAL = 10
 CELERY_BEAT_SCHEDULE = {
     "sweep-unscreened-posts": {"task": "moderation.tasks.sweep_unscreened", "schedule": 60.0},
     "notifications-sweep-outbox": {"task": "notifications.tasks.outbox_sweep", "schedule": 60.0},
@@ -433,8 +465,30 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+# Members' data exports are built by a worker and downloaded from any web node: on one machine
+# MEDIA_ROOT is a volume shared by web and worker (docker-compose.yml); on many, set
+# EXPORTS_S3_BUCKET (and EXPORTS_S3_ENDPOINT_URL for an S3-compatible store; credentials from
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the machine's role) to keep them in a bucket.
+EXPORTS_S3_BUCKET = env("EXPORTS_S3_BUCKET", default="")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "exports": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": EXPORTS_S3_BUCKET,
+                "endpoint_url": env("EXPORTS_S3_ENDPOINT_URL", default="") or None,
+                "region_name": env("EXPORTS_S3_REGION", default="") or None,
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+                "object_parameters": {"CacheControl": "private, no-store"},
+            },
+        }
+        if EXPORTS_S3_BUCKET
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage",
+              "OPTIONS": {"file_permissions_mode": 0o600}}
+    ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -480,6 +534,28 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = not DEMO_ON_LOOPBACK
     CSRF_COOKIE_SECURE = not DEMO_ON_LOOPBACK
 
+# --- Operations -------------------------------------------------------------------------
+# /metrics (hearth/metrics.py) answers only these addresses or networks, or a request with
+# `Authorization: Bearer $METRICS_TOKEN`; everyone else gets a 404.
+METRICS_ALLOWED_IPS = [ip for ip in env.list("METRICS_ALLOWED_IPS", default=[]) if ip.strip()]
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+PROMETHEUS_EXPORT_MIGRATIONS = False
+# Error reporting to Sentry (or a compatible service) when SENTRY_DSN is set: no personal
+# data is sent (send_default_pii off, messages redacted as the logs are).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN and not TESTING:
+    import sentry_sdk
+
+    from hearth.logging import sentry_before_send
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        send_default_pii=False,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        before_send=sentry_before_send,
+    )
+
 # --- Logging: one JSON object a line on stdout; see hearth/logging.py for what is redacted ----
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {
@@ -501,3 +577,9 @@ LOGGING = {
         "celery": {"level": LOG_LEVEL},
     },
 }
+if not DEBUG and not TESTING:
+    # Python's warnings (WhiteNoise's "No directory at ...", deprecations) as JSON log lines
+    # too, instead of plain text on stderr.
+    import logging as _logging
+
+    _logging.captureWarnings(True)

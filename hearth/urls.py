@@ -3,11 +3,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from .health import healthz, live, ready
+from .metrics import metrics
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("healthz/live", live, name="healthz_live"),
     path("healthz/ready", ready, name="healthz_ready"),
+    path("metrics", metrics, name="metrics"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -411,6 +411,10 @@ def test_redact_merges_overlapping_spans():
 
 
 def test_naughty_strings_screen_and_redact_without_error():
+    if not NAUGHTY.is_file():  # a plain clone has no ../shared: a skip here, a failure in CI
+        from tests.conftest import service_missing
+
+        service_missing(f"no naughty strings corpus at {NAUGHTY}")
     for text in json.loads(NAUGHTY.read_text(encoding="utf-8")):
         result = screen_text(text)
         assert all(0 <= f.span[0] < f.span[1] <= len(text) for f in result.findings)

@@ -283,6 +283,8 @@ SPECS: dict[str, Spec] = {
     "healthz": Spec("GET", lambda r, o: 200),  # "degraded" without a worker, still 200
     "healthz_live": Spec("GET", lambda r, o: 200),
     "healthz_ready": Spec("GET", lambda r, o: 200),
+    # Prometheus metrics: only for METRICS_ALLOWED_IPS or the METRICS_TOKEN (none here).
+    "metrics": Spec("GET", lambda r, o: 404),
     "set_language": Spec("POST", lambda r, o: 302, data={"language": "es", "next": "/"}),
     # --- community ------------------------------------------------------------------------
     "community:directory": Spec("GET", lambda r, o: 200),

@@ -6,7 +6,8 @@ Idempotent: a second run finds what is there and adds nothing twice.
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
@@ -103,7 +104,20 @@ THREADS = [
 class Command(BaseCommand):
     help = "Create the demo communities, accounts (password hearth-demo) and discussions."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true",
+            help="Seed even in production (DEBUG off): creates the staff account admin with "
+                 "the published password hearth-demo.")
+
     def handle(self, *args, **options):
+        production = not (settings.DEBUG or settings.HEARTH_DEMO or settings.TESTING)
+        if production and not options["force"]:
+            raise CommandError(
+                "Refusing to seed demo data in production (DEBUG is off): it creates the staff "
+                "account admin and members whose password, hearth-demo, is published. Run it "
+                "with --force only on a server nobody else can reach, and change or delete "
+                "those accounts afterwards.")
         steps = len(COMMUNITIES) + len(PEOPLE) + len(AWAY) + len(THREADS)
         with tqdm(total=steps, desc="Seeding demo", unit="step",
                   disable=options.get("verbosity", 1) == 0) as bar:
