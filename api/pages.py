@@ -49,6 +49,7 @@ def tokens(request):
         "form": form, "tokens": rows, "created": created, "section": "api",
         "insights_possible": permissions.can_create_insights_token(request.user),
         "has_mfa": has_mfa(request.user),
+        "can_manage_webhooks": permissions.can_manage_webhooks(request.user),
     }, status=status)
 
 
