@@ -88,6 +88,42 @@ def test_sign_in_sign_up_and_password_reset_work_while_redis_is_down_and_the_lim
         assert 429 in answers
 
 
+def current_totp_code(user) -> str:
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+    from allauth.mfa.utils import decrypt
+
+    secret = decrypt(Authenticator.objects.get(user=user, type="totp").data["secret"])
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+@pytest.mark.redis
+@pytest.mark.usefixtures("broker_restored")
+@pytest.mark.django_db(transaction=True)
+def test_staff_sign_in_with_their_code_while_redis_is_down_and_a_code_works_once(
+        settings, admin, caplog):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(admin, generate_totp_secret())
+    port = free_port()
+    with redis_on(port) as url:
+        point_at(settings, url)
+    # Redis is down: the password, then the code
+    with caplog.at_level(logging.WARNING):
+        staff = Client()
+        assert _sign_in(staff, "admin")["Location"] == "/accounts/2fa/authenticate/"
+        code = current_totp_code(admin)
+        signed_in = staff.post("/accounts/2fa/authenticate/", {"code": code})
+    assert signed_in.status_code == 302, signed_in.content[:300]
+    assert signed_in["Location"] == "/"
+    assert "used TOTP codes remembered by this process only" in caplog.text
+    # the same code a second time is refused, even without Redis
+    replay = Client()
+    assert _sign_in(replay, "admin").status_code == 302
+    refused = replay.post("/accounts/2fa/authenticate/", {"code": code})
+    assert refused.status_code == 200
+
+
 # --- 12. Health: live, ready, and every dependency for people; no Celery ping ---------------
 
 
