@@ -18,6 +18,8 @@ from . import permissions, services
 from .forms import EndpointForm, TokenForm
 from .models import WebhookDelivery, WebhookEndpoint
 
+NEW_TOKEN_KEY = "api_new_token"  # noqa: S105 - a session key, not a secret
+
 
 def _apply_errors(form, error: ValidationError) -> None:
     for field, errors in error.error_dict.items():
@@ -30,20 +32,23 @@ def tokens(request):
     if not permissions.can_manage_tokens(request.user):
         raise Http404
     form = TokenForm(request.POST or None)
-    created = None
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                token, raw = services.token_create(user=request.user, **form.cleaned_data)
+                _token, raw = services.token_create(user=request.user, **form.cleaned_data)
             except ValidationError as error:
                 _apply_errors(form, error)
                 status = 400
             else:
-                created = {"token": token, "raw": raw}
-                form = TokenForm()
+                # Shown on the next page, once: the session holds it until then (a reload of
+                # that page neither shows it again nor makes a second token).
+                request.session[NEW_TOKEN_KEY] = raw
+                return redirect("api:tokens")
         else:
             status = 400
+    created = {"raw": request.session.pop(NEW_TOKEN_KEY)} \
+        if request.method == "GET" and NEW_TOKEN_KEY in request.session else None
     rows = permissions.tokens_visible_to(request.user).order_by("-created_at")
     return render(request, "api/tokens.html", {
         "form": form, "tokens": rows, "created": created, "section": "api",

@@ -24,8 +24,8 @@ PROBLEM = "application/problem+json"
 
 def test_a_token_made_in_settings_is_shown_once_and_kept_only_as_a_digest(as_maria, maria):
     response = as_maria.post("/settings/api-tokens/", {"name": "Reporting", "scopes": ["read"],
-                                                       "days": "30"})
-    assert response.status_code == 200
+                                                       "days": "30"}, follow=True)
+    assert response.status_code == 200 and response.redirect_chain
     raw = re.search(r'<code id="new-token">(hearth_pat_[\w-]+)</code>',
                     response.content.decode()).group(1)
     token = ApiToken.objects.get(user=maria)
