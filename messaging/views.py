@@ -147,9 +147,12 @@ def message_send(request, pk):
             return render(request, "messaging/_composer.html",
                           {"conversation": conversation, "can_send": True})
         return redirect("messaging:conversation", pk=conversation.pk)
+    if request.htmx:  # htmx swaps only a 2xx: the form comes back with its warning and text
+        return render(request, "messaging/_composer.html",
+                      {"conversation": conversation, "can_send": True, **extra})
     rows = selectors.messages_of(user=request.user, conversation=conversation)
-    template = "messaging/_composer.html" if request.htmx else "messaging/conversation.html"
-    return render(request, template, _page(request, conversation, rows, **extra), status=400)
+    return render(request, "messaging/conversation.html",
+                  _page(request, conversation, rows, **extra), status=400)
 
 
 @login_required

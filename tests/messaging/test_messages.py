@@ -252,3 +252,34 @@ def test_message_link_under_a_public_post(as_james, maria, diabetes):
     post = Post.objects.get(thread=thread)
     assert f"/messages/new/?post={post.pk}" in as_james.get(thread.get_absolute_url()
                                                             ).content.decode()
+
+
+def test_a_new_members_link_waits_for_a_moderator_who_lets_it_through(as_james, maria, james,
+                                                                     sam, settings):
+    """A member still new for messaging may reply; their link is held until sam approves."""
+    start(client_for(maria), "james", "Hello James")
+    conversation = Conversation.objects.get()
+    settings.HEARTH_MESSAGING = {"min_days": 90, "min_posts": 0}
+    as_james.post(f"/messages/{conversation.pk}/send/",
+                  {"body": "Look at https://example.com/cheap-pills now"})
+    held = Message.objects.get(sender=james)
+    assert held.status == Message.Status.HELD
+    as_maria = client_for(maria)
+    assert b"cheap-pills" not in as_maria.get(f"/messages/{conversation.pk}/").content
+    assert b"cheap-pills" in as_james.get(f"/messages/{conversation.pk}/").content
+    item = ModerationItem.objects.get(target_type="message", kind="held")
+    client_for(sam).post(f"/moderation/items/{item.pk}/approve/")
+    held.refresh_from_db()
+    assert held.status == Message.Status.SENT
+    assert b"cheap-pills" in as_maria.get(f"/messages/{conversation.pk}/").content
+    assert AuditLog.objects.filter(action="message.dismiss", actor=sam).exists()
+
+
+def test_the_identifier_warning_comes_back_in_place_with_htmx(as_james, maria):
+    start(as_james, "maria", "Hello")
+    conversation = Conversation.objects.get()
+    response = as_james.post(f"/messages/{conversation.pk}/send/",
+                             {"body": "My number is 415-555-2671"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert b"I understand the risk" in response.content and b"415-555-2671" in response.content
+    assert Message.objects.count() == 1
