@@ -74,3 +74,44 @@ def bar_chart(*, chart_id: str, title: str, points: list[tuple[date, int | None]
             bars,
         ) if bars else mark_safe(""),  # noqa: S308 - a constant empty string
     )
+
+
+SPARK_W, SPARK_H, SPARK_PAD = 120, 32, 3
+SPARK_STROKE = "#2f6f73"
+
+
+def sparkline(*, label: str, points: list[tuple[date, int | None]]) -> SafeString:
+    """A small line of the daily values beside a headline figure. Days not stored yet are left
+    out. Its words (role="img" and aria-label) say what the line shows."""
+    known = [(index, value) for index, (_day, value) in enumerate(points) if value is not None]
+    if len(known) < 2:
+        return mark_safe("")  # noqa: S308 - a constant empty string
+    low = min(value for _i, value in known)
+    high = max(value for _i, value in known)
+    span = (high - low) or 1
+    last_index = max(len(points) - 1, 1)
+    coords = " ".join(
+        f"{SPARK_PAD + (SPARK_W - 2 * SPARK_PAD) * index / last_index:.1f},"
+        f"{SPARK_H - SPARK_PAD - (SPARK_H - 2 * SPARK_PAD) * (value - low) / span:.1f}"
+        for index, value in known
+    )
+    words = _("%(label)s, day by day from %(first)s to %(last)s: %(start)s at first, "
+              "%(end)s at the end, highest %(high)s.") % {
+        "label": label, "first": date_format(points[known[0][0]][0], "j M"),
+        "last": date_format(points[known[-1][0]][0], "j M"), "start": known[0][1],
+        "end": known[-1][1], "high": high}
+    end_x, end_y = coords.rsplit(" ", 1)[-1].split(",")
+    return format_html(
+        '<svg class="sparkline" viewBox="0 0 {w} {h}" preserveAspectRatio="none" role="img" '
+        'aria-label="{words}" focusable="false" xmlns="http://www.w3.org/2000/svg">'
+        '<polyline points="{coords}" fill="none" stroke="{stroke}" stroke-width="2" '
+        'vector-effect="non-scaling-stroke" stroke-linejoin="round"/>'
+        '<circle cx="{x}" cy="{y}" r="2.5" fill="{dot}"/></svg>',
+        w=SPARK_W, h=SPARK_H, words=words, coords=coords, stroke=SPARK_STROKE, x=end_x, y=end_y,
+        dot=TODAY_FILL,
+    )
+
+
+def week_chart(*, chart_id: str, title: str, points: list[tuple[date, int | None]]) -> SafeString:
+    """Bars of weekly values (each point is the Monday a week starts)."""
+    return bar_chart(chart_id=chart_id, title=title, points=points, today=None)

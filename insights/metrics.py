@@ -68,6 +68,7 @@ SECTIONS = {
     "safety": _("Safety"),
     "digests": _("Email digests"),
     "sources": _("Where members come from"),
+    "outcomes": _("Outcomes: what members say"),
 }
 
 METRICS = [
@@ -97,6 +98,8 @@ METRICS = [
            _("Share of the questions asked in the period that have at least one reply.")),
     Metric("questions_clinician_pct", "questions", _("Answered by a clinician"), "percent",
            _("Share with an answer from a verified clinician.")),
+    Metric("questions_clinician", "questions", _("Questions answered by a clinician"), "count",
+           _("Questions asked in the period that a verified clinician has answered.")),
     Metric("questions_accepted_pct", "questions", _("With an accepted answer"), "percent",
            _("Share where the person who asked (or a clinician) marked an answer as accepted.")),
     Metric("first_reply_median", "questions", _("Time to first reply (median)"), "duration",
@@ -129,8 +132,38 @@ METRICS = [
     Metric("digest_ctr", "digests", _("Click-through rate"), "percent"),
     Metric("digest_posted_after_click", "digests", _("Members who posted within 24 hours of a "
                                                      "click"), "members"),
+    Metric("digest_returned", "digests", _("Members who came back through a digest"),
+           "members", _("Different members who opened a discussion from a link in a digest.")),
     Metric("signups", "sources", _("Sign-ups"), "members"),
+    Metric("members_helped", "outcomes", _("Members helped"), "members",
+           _("Said an answer helped them, answered the monthly check-in “yes” or “somewhat”, "
+             "or got a clinician's answer to their question.")),
+    Metric("answer_votes", "outcomes", _("“Did this answer help?” answers"), "members",
+           _("Votes on clinicians' and accepted answers, counted when last changed.")),
+    Metric("answer_helped_pct", "outcomes", _("Said the answer helped"), "percent"),
+    Metric("answer_readers", "outcomes", _("Members who read a clinician's or accepted answer"),
+           "members"),
+    Metric("answer_response_pct", "outcomes", _("Response rate (answers)"), "percent",
+           _("Of the members who read such an answer, the share who said whether it helped.")),
+    Metric("checkin_asked", "outcomes", _("Monthly check-ins asked"), "members",
+           _("“Did Hearth help you manage your health this month?”, in a digest, once a "
+             "month.")),
+    Metric("checkin_answered", "outcomes", _("Check-ins answered"), "members"),
+    Metric("checkin_response_pct", "outcomes", _("Response rate (check-in)"), "percent"),
+    Metric("checkin_yes", "outcomes", _("Answered “yes”"), "members"),
+    Metric("checkin_somewhat", "outcomes", _("Answered “somewhat”"), "members"),
+    Metric("checkin_no", "outcomes", _("Answered “no”"), "members"),
+    Metric("checkin_helped_pct", "outcomes", _("Said Hearth helped (yes or somewhat)"),
+           "percent", _("Of the check-ins answered.")),
 ]
+# A percentage is made from members: below 5 of them (the base) it is not exported.
+PERCENT_BASE = {
+    "dau_mau": "active_monthly",
+    "answer_helped_pct": "answer_votes",
+    "answer_response_pct": "answer_readers",
+    "checkin_response_pct": "checkin_asked",
+    "checkin_helped_pct": "checkin_answered",
+}
 METRICS_BY_KEY = {metric.key: metric for metric in METRICS}
 
 
@@ -359,6 +392,7 @@ def _questions(community_ids, windows) -> dict:
         result.update({
             f"questions_asked__{p}": asked,
             f"questions_answered_pct__{p}": _pct(row[f"answered__{p}"], asked),
+            f"questions_clinician__{p}": row[f"clinician__{p}"],
             f"questions_clinician_pct__{p}": _pct(row[f"clinician__{p}"], asked),
             f"questions_accepted_pct__{p}": _pct(row[f"accepted__{p}"], asked),
             f"first_reply_median__{p}": reply[p][0.5],
@@ -488,7 +522,7 @@ class Figures:
 
 
 def figures(*, community_ids, period: Period) -> Figures:
-    """Every figure of the dashboard for the period and the one before (15 queries)."""
+    """Every figure of the dashboard for the period and the one before (20 queries)."""
     windows = _windows(period, period.previous())
     flat: dict = {}
     flat.update(_members(community_ids, windows))
@@ -501,6 +535,10 @@ def figures(*, community_ids, period: Period) -> Figures:
     safety, moderation = _safety(community_ids, windows)
     flat.update(safety)
     flat.update(_digests(community_ids, windows))
+    from . import outcomes  # outcomes reads this module's querysets
+
+    flat.update(outcomes.digest_returned(community_ids, windows))
+    flat.update(outcomes.outcome_figures(community_ids, windows))
     for p in windows:
         flat[f"dau_mau__{p}"] = _pct(flat[f"active_daily__{p}"], flat[f"active_monthly__{p}"])
     values = {metric.key: {p: flat[f"{metric.key}__{p}"] for p in windows} for metric in METRICS}

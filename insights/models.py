@@ -36,3 +36,15 @@ class DailyMetric(models.Model):
     def __str__(self) -> str:
         where = self.community_id or "all"
         return f"{self.name} {self.date} {where}: {self.value}"
+
+
+class ReportSubscription(models.Model):
+    """A staff member who gets the monthly report by email on the first of the month."""
+
+    user = models.OneToOneField(
+        "accounts.User", on_delete=models.CASCADE, related_name="insights_report_subscription",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"monthly report for {self.user_id}"

@@ -51,3 +51,36 @@ class Period:
 
     def __str__(self) -> str:
         return f"{self.first_day:%d %b %Y} – {self.last_day:%d %b %Y}"
+
+
+@dataclass(frozen=True)
+class Month(Period):
+    """A calendar month (UTC), compared with the calendar month before it."""
+
+    @classmethod
+    def parse(cls, value: str) -> Month:
+        """"2026-10" → October 2026. ValueError for anything else."""
+        year, month = value.split("-")
+        if len(year) != 4 or len(month) != 2:
+            raise ValueError(value)
+        return cls.of(date(int(year), int(month), 1))
+
+    @classmethod
+    def of(cls, day: date) -> Month:
+        first = day.replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        return cls(first, following - timedelta(days=1))
+
+    @classmethod
+    def last_finished(cls, *, until: date | None = None) -> Month:
+        return cls.of((until or today()).replace(day=1) - timedelta(days=1))
+
+    def previous(self) -> Month:
+        return Month.of(self.first_day - timedelta(days=1))
+
+    @property
+    def key(self) -> str:
+        return f"{self.first_day:%Y-%m}"
+
+    def __str__(self) -> str:
+        return f"{self.first_day:%B %Y}"

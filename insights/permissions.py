@@ -65,3 +65,8 @@ def insights_nav_target(user) -> str | None:
     if row["is_clinician"]:
         return "impact"
     return None
+
+
+def can_subscribe_report(user) -> bool:
+    """The monthly report by email is for staff (it covers every community)."""
+    return is_staff_member(user)

@@ -11,8 +11,9 @@ import csv
 import io
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from .metrics import METRICS, SECTIONS, Figures
+from .metrics import METRICS, PERCENT_BASE, SECTIONS, Figures
 from .sources import SOURCE_LABELS
 
 SMALL = 5
@@ -78,11 +79,17 @@ def dashboard_sections(figures: Figures) -> list[dict]:
     return list(sections.values())
 
 
+def percent_suppressed(metric, figures: Figures, p: str) -> bool:
+    """A share made from fewer than 5 members would reveal them."""
+    base = PERCENT_BASE.get(metric.key)
+    return base is not None and (figures.values[base][p] or 0) < SMALL
+
+
 def _export_value(metric, value, figures: Figures, p: str):
     if metric.kind == "members":
         return suppress(value)
-    if metric.key == "dau_mau" and (figures.values["active_monthly"][p] or 0) < SMALL:
-        return SUPPRESSED  # a share of fewer than 5 members would reveal them
+    if metric.kind == "percent" and percent_suppressed(metric, figures, p):
+        return None  # left out; never "<5", which reads as a percentage
     return value
 
 
@@ -96,12 +103,19 @@ def _csv_cell(metric, value, figures, p):
         return ""
     if metric.kind == "duration":
         return _hours(value)
-    if metric.kind == "percent" and value != SUPPRESSED:
+    if metric.kind == "percent":
         return f"{value:.1f}"
     return value
 
 
-def csv_text(figures: Figures, *, scope_label: str) -> str:
+def _csv_note(metric, figures) -> str:
+    if metric.kind == "percent" and any(percent_suppressed(metric, figures, p)
+                                        for p in ("cur", "prev")):
+        return "suppressed: fewer than 5 members"
+    return ""
+
+
+def csv_text(figures: Figures, *, scope_label: str, reach: dict | None = None) -> str:
     buffer = io.StringIO()
     out = csv.writer(buffer, lineterminator="\n")
     out.writerow(["Hearth insights", scope_label])
@@ -110,13 +124,15 @@ def csv_text(figures: Figures, *, scope_label: str) -> str:
     out.writerow(["Previous period", figures.previous.first_day.isoformat(),
                   figures.previous.last_day.isoformat()])
     out.writerow([])
-    out.writerow(["section", "figure", "key", "unit", "this period", "previous period"])
+    out.writerow(["section", "figure", "key", "unit", "this period", "previous period",
+                  "note"])
     units = {"members": "members", "count": "count", "percent": "%", "duration": "hours"}
     for metric in METRICS:
         values = figures.values[metric.key]
         out.writerow([SECTIONS[metric.section], metric.label, metric.key, units[metric.kind],
                       _csv_cell(metric, values["cur"], figures, "cur"),
-                      _csv_cell(metric, values["prev"], figures, "prev")])
+                      _csv_cell(metric, values["prev"], figures, "prev"),
+                      _csv_note(metric, figures)])
     out.writerow([])
     out.writerow(["conversation by community", "community", "threads (this)",
                   "threads (previous)", "replies (this)", "replies (previous)",
@@ -140,6 +156,8 @@ def csv_text(figures: Figures, *, scope_label: str) -> str:
         out.writerow(["sources", SOURCE_LABELS[row["source"]],
                       suppress(row["signups"]["cur"]), suppress(row["signups"]["prev"]),
                       suppress(row["first_posts"]["cur"]), suppress(row["first_posts"]["prev"])])
+    if reach is not None:
+        reach_csv(out, reach)
     return buffer.getvalue()
 
 
@@ -187,3 +205,87 @@ def json_data(figures: Figures, *, scope: dict, series: dict) -> dict:
             for name, points in series.items()
         },
     }
+
+
+# --- The headline ----------------------------------------------------------------------------
+
+# (figure, daily series for its sparkline, label)
+HEADLINE = (
+    ("active_period", "active", gettext_noop("Active members")),
+    ("questions_clinician", "clinician_answers", gettext_noop("Questions answered by a clinician")),
+    ("digest_returned", "digest_clicks", gettext_noop("Came back through a digest")),
+    ("signups", "members_new", gettext_noop("New members")),
+    ("members_helped", "helped", gettext_noop("Members helped")),
+)
+
+
+def _direction(cur, prev) -> str:
+    if cur is None or prev is None or cur == prev:
+        return "same"
+    return "up" if cur > prev else "down"
+
+
+def headline(figures: Figures, series: dict, *, sparkline) -> list[dict]:
+    """Five figures a leader reads in ten seconds, each with its change against the previous
+    period, a sparkline of the period's days, and one line of detail."""
+    from .metrics import METRICS_BY_KEY
+
+    values = figures.values
+    cards = []
+    for key, series_name, label in HEADLINE:
+        metric = METRICS_BY_KEY[key]
+        cur, prev = values[key]["cur"], values[key]["prev"]
+        change = format_change(metric.kind, cur, prev)
+        card = {
+            "key": key, "label": _(label), "value": format_value(metric.kind, cur),
+            "change": change or "—", "direction": _direction(cur, prev),
+            "previous": format_value(metric.kind, prev),
+            "sparkline": sparkline(label=_(label), points=series.get(series_name, [])),
+            "detail": "",
+        }
+        if key == "active_period":
+            card["detail"] = _("of %(n)s members") % {
+                "n": format_value("count", values["members_total"]["cur"])}
+        elif key == "questions_clinician":
+            card["detail"] = _("median time to the answer: %(t)s (before: %(p)s)") % {
+                "t": format_duration(values["first_clinician_median"]["cur"]),
+                "p": format_duration(values["first_clinician_median"]["prev"])}
+        elif key == "digest_returned":
+            card["detail"] = _("of %(n)s digests sent") % {
+                "n": format_value("count", values["digests_sent"]["cur"])}
+        elif key == "signups":
+            ranked = sorted((row for row in figures.sources if row["signups"]["cur"]),
+                            key=lambda row: -row["signups"]["cur"])
+            card["detail"] = ", ".join(
+                f"{_(SOURCE_LABELS[row['source']])} {row['signups']['cur']}" for row in ranked
+            ) or _("none in this period")
+        elif key == "members_helped":
+            card["detail"] = _("said an answer or Hearth helped, or got a clinician's answer")
+        cards.append(card)
+    return cards
+
+
+def reach_rows(rows: list[dict]) -> list[dict]:
+    """Reach rows for the page and the report: counts below 5 read "<5", and a percentage
+    made from fewer than 5 members reads "—" (see outcomes.suppressed)."""
+    from .outcomes import suppressed
+
+    return [
+        {**row,
+         "active_pct": "—" if row["active_pct"] is None else f"{row['active_pct']:.1f} %",
+         "helped_pct": "—" if row["helped_pct"] is None else f"{row['helped_pct']:.1f} %"}
+        for row in suppressed(rows)
+    ]
+
+
+def reach_csv(out, reach: dict) -> None:
+    from .outcomes import suppressed
+
+    out.writerow([])
+    out.writerow(["reach", "group", "name", "members", "new members", "active members",
+                  "active %", "said Hearth helped", "said Hearth helped %"])
+    for group, rows in (("language", reach["languages"]), ("community", reach["communities"])):
+        for row in suppressed(rows):
+            out.writerow(["reach", group, row["label"], row["members"], row["new"],
+                          row["active"], _pct_cell(row["active_pct"]), row["helped"],
+                          _pct_cell(row["helped_pct"])])

@@ -13,9 +13,9 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_noop
 
 from accounts.models import User
-from community.models import Membership, Thread
+from community.models import AnswerVote, Membership, Thread
 from moderation.models import ModerationItem
-from notifications.models import DigestClick
+from notifications.models import CheckIn, DigestClick
 
 from . import metrics
 from .models import DailyMetric
@@ -32,6 +32,7 @@ SERIES = {
     "reactions": gettext_noop("Reactions"),
     "moderation_items": gettext_noop("Items for moderators"),
     "digest_clicks": gettext_noop("Digest clicks"),
+    "helped": gettext_noop("Said Hearth or an answer helped"),
 }
 # Figures that are not sums over communities (a member active in two counts once overall).
 DISTINCT_SERIES = {"members_new", "active"}
@@ -107,6 +108,13 @@ def day_figures(day: date, community_ids: Iterable[int] | None = None) -> dict:
     for row in clicks.values("thread__community_id").annotate(n=Count("pk")).order_by():
         rows[row["thread__community_id"]]["digest_clicks"] = row["n"]
 
+    votes = AnswerVote.objects.filter(helped=True, user__is_staff=False,
+                                      updated_at__gte=window.start, updated_at__lt=window.end)
+    if ids is not None:
+        votes = votes.filter(post__thread__community_id__in=ids)
+    for row in votes.values("post__thread__community_id").annotate(n=Count("pk")).order_by():
+        rows[row["post__thread__community_id"]]["helped"] = row["n"]
+
     result = {cid: dict(values) for cid, values in rows.items()}
     if ids is not None:
         for cid in ids:
@@ -126,6 +134,10 @@ def day_figures(day: date, community_ids: Iterable[int] | None = None) -> dict:
                      | Q(last_seen_at__gte=window.start, last_seen_at__lt=window.end)),
     )
     overall.update(row)
+    # The monthly check-in belongs to no community: it counts for all communities only.
+    overall["helped"] += CheckIn.objects.filter(
+        answer__in=("yes", "somewhat"), user__is_staff=False,
+        answered_at__gte=window.start, answered_at__lt=window.end).count()
     result[ALL] = overall
     return result
 
@@ -175,3 +187,44 @@ def series(*, community_ids, period: Period) -> dict[str, list[tuple[date, int |
         for name in SERIES:
             values[name][current_day] = sum(live.get(k, {}).get(name, 0) for k in keys)
     return {name: [(day, values[name].get(day)) for day in period.dates()] for name in SERIES}
+
+
+# Weekly trends: the shape of six months on one screen.
+TREND_WEEKS = 26
+TRENDS = ("active", "members_new", "clinician_answers", "helped", "digest_clicks")
+AVERAGED = {"active"}  # a member active on two days of a week is not two members
+
+
+def weekly(*, community_ids, weeks: int = TREND_WEEKS, until: date | None = None,
+           names=TRENDS) -> dict[str, list[tuple[date, int | None]]]:
+    """Each series by week (Monday first) over the last `weeks` whole or current weeks, from
+    the stored days (one query). A week with no stored day is None; "active" is the average
+    per stored day, the others are sums."""
+    until = until or today() - timedelta(days=1)
+    first_monday = until - timedelta(days=until.weekday()) - timedelta(weeks=weeks - 1)
+    stored = DailyMetric.objects.filter(date__gte=first_monday, date__lte=until,
+                                        name__in=list(names))
+    if community_ids is None:
+        stored = stored.filter(community__isnull=True)
+    else:
+        stored = stored.filter(community_id__in=community_ids)
+    sums: dict = defaultdict(lambda: defaultdict(int))
+    days: dict = defaultdict(lambda: defaultdict(set))
+    for name, day, value in stored.values_list("name", "date", "value"):
+        monday = day - timedelta(days=day.weekday())
+        sums[name][monday] += value
+        days[name][monday].add(day)
+    mondays = [first_monday + timedelta(weeks=i) for i in range(weeks)]
+    result = {}
+    for name in names:
+        points = []
+        for monday in mondays:
+            stored_days = len(days[name].get(monday, ()))
+            if not stored_days:
+                points.append((monday, None))
+            elif name in AVERAGED:
+                points.append((monday, round(sums[name][monday] / stored_days)))
+            else:
+                points.append((monday, sums[name][monday]))
+        result[name] = points
+    return result

@@ -21,3 +21,13 @@ def rollup_metrics_yesterday() -> int:
 @shared_task(name="insights.tasks.rollup_metrics_day", acks_late=True)
 def rollup_metrics_day(day: str) -> int:
     return rollup.rollup_day(date.fromisoformat(day))
+
+
+@shared_task(name="insights.tasks.report_monthly_email", acks_late=True)
+def report_monthly_email() -> int:
+    """Beat, on the first of the month: last month's report to the staff who subscribe (once:
+    each email's dedupe key names the member and the month)."""
+    from .periods import Month
+    from .report import report_email_queue
+
+    return len(report_email_queue(month=Month.last_finished()))

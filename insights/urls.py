@@ -9,4 +9,6 @@ urlpatterns = [
     path("export.csv", views.export_csv, name="export_csv"),
     path("data.json", views.data_json, name="data_json"),
     path("me/", views.my_impact, name="me"),
+    path("report/", views.report, name="report"),
+    path("report/subscription/", views.report_subscription, name="report_subscription"),
 ]

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
+from django.contrib import messages
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from . import metrics, permissions, presenters, rollup
-from .charts import bar_chart
+from . import metrics, outcomes, permissions, presenters, rollup, services
+from . import report as monthly
+from .charts import bar_chart, sparkline, week_chart
 from .context_processors import remember_nav
 from .forms import InsightsFilterForm
-from .periods import Period, today
+from .models import ReportSubscription
+from .periods import Month, Period, today
 
 
 class Selection:
@@ -73,7 +76,18 @@ def dashboard(request):
             "points": points,
             "missing": sum(1 for _day, value in points if value is None),
         })
+    trends = rollup.weekly(community_ids=selection.community_ids)
+    reach = outcomes.reach(selection.community_ids, selection.period)
     context.update({
+        "headline": presenters.headline(figures, series, sparkline=sparkline),
+        "trends": [
+            {"name": name, "title": _(rollup.SERIES[name]), "points": points,
+             "svg": week_chart(chart_id=f"trend-{name}", title=_(rollup.SERIES[name]),
+                               points=points)}
+            for name, points in trends.items()
+        ],
+        "reach_languages": presenters.reach_rows(reach["languages"]),
+        "reach_communities": presenters.reach_rows(reach["communities"]),
         "figures": figures,
         "sections": presenters.dashboard_sections(figures),
         "charts": charts,
@@ -91,8 +105,9 @@ def export_csv(request):
     if selection.period is None:
         return _invalid(selection)
     figures = metrics.figures(community_ids=selection.community_ids, period=selection.period)
+    reach = outcomes.reach(selection.community_ids, selection.period)
     response = HttpResponse(
-        presenters.csv_text(figures, scope_label=selection.label),
+        presenters.csv_text(figures, scope_label=selection.label, reach=reach),
         content_type="text/csv; charset=utf-8",
     )
     name = f"hearth-insights-{selection.period.first_day}-{selection.period.last_day}.csv"
@@ -113,6 +128,60 @@ def data_json(request):
     )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_GET
+def report(request):
+    """The printable monthly report: `?month=2026-10` (default: the last finished month), for
+    all the viewer's communities or `&community=<id>`."""
+    allowed = permissions.insight_community_ids(request.user)
+    remember_nav(request, request.user)
+    if allowed is not None and not allowed:
+        raise Http404
+    try:
+        month = (Month.parse(request.GET["month"]) if request.GET.get("month")
+                 else Month.last_finished())
+    except ValueError:
+        return HttpResponse(_("Give the month as YYYY-MM, for example 2026-10."), status=400)
+    if month.first_day > today():
+        return HttpResponse(_("That month has not begun."), status=400)
+    community, community_ids = None, allowed
+    if request.GET.get("community"):
+        form = InsightsFilterForm({"community": request.GET["community"]}, community_ids=allowed)
+        form.is_valid()
+        community = form.cleaned_data.get("community") if not form.errors.get(
+            "community") else None
+        if community is None:
+            raise Http404
+        community_ids = {community.pk}
+    if community is not None:
+        scope = community.name
+    else:
+        scope = _("All communities") if allowed is None else _("All my communities")
+    context = monthly.report_context(community_ids=community_ids, month=month,
+                                     scope_label=scope)
+    context.update({
+        "previous_month": month.previous(),
+        "next_month": Month.of(month.last_day + timedelta(days=1))
+        if month.last_day < today() else None,
+        "can_subscribe": permissions.can_subscribe_report(request.user),
+        "subscribed": permissions.can_subscribe_report(request.user)
+        and ReportSubscription.objects.filter(user=request.user).exists(),
+    })
+    response = render(request, "insights/report.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def report_subscription(request):
+    """Staff: get the monthly report by email on the first of the month, or stop it."""
+    subscribed = services.report_subscription_set(
+        user=request.user, subscribed=request.POST.get("subscribe") == "1")
+    messages.success(request, _("You'll get the monthly report by email on the first of each "
+                                "month.") if subscribed
+                     else _("You won't get the monthly report by email any more."))
+    return redirect("insights:report")
 
 
 @require_GET

@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 import pytest
 
 from accounts.models import ClinicianProfile, User
-from community.models import Membership, Post, Reaction, Thread, ThreadRead
+from community.models import AnswerVote, Membership, Post, Reaction, Thread, ThreadRead
 from moderation.models import ModerationItem
-from notifications.models import DigestClick, Outbox
+from notifications.models import CheckIn, DigestClick, Outbox
 from tests.conftest import make_community, make_user
 
 QUERY = "period=custom&start=2025-03-01&end=2025-03-07"
@@ -195,4 +195,30 @@ def world(db):
         (o5, w.dan, w.T7, at(2, 24, 8)),  # dan's next post is 3 days later
     ]:
         DigestClick.objects.create(outbox=box, user=user, thread=thread, created_at=when)
+
+    # Two members write in Spanish.
+    User.objects.filter(pk__in=[w.gus.pk, w.hal.pk]).update(language="es")
+
+    # "Did this answer help?" (counted when last changed).
+    for user, post, helped, created, updated in [
+        (w.ana, w.T1_kim, True, at(3, 2, 16), at(3, 2, 16)),
+        (w.eve, w.T1_kim, True, at(3, 3, 12), at(3, 3, 12)),
+        (w.eve, w.T2_pat, False, at(3, 3, 10), at(3, 3, 10)),
+        (w.dan, w.T10_kim, True, at(2, 28, 13), at(3, 2, 13)),  # changed in this period
+        (w.cat, w.T7_kim, True, at(2, 26, 12), at(2, 26, 12)),
+    ]:
+        AnswerVote.objects.create(user=user, post=post, helped=helped, created_at=created,
+                                  updated_at=updated)
+
+    # The monthly check-in: asked (in a digest), answered.
+    for user, month, asked, answer, answered in [
+        (w.ana, "2025-03", at(3, 2, 7), "yes", at(3, 2, 9)),
+        (w.ben, "2025-03", at(3, 2, 7), "somewhat", at(3, 3, 8)),
+        (w.cat, "2025-03", at(3, 2, 7), "", None),
+        (w.eve, "2025-03", at(3, 3, 7), "no", at(3, 3, 8)),
+        (w.dan, "2025-02", at(2, 24, 7), "yes", at(2, 24, 9)),
+        (w.fay, "2025-02", at(2, 26, 7), "", None),
+    ]:
+        CheckIn.objects.create(user=user, month=month, asked_at=asked, answer=answer,
+                               answered_at=answered)
     return w

@@ -52,6 +52,20 @@ EXPECTED = {
     "digest_ctr": (75.0, 100.0),
     "digest_posted_after_click": (3, 0),  # ana ben eve / dan posted 3 days later
     "signups": (5, 3),
+    "questions_clinician": (2, 2),  # T1 T2 / T7 T10
+    "digest_returned": (3, 1),  # ana ben eve / dan
+    "members_helped": (4, 2),  # ana eve dan (votes) ben (check-in); T1 T2 T10 / cat dan
+    "answer_votes": (4, 1),  # ana eve×2 dan / cat
+    "answer_helped_pct": (75.0, 100.0),
+    "answer_readers": (3, 1),  # ana eve dan (ben read T1 before the answer) / cat
+    "answer_response_pct": (100.0, 100.0),
+    "checkin_asked": (4, 2),
+    "checkin_answered": (3, 1),
+    "checkin_response_pct": (75.0, 50.0),
+    "checkin_yes": (1, 1),
+    "checkin_somewhat": (1, 0),
+    "checkin_no": (1, 0),
+    "checkin_helped_pct": (66.7, 100.0),  # 2/3, 1/1
 }
 # How the page shows them.
 DISPLAYED = {
@@ -104,6 +118,20 @@ CSV_EXPECTED = {
     "digest_ctr": ("75.0", "100.0"),
     "digest_posted_after_click": ("<5", "<5"),
     "signups": ("5", "<5"),
+    "questions_clinician": ("2", "2"),
+    "digest_returned": ("<5", "<5"),
+    "members_helped": ("<5", "<5"),
+    "answer_votes": ("<5", "<5"),
+    "answer_helped_pct": ("", ""),  # a share of fewer than 5 members: left out, never "<5"
+    "answer_readers": ("<5", "<5"),
+    "answer_response_pct": ("", ""),
+    "checkin_asked": ("<5", "<5"),
+    "checkin_answered": ("<5", "<5"),
+    "checkin_response_pct": ("", ""),
+    "checkin_yes": ("<5", "<5"),
+    "checkin_somewhat": ("<5", "<5"),
+    "checkin_no": ("<5", "<5"),
+    "checkin_helped_pct": ("", ""),
 }
 # Share of conversation (threads + replies) by community: D 6/13, H 5/13, M 2/13 / 3/5, 1/5, 1/5.
 SHARE = {"Diabetes": (3, 3, 4, 46.2, 60.0), "Heart": (2, 3, 1, 38.5, 20.0),
@@ -164,9 +192,15 @@ def test_every_cell_of_the_csv_equals_its_hand_computed_value(world, as_staff):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    header = rows.index(["section", "figure", "key", "unit", "this period", "previous period"])
-    figures = {row[2]: (row[4], row[5]) for row in rows[header + 1:header + 1 + len(EXPECTED)]}
+    header = rows.index(["section", "figure", "key", "unit", "this period", "previous period",
+                         "note"])
+    body = rows[header + 1:header + 1 + len(EXPECTED)]
+    figures = {row[2]: (row[4], row[5]) for row in body}
     assert figures == CSV_EXPECTED
+    for row in body:
+        if row[3] == "%":  # a percentage is a number or empty, never "<5"
+            assert "<5" not in row[4:6], row
+            assert (row[6] == "suppressed: fewer than 5 members") == ("" in row[4:6]), row
     sources = {row[1]: tuple(row[2:]) for row in rows if row and row[0] == "sources"
                and row[1] != "source"}
     assert sources == {

@@ -1,0 +1,257 @@
+"""Outcomes and reach: what members say helped them, and whom the communities reach.
+
+Definitions (also on the page and in the README):
+
+- "Did this answer help?" votes count in the period of their latest change (a member who
+  changes their mind counts once, with their last answer). Its response rate is the share of
+  the members who opened a discussion with a clinician's or an accepted answer in the period
+  (after that answer, not its author, not staff) who voted in the period.
+- The monthly check-in counts when it was asked (a digest carries it once a month); its
+  response rate is the share of those asked who answered.
+- Members helped: different members who, in the period, said an answer helped them, answered
+  the check-in "yes" or "somewhat", or got a clinician's answer to a question of theirs.
+- Reach groups members by the language of their account and by community. Any figure of
+  fewer than 5 members, and any percentage made from fewer than 5 members, is suppressed.
+
+Every function here runs a fixed number of queries whatever the size of the data.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+
+from accounts.models import User
+from community.models import AnswerVote, Membership, Thread, ThreadRead
+from notifications.models import CheckIn, DigestClick
+
+from .metrics import _in, _pct, memberships_in, public_posts, published_threads, reactions_in
+
+SMALL = 5
+LANGUAGES = {"en": "English", "es": "Español"}
+
+
+def _votes(community_ids):
+    votes = AnswerVote.objects.filter(user__is_staff=False)
+    if community_ids is not None:
+        votes = votes.filter(post__thread__community_id__in=community_ids)
+    return votes
+
+
+def _checkins(community_ids):
+    checkins = CheckIn.objects.filter(user__is_staff=False)
+    if community_ids is not None:
+        checkins = checkins.filter(
+            Exists(memberships_in(community_ids).filter(user=OuterRef("user"))))
+    return checkins
+
+
+def votable_answers(community_ids):
+    """Clinicians' answers and accepted answers that members can see."""
+    return public_posts(community_ids).filter(position__gt=1).filter(
+        Q(is_clinician_answer=True) | Q(thread__accepted_post=F("pk")))
+
+
+def outcome_figures(community_ids, windows) -> dict:
+    """Answer-helped votes and the check-in, with their response rates (four queries)."""
+    result = _votes(community_ids).aggregate(**{
+        key: value for p, w in windows.items() for key, value in {
+            f"answer_votes__{p}": Count("pk", filter=_in("updated_at", w)),
+            f"answer_helped_yes__{p}": Count("pk", filter=_in("updated_at", w) & Q(helped=True)),
+            f"answer_voters__{p}": Count("user", distinct=True, filter=_in("updated_at", w)),
+        }.items()
+    })
+    answers = votable_answers(community_ids)
+    readers = ThreadRead.objects.filter(user__is_staff=False, user__is_active=True)
+    read_counts = {}
+    for p, w in windows.items():
+        read_after = answers.filter(
+            thread=OuterRef("thread"), created_at__lte=OuterRef("last_visit_at"),
+        ).exclude(author=OuterRef("user"))
+        read_counts[f"answer_readers__{p}"] = Count(
+            "user", distinct=True, filter=_in("last_visit_at", w) & Q(Exists(read_after)))
+    result.update(readers.aggregate(**read_counts))
+    result.update(_checkins(community_ids).aggregate(**{
+        key: value for p, w in windows.items() for key, value in {
+            f"checkin_asked__{p}": Count("pk", filter=_in("asked_at", w)),
+            f"checkin_answered__{p}": Count("pk", filter=_in("asked_at", w) & ~Q(answer="")),
+            f"checkin_yes__{p}": Count("pk", filter=_in("asked_at", w) & Q(answer="yes")),
+            f"checkin_somewhat__{p}": Count("pk", filter=_in("asked_at", w)
+                                            & Q(answer="somewhat")),
+            f"checkin_no__{p}": Count("pk", filter=_in("asked_at", w) & Q(answer="no")),
+        }.items()
+    }))
+    result.update(members_helped(community_ids, windows))
+    for p in windows:
+        result[f"answer_helped_pct__{p}"] = _pct(result[f"answer_helped_yes__{p}"],
+                                                 result[f"answer_votes__{p}"])
+        result[f"answer_response_pct__{p}"] = _pct(result[f"answer_voters__{p}"],
+                                                   result[f"answer_readers__{p}"])
+        result[f"checkin_response_pct__{p}"] = _pct(result[f"checkin_answered__{p}"],
+                                                    result[f"checkin_asked__{p}"])
+        result[f"checkin_helped_pct__{p}"] = _pct(
+            result[f"checkin_yes__{p}"] + result[f"checkin_somewhat__{p}"],
+            result[f"checkin_answered__{p}"])
+    return result
+
+
+def members_helped(community_ids, windows) -> dict:
+    """Members helped in each window (one query)."""
+    members = User.objects.filter(is_active=True, is_staff=False)
+    votes = _votes(community_ids).filter(user=OuterRef("pk"), helped=True)
+    checkins = _checkins(community_ids).filter(user=OuterRef("pk"),
+                                               answer__in=("yes", "somewhat"))
+    questions = published_threads(community_ids).filter(
+        author=OuterRef("pk"), kind=Thread.Kind.QUESTION)
+    aggregates = {}
+    for p, w in windows.items():
+        helped = (
+            Q(Exists(votes.filter(updated_at__gte=w.start, updated_at__lt=w.end)))
+            | Q(Exists(checkins.filter(answered_at__gte=w.start, answered_at__lt=w.end)))
+            | Q(Exists(questions.filter(first_clinician_answer_at__gte=w.start,
+                                        first_clinician_answer_at__lt=w.end)))
+        )
+        aggregates[f"members_helped__{p}"] = Count("pk", filter=helped)
+    return members.aggregate(**aggregates)
+
+
+def digest_returned(community_ids, windows) -> dict:
+    """Different members who came back through a link in a digest (one query)."""
+    clicks = DigestClick.objects.filter(user__is_staff=False)
+    if community_ids is not None:
+        clicks = clicks.filter(thread__community_id__in=community_ids)
+    return clicks.aggregate(**{
+        f"digest_returned__{p}": Count("user", distinct=True, filter=_in("created_at", w))
+        for p, w in windows.items()
+    })
+
+
+# --- Reach ---------------------------------------------------------------------------------
+
+
+def _active_in(period, *, user_ref: str, community_ref=None) -> Q:
+    post_scope = {} if community_ref is None else {"thread__community_id": community_ref}
+    reaction_scope = {} if community_ref is None else {
+        "post__thread__community_id": community_ref}
+    when = {"created_at__gte": period.start, "created_at__lt": period.end}
+    return (
+        Q(Exists(public_posts(None).filter(author=OuterRef(user_ref), **when, **post_scope)))
+        | Q(Exists(reactions_in(None).filter(user=OuterRef(user_ref), **when,
+                                             **reaction_scope)))
+        | Q(Exists(ThreadRead.objects.filter(
+            user=OuterRef(user_ref), last_visit_at__gte=period.start,
+            last_visit_at__lt=period.end, thread__status=Thread.Status.PUBLISHED,
+            **post_scope)))
+    )
+
+
+def _reach_row(label: str, key: str, row: dict) -> dict:
+    return {
+        "label": label, "key": key,
+        "members": row["members"], "new": row["new"], "active": row["active"],
+        "active_pct": _pct(row["active"], row["members"]),
+        "helped": row["helped"],
+        "helped_pct": _pct(row["helped"], row["members"]),
+    }
+
+
+def reach(community_ids, period) -> dict:
+    """Members, new members, active members and members who said Hearth helped them, by the
+    member's language and by community, exact (four queries); `suppressed()` readies them
+    for any page or file."""
+    members = User.objects.filter(is_active=True, is_staff=False)
+    if community_ids is not None:
+        members = members.filter(
+            Exists(memberships_in(community_ids).filter(user=OuterRef("pk"))))
+    said_helped = (
+        Q(Exists(_votes(community_ids).filter(user=OuterRef("pk"), helped=True,
+                                              updated_at__gte=period.start,
+                                              updated_at__lt=period.end)))
+        | Q(Exists(CheckIn.objects.filter(user=OuterRef("pk"), answer__in=("yes", "somewhat"),
+                                          answered_at__gte=period.start,
+                                          answered_at__lt=period.end)))
+    )
+    by_language = (
+        members.filter(date_joined__lt=period.end)
+        .values("language")
+        .annotate(
+            members=Count("pk"),
+            new=Count("pk", filter=_in("date_joined", period)),
+            active=Count("pk", filter=_active_in(period, user_ref="pk")
+                         | Q(last_seen_at__gte=period.start, last_seen_at__lt=period.end)),
+            helped=Count("pk", filter=said_helped),
+        )
+        .order_by("language")
+    )
+    languages: dict[str, dict] = {}
+    for row in by_language:
+        code = (row["language"] or "en")[:2].lower()
+        bucket = languages.setdefault(code, dict.fromkeys(("members", "new", "active",
+                                                           "helped"), 0))
+        for key in bucket:
+            bucket[key] += row[key]
+    memberships = Membership.objects.filter(
+        status=Membership.Status.ACTIVE, user__is_active=True, user__is_staff=False,
+        joined_at__lt=period.end)
+    if community_ids is not None:
+        memberships = memberships.filter(community_id__in=community_ids)
+    vote_here = _votes(None).filter(
+        user=OuterRef("user"), helped=True, post__thread__community_id=OuterRef("community_id"),
+        updated_at__gte=period.start, updated_at__lt=period.end)
+    checkin_any = CheckIn.objects.filter(
+        user=OuterRef("user"), answer__in=("yes", "somewhat"),
+        answered_at__gte=period.start, answered_at__lt=period.end)
+    by_community = (
+        memberships.values("community_id", "community__name")
+        .annotate(
+            members=Count("pk"),
+            new=Count("pk", filter=_in("joined_at", period)),
+            active=Count("pk", filter=_active_in(period, user_ref="user",
+                                                 community_ref=OuterRef("community_id"))),
+            helped=Count("pk", filter=Q(Exists(vote_here)) | Q(Exists(checkin_any))),
+        )
+        .order_by("community__name")
+    )
+    questions = {
+        row["author__language"]: row["n"]
+        for row in published_threads(community_ids).filter(
+            kind=Thread.Kind.QUESTION, created_at__gte=period.start, created_at__lt=period.end,
+            author__is_staff=False)
+        .values("author__language").annotate(n=Count("author", distinct=True)).order_by()
+    }
+    asking: dict[str, int] = {}
+    for language, n in questions.items():
+        code = (language or "en")[:2].lower()
+        asking[code] = asking.get(code, 0) + n
+    language_rows = []
+    for code in sorted(languages, key=lambda c: (c not in LANGUAGES, c)):
+        row = _reach_row(LANGUAGES.get(code, code), code, languages[code])
+        row["askers"] = asking.get(code, 0)
+        language_rows.append(row)
+    community_rows = [
+        _reach_row(row["community__name"], str(row["community_id"]), row)
+        for row in by_community
+    ]
+    return {"languages": language_rows, "communities": community_rows}
+
+
+SUPPRESSED = "<5"
+MEMBER_CELLS = ("members", "new", "active", "helped", "askers")
+PERCENT_CELLS = {"active_pct": ("active", "members"), "helped_pct": ("helped", "members")}
+
+
+def suppressed(rows: list[dict]) -> list[dict]:
+    """The rows as anyone may read them: every count of fewer than 5 members reads "<5", and a
+    percentage made from fewer than 5 members (above or below the line) is left out (None),
+    never printed as "<5"."""
+    out = []
+    for row in rows:
+        safe = dict(row)
+        for key in MEMBER_CELLS:
+            if key in safe and safe[key] is not None and safe[key] < SMALL:
+                safe[key] = SUPPRESSED
+        for key, (part, whole) in PERCENT_CELLS.items():
+            if row.get(part) is None or row[part] < SMALL or row[whole] < SMALL:
+                safe[key] = None
+                safe[f"{key}_suppressed"] = True
+        out.append(safe)
+    return out
