@@ -257,6 +257,10 @@ CELERY_BEAT_SCHEDULE = {
     "insights-rollup-yesterday": {
         "task": "insights.tasks.rollup_metrics_yesterday", "schedule": crontab(hour=0, minute=20),
     },
+    "insights-monthly-report": {  # after the night's rollup has finished last month
+        "task": "insights.tasks.report_monthly_email",
+        "schedule": crontab(day_of_month=1, hour=6, minute=0),
+    },
 }
 
 # --- Email ------------------------------------------------------------------------------
