@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
 from .models import ClinicianProfile, User
 
 
@@ -20,10 +26,23 @@ def is_verified_clinician(user: User) -> bool:
 
 
 def is_in_good_standing(user: User) -> bool:
-    """Signed in, active, neither banned nor suspended: may write."""
+    """Signed in, active, neither banned nor suspended: may write (and be emailed)."""
     return bool(
         user.is_authenticated and user.is_active and not user.is_banned and not user.is_suspended
     )
+
+
+def in_good_standing(queryset: QuerySet[User]) -> QuerySet[User]:
+    """The queryset twin of ``is_in_good_standing``."""
+    return queryset.filter(is_active=True, banned_at__isnull=True).filter(
+        Q(suspended_until__isnull=True) | Q(suspended_until__lte=timezone.now()))
+
+
+def is_new_member(user: User | None) -> bool:
+    """Joined less than ``HEARTH_NEW_MEMBER_DAYS`` ago (or no account): posts more slowly and
+    may not post links yet."""
+    return user is None or user.date_joined > timezone.now() - timedelta(
+        days=settings.HEARTH_NEW_MEMBER_DAYS)
 
 
 def can_read_as_member(user: User) -> bool:

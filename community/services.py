@@ -18,7 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.permissions import can_read_as_member, is_in_good_standing, is_verified_clinician
+from accounts.permissions import (
+    can_read_as_member,
+    is_in_good_standing,
+    is_new_member,
+    is_verified_clinician,
+)
 
 from . import live, permissions, signals
 from .markdown import mentioned_names, render_markdown
@@ -159,13 +164,9 @@ def _check_text(*, body: str, title: str | None = None) -> tuple[str, str | None
     return body, title
 
 
-def _is_new_member(user: User) -> bool:
-    return user.date_joined > timezone.now() - timedelta(days=1)
-
-
 def _check_rate(user: User, community: Community) -> None:
     limits = settings.HEARTH_POST_RATE_LIMITS
-    count, window = limits["new" if _is_new_member(user) else "member"]
+    count, window = limits["new" if is_new_member(user) else "member"]
     key = f"rate:post:{user.pk}"
     try:
         added = cache.add(key, 0, timeout=window)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts import services as accounts
 from accounts.models import User
-from accounts.permissions import is_staff_member, is_verified_clinician
+from accounts.permissions import is_new_member, is_staff_member, is_verified_clinician
 from community import services as forum
 from community.models import Community, Post, Thread
 
@@ -28,7 +28,6 @@ from .watched import apply_replacements, find_hits
 
 logger = logging.getLogger(__name__)
 
-NEW_MEMBER_DAYS = 3
 PRIORITY = {ModerationItem.Kind.CRISIS: 0, ModerationItem.Kind.HELD: 20,
             ModerationItem.Kind.FLAG: 40, ModerationItem.Kind.CLINICIAN: 60}
 FLAGS_TO_HIDE = 3
@@ -39,10 +38,6 @@ PRIORITY_POSSIBLE_CRISIS = 10
 
 class ModerationError(ValidationError):
     pass
-
-
-def _is_new_member(user: User | None) -> bool:
-    return user is None or user.date_joined > timezone.now() - timedelta(days=NEW_MEMBER_DAYS)
 
 
 def _open_item(*, kind: str, post: Post, reason: str, detail: str = "",
@@ -112,7 +107,7 @@ def post_screen(*, post_id: int) -> Post | None:
     if post is None or post.screening != Post.Screening.PENDING:
         return post
     text = post_text(post.thread.title if post.is_first else "", post.body)
-    result = screen(text, context=Context(links_allowed=not _is_new_member(post.author)))
+    result = screen(text, context=Context(links_allowed=not is_new_member(post.author)))
     words = words_for_community(post.thread.community_id)
     hits = find_hits(text, words)
     held_kinds = list(result.held_kinds)

@@ -17,16 +17,17 @@ from allauth.account.models import EmailAddress
 from django.core.mail import get_connection
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db import connection as db_connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import User
-from accounts.permissions import is_staff_member
+from accounts.permissions import in_good_standing, is_in_good_standing
 from community import permissions
 from community.markdown import mentioned_names
 from community.models import Membership, Post, Reaction, Thread, ThreadFollow
+from community.permissions import can_see_author
 from hearth.live import publish_many_on_commit, user_group
 from hearth.logging import redact
 
@@ -64,15 +65,14 @@ def prime_memberships(users: Iterable[User]) -> None:
 
 
 def _hide_actor(recipient: User, thread: Thread | None, post: Post | None) -> bool:
-    """An anonymous post or thread never names anyone involved to a member who isn't staff."""
-    anonymous = bool(post and post.is_anonymous) or bool(thread and thread.is_anonymous)
-    return anonymous and not is_staff_member(recipient)
+    """An anonymous post or thread names nobody involved to a recipient who may not see its
+    author (the pages' rule, community.permissions.can_see_author)."""
+    return any(item is not None and item.is_anonymous and not can_see_author(recipient, item)
+               for item in (post, thread))
 
 
 def can_receive_email(user: User) -> bool:
-    return bool(
-        user.is_active and user.email and not user.is_banned and not user.is_suspended
-    )
+    return bool(user.email) and is_in_good_standing(user)
 
 
 def email_verified_q() -> Exists:
@@ -85,13 +85,7 @@ def email_verified_q() -> Exists:
 def eligible_for_email(queryset: QuerySet[User] | None = None) -> QuerySet[User]:
     """Members Hearth may email: active, not banned or suspended, email address verified."""
     queryset = User.objects.all() if queryset is None else queryset
-    now = timezone.now()
-    return (
-        queryset.filter(is_active=True, banned_at__isnull=True)
-        .exclude(email="")
-        .filter(Q(suspended_until__isnull=True) | Q(suspended_until__lte=now))
-        .filter(email_verified_q())
-    )
+    return in_good_standing(queryset).exclude(email="").filter(email_verified_q())
 
 
 # --- Settings -------------------------------------------------------------------------------
