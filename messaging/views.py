@@ -52,6 +52,7 @@ def conversation_list(request):
     return render(request, "messaging/list.html", {
         "conversations": selectors.conversation_list(user=request.user)[:100],
         "can_start": permissions.can_start_conversations(request.user),
+        "team": permissions.ask_is_open() and permissions.is_patient_experience(request.user),
     })
 
 

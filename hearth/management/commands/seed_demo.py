@@ -165,6 +165,12 @@ class Command(BaseCommand):
                       "npi": "1234567893", "status": ClinicianProfile.Status.VERIFIED,
                       "decided_at": timezone.now(), "decided_by": result["admin"]},
         )
+        # admin answers "ask the hospital" (/ask/inbox/) as the patient-experience team
+        from django.contrib.auth.models import Group
+
+        from messaging.permissions import PATIENT_EXPERIENCE_GROUP
+
+        result["admin"].groups.add(Group.objects.get_or_create(name=PATIENT_EXPERIENCE_GROUP)[0])
         return result
 
     def _memberships(self, people, communities):
