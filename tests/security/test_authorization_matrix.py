@@ -104,6 +104,15 @@ COMMUNITY_MODERATORS = {"public": {"staff"}, "a": {"mod_a", "staff"}, "b": {"sta
 QUEUE = {"mod_a", "staff"}
 
 
+def _checkin_args(world: World, obj: str) -> dict:
+    from notifications.models import CheckIn
+
+    member = world.users["member_a"]
+    CheckIn.objects.get_or_create(user=member, month="2025-03")
+    token = tokens.checkin_token(user_id=member.pk, month="2025-03")
+    return {"token": token if obj == "valid" else "forged.token", "answer": "yes"}
+
+
 def _insights(role: str, obj: str):
     if role == "staff":
         return 404 if obj == "missing" else 200
@@ -326,6 +335,9 @@ SPECS: dict[str, Spec] = {
     "community:bookmark": Spec("POST", signed_in(lambda r, o: 302 if r in READERS[o] else 404),
                                THREADS, post_args),
     "community:accept": Spec("POST", signed_in(_accept), THREADS, post_args),
+    # "Did this answer help?": a reader is told the first post is not an answer (403).
+    "community:helped": Spec("POST", signed_in(lambda r, o: 403 if r in READERS[o] else 404),
+                             THREADS, post_args, data={"helped": "yes"}),
     # The member's own list; what they may no longer read is left out (tests/community).
     "community:bookmarks": Spec("GET", signed_in(lambda r, o: 200)),
     "community:preview": Spec("POST", signed_in(lambda r, o: 200), data={"body": "hi"}),
@@ -385,6 +397,11 @@ SPECS: dict[str, Spec] = {
         lambda w, o: {"token": tokens.click_token(
             user_id=w.users["member_a"].pk, thread_id=w.threads["private"].pk,
             frequency="daily", period="2025-01-01") if o == "valid" else "forged.token"}),
+    # The monthly check-in: the signed link is the authorization (no sign-in), for a member
+    # who was asked that month.
+    "notifications:checkin": Spec(
+        "GET", lambda r, o: 200 if o == "valid" else 404, ("valid", "forged"),
+        lambda w, o: _checkin_args(w, o)),
     # --- messaging --------------------------------------------------------------------------
     "messaging:list": Spec("GET", signed_in(only(MESSAGES_USERS))),
     "messaging:new": Spec("GET", signed_in(only(MESSAGES_USERS))),
@@ -427,6 +444,10 @@ SPECS: dict[str, Spec] = {
     "insights:data_json": Spec("GET", _insights, ("-", "a", "b", "public", "missing"),
                                query="?community={community}"),
     "insights:me": Spec("GET", only({"clinician"})),
+    "insights:report": Spec("GET", _insights, ("-", "a", "b", "public", "missing"),
+                            query="?month=2025-03&community={community}"),
+    # The all-communities report by email: staff only.
+    "insights:report_subscription": Spec("POST", only({"staff"}, 302), data={"subscribe": "1"}),
     # --- api (/api/v1/ through the browser session; tokens: tests/api) -------------------
     "api_v1:schema": Spec("GET", lambda r, o: 200),
     "api_v1:docs": Spec("GET", lambda r, o: 200),
