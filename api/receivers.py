@@ -3,6 +3,7 @@ api/apps.py: each queues webhook deliveries (rows), sent by a task after their c
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from community import signals
@@ -12,6 +13,19 @@ from . import events
 logger = logging.getLogger(__name__)
 
 
+def _safely(receiver):
+    """A webhook that cannot be queued must not stop the signal's other receivers (they run
+    in the same send): the failure is logged instead."""
+    @functools.wraps(receiver)
+    def wrapper(*args, **kwargs):
+        try:
+            receiver(*args, **kwargs)
+        except Exception:  # noqa: BLE001
+            logger.exception("webhook events not queued by %s", receiver.__name__)
+    return wrapper
+
+
+@_safely
 def on_post_published(sender, post, **kwargs):
     if post.is_first:
         events.thread_created(post.thread)
@@ -20,10 +34,12 @@ def on_post_published(sender, post, **kwargs):
         events.question_answered(post)
 
 
+@_safely
 def on_member_joined(sender, membership, **kwargs):
     events.member_joined(membership)
 
 
+@_safely
 def on_crisis_escalated(sender, item, escalated=False, **kwargs):
     events.crisis_escalated(item, escalated=escalated)
 

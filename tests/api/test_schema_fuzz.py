@@ -57,7 +57,7 @@ def test_every_operation_answers_within_its_schema(asgi_server, forum_data):
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=12, deadline=None, derandomize=True, database=None,
+        @settings(max_examples=8, deadline=None, derandomize=True, database=None,
                   suppress_health_check=list(HealthCheck))
         def fuzz(case):
             case.call_and_validate(base_url=asgi_server, headers=headers, checks=CHECKS)
