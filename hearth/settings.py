@@ -381,15 +381,15 @@ USERSESSIONS_TRACK_ACTIVITY = False
 # --- Forum ------------------------------------------------------------------------------
 # Posts allowed per window (count, seconds): lower for new members (HEARTH_NEW_MEMBER_DAYS).
 HEARTH_POST_RATE_LIMITS = {"new": (3, 300), "member": (10, 60)}
+# A "new member" (accounts.permissions.is_new_member): the slower rate limit above, and links
+# wait for a moderator.
+HEARTH_NEW_MEMBER_DAYS = env.int("HEARTH_NEW_MEMBER_DAYS", default=3)
 
 # --- API and webhooks (api/) -----------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-# A "new member" (accounts.permissions.is_new_member): the slower rate limit above, and links
-# wait for a moderator.
-HEARTH_NEW_MEMBER_DAYS = env.int("HEARTH_NEW_MEMBER_DAYS", default=3)
     ],
     "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScopes"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
