@@ -23,5 +23,6 @@ urlpatterns = [
     path("", include("community.urls")),
 ]
 
-if settings.DEBUG:
-    admin.site.site_header = f"{settings.SITE_NAME} administration"
+# The admin is Hearth's too, with DEBUG on or off (the demo runs with it off).
+admin.site.site_header = f"{settings.SITE_NAME} administration"
+admin.site.site_title = f"{settings.SITE_NAME} administration"

@@ -186,3 +186,15 @@ def test_a_form_with_an_expired_token_shows_hearths_page_not_djangos(diabetes, m
     assert "Please try again" in text and "Nothing was sent." in text
     assert "CSRF verification failed" not in text and "Forbidden (403)" not in text
     assert 'href="/"' in text
+
+
+@pytest.mark.django_db
+def test_the_admin_is_named_after_the_site_with_debug_off(admin):
+    from django.conf import settings as django_settings
+
+    assert django_settings.DEBUG is False  # as in production and the demo
+    client = Client()
+    client.force_login(admin)
+    page = client.get("/admin/").content.decode()
+    assert f"{django_settings.SITE_NAME} administration" in page
+    assert "Django administration" not in page
