@@ -137,6 +137,11 @@ def post_is_public(post: Post) -> bool:
 PUBLIC_SCREENING = (Post.Screening.CLEAN, Post.Screening.FLAGGED)
 
 
+def can_view_profile(user, member) -> bool:
+    """A member's public profile: any reader, unless the account is closed or banned."""
+    return member.is_active and not member.is_banned
+
+
 def can_see_author(user, post_or_thread) -> bool:
     """Anonymous posts name their author only to the author, moderators and staff."""
     if not post_or_thread.is_anonymous:

@@ -553,8 +553,8 @@ def search_view(request):
 
 @require_GET
 def profile(request, username):
-    member = User.objects.filter(username__iexact=username, is_active=True).first()
-    if member is None or member.is_banned:
+    member = User.objects.filter(username__iexact=username).first()
+    if member is None or not permissions.can_view_profile(request.user, member):
         raise Http404
     posts = (
         permissions.posts_visible_to(request.user, Post.objects.filter(author=member))

@@ -72,6 +72,7 @@ def queue(request):
         "form": form, "page": page, "now": timezone.now(),
         "Kind": ModerationItem.Kind,
         "screening_degraded": screening_degraded_anywhere(),
+        "can_manage_words": permissions.can_manage_words(request.user),
     })
 
 
