@@ -62,3 +62,49 @@ async def test_the_member_socket_carries_a_message_to_its_conversation_only(redi
         lambda: Conversation.objects.filter(pk=conversation.pk).exists())()
     await james_socket.disconnect()
     await rosa_socket.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.redis
+@pytest.mark.asyncio
+async def test_request_events_reach_the_team_and_the_member_only(redis_client):
+    """A request to the hospital is announced to the patient-experience team's sockets and,
+    for a reply, to its member's; staff off the team and other members hear nothing."""
+    from django.contrib.auth.models import Group
+
+    from messaging.permissions import PATIENT_EXPERIENCE_GROUP
+
+    host = [(b"host", b"127.0.0.1"), (b"origin", b"http://127.0.0.1")]
+
+    def people():
+        pat = make_user("pat")
+        pat.groups.add(Group.objects.get_or_create(name=PATIENT_EXPERIENCE_GROUP)[0])
+        return make_user("maria"), make_user("james"), make_user("admin", staff=True), pat
+
+    maria, james, admin, pat = await sync_to_async(people)()
+
+    async def socket(user):
+        cookie = await sync_to_async(lambda: client_for(user).cookies["sessionid"].value)()
+        communicator = WebsocketCommunicator(application, "/ws/me/", headers=[
+            *host, (b"cookie", f"sessionid={cookie}".encode())])
+        connected, _code = await communicator.connect(timeout=3)
+        assert connected
+        return communicator
+
+    async def heard(communicator):
+        events = []
+        while not await communicator.receive_nothing(timeout=1.0):
+            events.append(json.loads((await communicator.receive_output())["text"]))
+        return events
+
+    sockets = {name: await socket(user) for name, user in
+               (("maria", maria), ("james", james), ("admin", admin), ("pat", pat))}
+    request = await sync_to_async(messaging.ask_create)(
+        member=maria, topic="billing", subject="Bill", body=f"About {SECRET}")
+    assert {"type": "ask.changed", "request": request.pk} in await heard(sockets["pat"])
+    await sync_to_async(messaging.ask_reply)(user=pat, request_id=request.pk, body="Done")
+    assert {"type": "ask.changed", "request": request.pk} in await heard(sockets["maria"])
+    assert await heard(sockets["james"]) == []
+    assert await heard(sockets["admin"]) == []
+    for communicator in sockets.values():
+        await communicator.disconnect()
