@@ -15,15 +15,15 @@ from channels.db import database_sync_to_async
 from hearth.consumers import LiveConsumer
 from hearth.live import message, user_group
 
-from . import live, permissions
+from . import live, permissions, presence
 from .models import Thread
 
 TYPING_INTERVAL = 3.0
 
 
 async def _announce_presence(layer, thread_id: int) -> None:
-    await asyncio.sleep(live.PRESENCE_INTERVAL)
-    count = await live.presence_count(thread_id)
+    await asyncio.sleep(presence.PRESENCE_INTERVAL)
+    count = await presence.presence_count(thread_id)
     if count is not None:
         await layer.group_send(live.thread_group(thread_id), message(
             {"type": "presence", "thread": thread_id, "count": count}))
@@ -58,8 +58,8 @@ class ThreadConsumer(LiveConsumer):
     async def _presence(self, *, joined: bool) -> None:
         """Count this reader in or out; announce the count at most once a second per thread,
         so that a crowd arriving at once costs one message per reader, not one per pair."""
-        count = await live.presence_update(self.thread_id, self.channel_name, joined=joined)
-        if count is not None and await live.presence_claim(self.thread_id):
+        count = await presence.presence_update(self.thread_id, self.channel_name, joined=joined)
+        if count is not None and await presence.presence_claim(self.thread_id):
             asyncio.get_running_loop().create_task(
                 _announce_presence(self.channel_layer, self.thread_id))
 

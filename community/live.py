@@ -12,13 +12,12 @@ import logging
 
 import redis
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from hearth import redis_pool
-from hearth.live import publish, user_group
+from hearth.live import publish_on_commit, user_group
 
 from .models import Post, Thread
 
@@ -41,6 +40,7 @@ def thread_staff_group(thread_id: int) -> str:
 
 
 def _prefix() -> str:
+    """The key prefix shared with the channel layer (presence keys use it too)."""
     return settings.CHANNEL_LAYERS["default"].get("CONFIG", {}).get("prefix", "hearth")
 
 
@@ -66,7 +66,8 @@ def threads_changed(threads) -> None:
     threads.update(event_seq=F("event_seq") + 1)
 
 
-def _send(thread_id: int, event: dict) -> None:
+def _remember(thread_id: int, event: dict) -> None:
+    """Keep the event for pages that reconnect and ask what they missed."""
     try:
         client = _redis()
         key = _backlog_key(thread_id)
@@ -77,7 +78,6 @@ def _send(thread_id: int, event: dict) -> None:
         pipe.execute()
     except Exception:  # noqa: BLE001 - a lost hint; clients catch up or reload
         logger.warning("live backlog for thread %s not stored", thread_id)
-    publish(thread_group(thread_id), event)
 
 
 def backlog_since(thread_id: int, seq: int) -> list[dict] | None:
@@ -119,20 +119,21 @@ def post_payload(post: Post) -> dict:
     return {"html": html, "translations": translations}
 
 
-def _on_commit_thread_event(thread_id: int, build) -> None:
+def thread_event_on_commit(thread_id: int, build) -> None:
+    """The thread-event helper: the event takes the thread's next number now (in the writer's
+    transaction), is built after commit, kept for catch-up, and sent to the thread's group."""
     seq = next_seq(thread_id)
 
-    def send():
-        event = build()
-        event["seq"] = seq
-        event["thread"] = thread_id
-        _send(thread_id, event)
+    def numbered():
+        event = {**build(), "seq": seq, "thread": thread_id}
+        _remember(thread_id, event)
+        return event
 
-    transaction.on_commit(send, robust=True)
+    publish_on_commit(thread_group(thread_id), numbered)
 
 
 def post_published_on_commit(post: Post) -> None:
-    _on_commit_thread_event(
+    thread_event_on_commit(
         post.thread_id,
         lambda: {"type": "post.created", "post": post.pk, "position": post.position,
                  **post_payload(Post.objects.select_related(
@@ -141,7 +142,7 @@ def post_published_on_commit(post: Post) -> None:
 
 
 def post_edited_on_commit(post: Post) -> None:
-    _on_commit_thread_event(
+    thread_event_on_commit(
         post.thread_id,
         lambda: {"type": "post.edited", "post": post.pk, "position": post.position,
                  **post_payload(Post.objects.select_related(
@@ -150,13 +151,13 @@ def post_edited_on_commit(post: Post) -> None:
 
 
 def post_removed_on_commit(post: Post) -> None:
-    _on_commit_thread_event(post.thread_id, lambda: {"type": "post.removed", "post": post.pk})
+    thread_event_on_commit(post.thread_id, lambda: {"type": "post.removed", "post": post.pk})
 
 
 def reactions_on_commit(post: Post) -> None:
     counts = {"helpful": post.helpful_count, "support": post.support_count,
               "thanks": post.thanks_count}
-    _on_commit_thread_event(
+    thread_event_on_commit(
         post.thread_id, lambda: {"type": "post.reactions", "post": post.pk, "counts": counts}
     )
 
@@ -164,19 +165,15 @@ def reactions_on_commit(post: Post) -> None:
 def thread_state_on_commit(thread: Thread) -> None:
     state = {"pinned": thread.is_pinned, "locked": thread.is_locked,
              "accepted": thread.accepted_post_id}
-    _on_commit_thread_event(thread.pk, lambda: {"type": "thread.state", **state})
+    thread_event_on_commit(thread.pk, lambda: {"type": "thread.state", **state})
 
 
 def post_held_on_commit(post: Post) -> None:
     """Only the author and the thread's moderators hear of a held post."""
-
-    def send():
-        event = {"type": "post.held", "post": post.pk, "thread": post.thread_id}
-        publish(thread_staff_group(post.thread_id), event)
-        if post.author_id:
-            publish(user_group(post.author_id), event)
-
-    transaction.on_commit(send, robust=True)
+    groups = [thread_staff_group(post.thread_id)]
+    if post.author_id:
+        groups.append(user_group(post.author_id))
+    publish_on_commit(groups, {"type": "post.held", "post": post.pk, "thread": post.thread_id})
 
 
 def typing(thread_id: int, name: str) -> dict:
@@ -185,60 +182,9 @@ def typing(thread_id: int, name: str) -> dict:
 
 def recheck_member_sockets_on_commit(*, user_id: int) -> None:
     """The member left a community: their thread sockets ask again whether they may watch."""
-    transaction.on_commit(lambda: publish(user_group(user_id), {"type": "access.recheck"}),
-                          robust=True)
+    publish_on_commit(user_group(user_id), {"type": "access.recheck"})
 
 
 def recheck_community_sockets_on_commit(*, community_id: int) -> None:
     """The community changed who may read it (turned private): every socket asks again."""
-    transaction.on_commit(
-        lambda: publish(community_group(community_id), {"type": "access.recheck"}), robust=True
-    )
-
-
-PRESENCE_SECONDS = 3600
-PRESENCE_INTERVAL = 1.0
-
-
-def _aioredis():
-    return redis_pool.async_client()
-
-
-async def presence_claim(thread_id: int) -> bool:
-    """True for the one socket that announces the count in the coming second."""
-    try:
-        async with _aioredis() as client:
-            key = f"{_prefix()}:presence-due:thread:{thread_id}"
-            return bool(await client.set(key, 1, nx=True, px=int(PRESENCE_INTERVAL * 1000)))
-    except Exception:  # noqa: BLE001
-        return False
-
-
-async def presence_count(thread_id: int) -> int | None:
-    try:
-        async with _aioredis() as client:
-            return int(await client.zcard(f"{_prefix()}:presence:thread:{thread_id}"))
-    except Exception:  # noqa: BLE001
-        return None
-
-
-async def presence_update(thread_id: int, channel_name: str, *, joined: bool) -> int | None:
-    """Who is reading the thread now (members and visitors), counted per open socket."""
-    import time
-
-    key = f"{_prefix()}:presence:thread:{thread_id}"
-    try:
-        async with _aioredis() as client:
-            now = time.time()
-            pipe = client.pipeline()
-            if joined:
-                pipe.zadd(key, {channel_name: now})
-            else:
-                pipe.zrem(key, channel_name)
-            pipe.zremrangebyscore(key, 0, now - PRESENCE_SECONDS)
-            pipe.zcard(key)
-            pipe.expire(key, PRESENCE_SECONDS)
-            results = await pipe.execute()
-            return int(results[2])
-    except Exception:  # noqa: BLE001 - presence is a nicety; never break the socket for it
-        return None
+    publish_on_commit(community_group(community_id), {"type": "access.recheck"})

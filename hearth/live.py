@@ -1,13 +1,16 @@
 """Publishing live events: the one way Hearth code sends to a socket group (rule 4).
 
-Services call `publish_on_commit`; the event is sent only if the transaction commits, and a
-failure to reach Redis never breaks the write that caused it (the database is the truth; a
-client that missed an event catches up on reconnect).
+Services call `publish_on_commit` (or the thread-event helper built on it,
+`community.live.thread_event_on_commit`, which numbers a thread's events and keeps them for
+catch-up); nothing else calls `transaction.on_commit` to publish. The event is sent only if the
+transaction commits, and a failure to reach Redis never breaks the write that caused it (the
+database is the truth; a client that missed an event catches up on reconnect). Payload
+builders only build: they return the event, and this module sends it.
 """
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -15,6 +18,11 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
+
+Event = dict[str, Any]
+# An event, or a function that builds it after commit (it may read what the transaction wrote;
+# it runs once, whatever the number of groups; None sends nothing).
+EventOrBuilder = Event | Callable[[], Event | None]
 
 
 def user_group(user_id: int) -> str:
@@ -37,8 +45,16 @@ def publish(group: str, event: dict[str, Any]) -> None:
         logger.warning("live event to %s not delivered", group, exc_info=True)
 
 
-def publish_on_commit(group: str, event: dict[str, Any]) -> None:
-    transaction.on_commit(lambda: publish(group, event), robust=True)
+def publish_on_commit(groups: str | Sequence[str], event: EventOrBuilder) -> None:
+    """Send ``event`` to ``groups`` once the current transaction commits."""
+    targets = [groups] if isinstance(groups, str) else list(groups)
+
+    def send():
+        built = event() if callable(event) else event
+        if built is not None:
+            publish_many([(group, built) for group in targets])
+
+    transaction.on_commit(send, robust=True)
 
 
 def publish_many(messages: list[tuple[str, dict[str, Any]]]) -> None:

@@ -7,26 +7,20 @@ outside their communities.
 
 from __future__ import annotations
 
-from django.db import transaction
-
-from hearth.live import publish
+from hearth.live import publish_on_commit
 
 ALL_GROUP = "moderation.all"
 
 
-def community_group(community_id: int | None) -> str:
+def queue_group(community_id: int | None) -> str:
+    """A community's moderators (staff listen on ALL_GROUP)."""
     return f"moderation.c{community_id}" if community_id else ALL_GROUP
 
 
 def queue_changed_on_commit(*, community_id: int | None, item=None) -> None:
-    event = {"type": "queue.changed", "crisis": bool(item and item.kind == "crisis")}
-
-    def send():
-        publish(ALL_GROUP, event)
-        if community_id:
-            publish(community_group(community_id), event)
-
-    transaction.on_commit(send, robust=True)
+    groups = [ALL_GROUP] + ([queue_group(community_id)] if community_id else [])
+    publish_on_commit(groups, {"type": "queue.changed",
+                               "crisis": bool(item and item.kind == "crisis")})
 
 
 def groups_for(user) -> list[str]:
@@ -39,7 +33,7 @@ def groups_for(user) -> list[str]:
     ids = moderated_community_ids(user)
     if ids is None:
         return [ALL_GROUP]
-    return [community_group(cid) for cid in sorted(ids)]
+    return [queue_group(cid) for cid in sorted(ids)]
 
 
 def open_count(user) -> int:
