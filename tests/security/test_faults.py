@@ -155,13 +155,13 @@ from moderation import services
 from hearth.celery import app
 marker = os.environ["HEARTH_TEST_MARKER"]
 slow = os.environ.get("HEARTH_TEST_SLOW") == "1"
-screen = services.screen_text
+screen = services.screen
 def slow_screen(*args, **kwargs):
     open(marker, "a").write("started\\n")
     if slow:
         time.sleep(30)
     return screen(*args, **kwargs)
-services.screen_text = slow_screen
+services.screen = slow_screen
 app.worker_main(["worker", "--pool=solo", "--without-heartbeat", "--without-gossip",
                  "--without-mingle", "--loglevel=WARNING"])
 """
@@ -171,6 +171,7 @@ def start_screening_worker(log, marker: Path, slow: bool) -> subprocess.Popen:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hearth.settings",
            "DATABASE_URL": database_url(), "REDIS_URL": settings.REDIS_URL,
            "LOG_LEVEL": "WARNING", "HEARTH_TEST_MARKER": str(marker),
+           "HEARTH_SCREENING_MODEL": "stub",
            "HEARTH_TEST_SLOW": "1" if slow else "0"}
     return subprocess.Popen([sys.executable, "-c", WORKER], cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT, start_new_session=True)
