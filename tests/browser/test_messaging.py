@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from messaging.models import AskRequest, Message
 from messaging.permissions import PATIENT_EXPERIENCE_GROUP
 from moderation.models import ModerationItem
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import axe_violations, sign_in
 from tests.conftest import join, make_community, make_user
 
 pytestmark = pytest.mark.browser
@@ -36,7 +36,8 @@ def _open(browser, base, name, path):
     return page
 
 
-def test_james_messages_maria_she_blocks_him_and_reports_him_to_sam(browser, asgi_server):
+def test_james_messages_maria_she_blocks_him_and_reports_him_to_sam(browser, asgi_server,
+                                                                   axe_source):
     maria, james, sam = _people()
     maria_page = _open(browser, asgi_server, "maria", "/messages/")
     james_page = _open(browser, asgi_server, "james", "/u/maria/")
@@ -63,6 +64,7 @@ def test_james_messages_maria_she_blocks_him_and_reports_him_to_sam(browser, asg
     james_page.wait_for_timeout(2000)  # a person pauses before sending
     james_page.get_by_role("button", name="Send").click()
     expect(maria_page.locator(".messages-thread")).to_contain_text("Could we talk more?")
+    assert axe_violations(maria_page, axe_source) == []
 
     # she reports it: it goes to sam's queue, with the conversation around it
     reported = Message.objects.get(body="Could we talk more?")
@@ -101,7 +103,7 @@ def test_james_messages_maria_she_blocks_him_and_reports_him_to_sam(browser, asg
 
 
 def test_a_request_to_the_hospital_answered_live_by_email_and_rated(browser, asgi_server,
-                                                                    mailoutbox):
+                                                                    mailoutbox, axe_source):
     make_user("maria")
     pat = make_user("pat")
     pat.groups.add(Group.objects.get_or_create(name=PATIENT_EXPERIENCE_GROUP)[0])
@@ -129,6 +131,7 @@ def test_a_request_to_the_hospital_answered_live_by_email_and_rated(browser, asg
 
     # maria sees the reply on her open page, live, and not the internal note
     expect(maria_page.locator(".ask-entries")).to_contain_text("We refunded the second charge.")
+    assert axe_violations(maria_page, axe_source) == []
     expect(maria_page.locator("main")).not_to_contain_text("Billing confirms")
     # and by email (through the outbox): a link, not the words
     request = AskRequest.objects.get()

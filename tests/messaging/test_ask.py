@@ -152,3 +152,28 @@ def test_a_former_member_leaves_the_figures_but_not_their_words(as_maria, maria,
     request.refresh_from_db()
     assert request.member is None
     assert not AskEntry.objects.filter(kind="member").exists()
+
+
+def test_the_inbox_and_a_request_take_the_same_queries_as_they_grow(as_maria, maria, pat):
+    ask(as_maria)
+    request = AskRequest.objects.get()
+    as_pat = client_for(pat)
+
+    def count(client, path):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(path).status_code == 200
+        return len(ctx)
+
+    paths = [(as_pat, "/ask/inbox/"), (as_pat, f"/ask/inbox/{request.pk}/"),
+             (as_maria, f"/ask/{request.pk}/"), (as_maria, "/ask/")]
+    for client, path in paths:  # the first visit of a session does its own once-only work
+        client.get(path)
+    small = [count(client, path) for client, path in paths]
+    for i in range(6):
+        services.ask_reply(user=pat, request_id=request.pk, body=f"reply {i}")
+        services.ask_note(user=pat, request_id=request.pk, body=f"note {i}")
+    AskRequest.objects.bulk_create([AskRequest(member=make_user(f"m{i}"), topic="praise",
+                                               subject=f"s{i}") for i in range(8)])
+    AskRequest.objects.bulk_create([AskRequest(member=maria, topic="other", subject=f"t{i}")
+                                    for i in range(4)])
+    assert [count(client, path) for client, path in paths] == small
