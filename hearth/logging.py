@@ -18,11 +18,14 @@ TOKEN_PATH_RE = re.compile(
 SECRET_KV_RE = re.compile(
     r"(password|passwd|secret|token|authorization)(['\"]?\s*[:=]\s*['\"]?)[^\s,'\"&]+", re.I
 )
+# API tokens and webhook signing secrets wherever they appear (api/): their fixed prefixes.
+API_SECRET_RE = re.compile(r"\b(hearth_pat_|whsec_)[\w+/=-]+")
 
 
 def redact(text: str) -> str:
     text = EMAIL_RE.sub("[email]", text)
     text = TOKEN_PATH_RE.sub(r"\1[redacted]", text)
+    text = API_SECRET_RE.sub(r"\1[redacted]", text)
     return SECRET_KV_RE.sub(r"\1\2[redacted]", text)
 
 

@@ -187,3 +187,13 @@ def test_a_delivery_is_retried_for_a_day_then_given_up(admin, receiver):
     services.deliveries_send([pk])
     assert WebhookDelivery.objects.get(pk=pk).status == "failed"
 
+
+
+def test_tokens_and_signing_secrets_are_redacted_from_logs(maria):
+    from hearth.logging import redact
+
+    raw = token_for(maria)
+    secret = "whsec_" + "QUFB" * 11
+    text = redact(f"refused {raw} for Bearer {raw}; secret {secret} signed")
+    assert raw[len("hearth_pat_"):] not in text and "QUFB" not in text
+    assert "hearth_pat_[redacted]" in text and "whsec_[redacted]" in text
