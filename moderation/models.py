@@ -172,6 +172,7 @@ OTHER_HEADLINES = {
     "watched_word": _("A watched word"),
     "new_member": _("A new member's first posts"),
     "clinician_application": _("Clinician application"),
+    "scam": _("A scam, or asking for money or personal details"),
     "crisis": _("Someone may be in crisis"),
 }
 

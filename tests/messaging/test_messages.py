@@ -169,6 +169,7 @@ def test_a_report_reaches_sams_queue_with_context_and_only_there(as_james, maria
     assert item.kind == "flag" and item.community_id == diabetes.pk
     queue = client_for(sam).get("/moderation/").content.decode()
     assert "Send me 200 dollars now" in queue and "Hi Maria" in queue  # with its context
+    assert "A scam, or asking for money" in queue
     assert client_for(sam).get(f"/messages/{conversation.pk}/").status_code == 404
     # reject hides the message, audited
     client_for(sam).post(f"/moderation/items/{item.pk}/reject/", {"reason": "Scam"})
