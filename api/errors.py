@@ -3,22 +3,25 @@ seen is the same 404 as what does not exist, byte for byte."""
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
+from rest_framework.views import exception_handler, set_rollback
 
 from community.services import PostingNotAllowed, RateLimited
 
+logger = logging.getLogger(__name__)
 PROBLEM = "application/problem+json"
 POSTING_RETRY_AFTER = 60
 
 TITLES = {
     400: "Bad request", 401: "Not signed in", 403: "Forbidden", 404: "Not found",
     405: "Method not allowed", 406: "Not acceptable", 415: "Unsupported media type",
-    429: "Too many requests",
+    429: "Too many requests", 500: "Server error",
 }
 
 
@@ -43,6 +46,16 @@ def _messages(error: DjangoValidationError) -> tuple[str, dict | None]:
 
 
 def problem_handler(exc, context):
+    response = _problem_for(exc, context)
+    if response is None:
+        # Not one of ours: logged with its traceback (redacted), answered in the same format.
+        logger.error("API error: %s", type(exc).__name__, exc_info=exc)
+        response = problem(500, "Something went wrong on Hearth's side; it was logged.")
+    set_rollback()
+    return response
+
+
+def _problem_for(exc, context):
     if isinstance(exc, (Http404, exceptions.NotFound)):
         return problem(404)  # one body, whatever the reason
     if isinstance(exc, RateLimited):

@@ -233,3 +233,15 @@ def test_the_schema_and_its_documentation_are_served_by_hearth(visitor):
     script = re.search(r'<script src="([^"]+script=[^"]*)"', page).group(1).replace("&amp;", "&")
     init = visitor.get(script)
     assert init.status_code == 200 and "SwaggerUIBundle" in init.content.decode()
+
+
+def test_an_unexpected_error_is_a_logged_problem_too(maria, monkeypatch, caplog):
+    def broken(**kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("community.selectors.community_list", broken)
+    response = api_client(token_for(maria)).get("/api/v1/communities/")
+    assert response.status_code == 500 and response["Content-Type"] == PROBLEM
+    assert response.json()["status"] == 500 and "boom" not in response.content.decode()
+    assert any(record.exc_info and "boom" in str(record.exc_info[1])
+               for record in caplog.records)
