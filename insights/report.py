@@ -8,6 +8,7 @@ the month, staff who subscribe get an email with the headline and a link to the 
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from django.conf import settings
@@ -24,6 +25,9 @@ from .charts import sparkline, week_chart
 from .periods import Month
 
 CSS = "insights/report.css"
+# WeasyPrint narrates every step at INFO; Hearth's log wants only its warnings.
+logging.getLogger("weasyprint").setLevel(logging.WARNING)
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 def report_context(*, community_ids, month: Month, scope_label: str) -> dict:

@@ -126,6 +126,10 @@ class Command(BaseCommand):
             self._memberships(people, communities)
             self._threads(people, communities, bar)
             self._away(communities, bar)
+        from insights.demo_history import seed_history  # six months of activity for insights
+
+        seed_history(progress=lambda days: tqdm(
+            days, desc="Demo history", unit="day", disable=options.get("verbosity", 1) == 0))
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
     def _communities(self, bar):
