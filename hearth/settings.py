@@ -398,6 +398,9 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    # REMOTE_ADDR is already the client's (ClientAddressMiddleware, TRUSTED_PROXY_IPS): DRF
+    # must not read X-Forwarded-For again, or a visitor could rotate it past the limit.
+    "NUM_PROXIES": 0,
     # Per token (or signed-in member), and per address for visitors; API_RATE_LIMIT and
     # API_ANON_RATE_LIMIT change them ("600/min", "10/s").
     "DEFAULT_THROTTLE_RATES": {"token": env("API_RATE_LIMIT", default="600/min"),

@@ -245,3 +245,12 @@ def test_an_unexpected_error_is_a_logged_problem_too(maria, monkeypatch, caplog)
     assert response.json()["status"] == 500 and "boom" not in response.content.decode()
     assert any(record.exc_info and "boom" in str(record.exc_info[1])
                for record in caplog.records)
+
+
+def test_a_visitor_cannot_rotate_x_forwarded_for_past_the_limit(visitor, monkeypatch,
+                                                                redis_client):
+    monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"token": "3/min",
+                                                              "anon": "3/min"})
+    codes = [visitor.get("/api/v1/communities/", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
+             .status_code for n in range(4)]
+    assert codes == [200, 200, 200, 429]
