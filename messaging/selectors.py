@@ -3,6 +3,8 @@ needs so that a page asks the same number of queries however long a conversation
 
 from __future__ import annotations
 
+import contextlib
+
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 
 from .models import AskEntry, AskRequest, Conversation, ConversationMember, Message
@@ -59,6 +61,29 @@ def unread_count(*, user) -> int:
         conversation_id=OuterRef("conversation_id"), id__gt=OuterRef("last_read_id"),
     )).exclude(sender_id=user.pk)
     return ConversationMember.objects.filter(user_id=user.pk).filter(Exists(newer)).count()
+
+
+def unread_key(user_id: int) -> str:
+    return f"messages:unread:{user_id}"
+
+
+def cached_unread_count(*, user) -> int:
+    """The header's count: kept in the cache by every write that changes it, so that a page
+    asks the database nothing for it (a member with no key has had nothing unread since the
+    cache was last emptied: 0; the Messages page itself reads the database)."""
+    from django.core.cache import cache
+
+    try:
+        return cache.get(unread_key(user.pk)) or 0
+    except Exception:  # noqa: BLE001 - Redis down: no count in the header
+        return 0
+
+
+def remember_unread_count(*, user, count: int) -> None:
+    from django.core.cache import cache
+
+    with contextlib.suppress(Exception):  # Redis down: no count in the header
+        cache.set(unread_key(user.pk), count, timeout=None)
 
 
 def request_list(*, user, status: str = "") -> QuerySet[AskRequest]:

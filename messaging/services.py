@@ -273,20 +273,32 @@ def _audience(message: Message) -> list[int]:
 
 def _announce(message: Message) -> None:
     """A live hint to each member who may see the message; the page then fetches what is new
-    (so a reconnecting page catches up the same way)."""
+    (so a reconnecting page catches up the same way). Their header counts are refreshed."""
     audience = _audience(message)
     event = {"type": "message.new", "conversation": message.conversation_id,
              "message": message.pk}
     publish_many_on_commit([(user_group(uid), event) for uid in audience])
+    _store_unread(audience)
+
+
+def _store_unread(user_ids) -> dict[int, int]:
+    """Count each member's unread conversations (on the write, never on a page) and keep the
+    counts for the header (selectors.cached_unread_count)."""
+    from . import selectors
+
+    counts = {uid: selectors.unread_count(user=User(pk=uid)) for uid in set(user_ids)}
+    try:
+        cache.set_many({selectors.unread_key(uid): n for uid, n in counts.items()},
+                       timeout=None)
+    except Exception:  # noqa: BLE001 - Redis down: the header shows no count, pages still work
+        logger.warning("message counts not stored")
+    return counts
 
 
 def _publish_unread(user_ids) -> None:
-    from . import selectors
-
-    user_ids = list(user_ids)
-    counts = {uid: selectors.unread_count(user=User(pk=uid)) for uid in user_ids}
-    publish_many_on_commit([(user_group(uid), {"type": "messages", "unread": counts[uid]})
-                            for uid in user_ids])
+    counts = _store_unread(user_ids)
+    publish_many_on_commit([(user_group(uid), {"type": "messages", "unread": n})
+                            for uid, n in counts.items()])
 
 
 def conversation_read(*, user, conversation: Conversation, up_to: int) -> None:
@@ -327,6 +339,8 @@ def message_hide(item, *, user, reason: str) -> Message | None:
     if message is None:
         return None
     Message.objects.filter(pk=message.pk).update(status=Message.Status.HIDDEN)
+    _publish_unread(ConversationMember.objects.filter(
+        conversation_id=message.conversation_id).values_list("user_id", flat=True))
     return message
 
 

@@ -49,8 +49,12 @@ def _member(username: str):
 @require_GET
 def conversation_list(request):
     _require_messages(request.user)
+    conversations = list(selectors.conversation_list(user=request.user)[:100])
+    # the header's count, corrected from what this page read anyway (after a cache loss)
+    selectors.remember_unread_count(user=request.user,
+                                    count=sum(1 for c in conversations if c.has_unread))
     return render(request, "messaging/list.html", {
-        "conversations": selectors.conversation_list(user=request.user)[:100],
+        "conversations": conversations,
         "can_start": permissions.can_start_conversations(request.user),
         "team": permissions.ask_is_open() and permissions.is_patient_experience(request.user),
     })
