@@ -43,6 +43,9 @@ cleanup() {
     "${compose[@]}" logs --tail 40 || true
   fi
   "${compose[@]}" down --volumes --remove-orphans >/dev/null 2>&1 || true
+  if [[ -n "${SMOKE_KEEP_IMAGES:-}" ]]; then  # while working on the smoke run itself
+    docker tag "$HEARTH_IMAGE" hearth-smoke:kept >/dev/null 2>&1 || true
+  fi
   docker rmi -f "${made_images[@]}" >/dev/null 2>&1 || true
   # the build's intermediate layers (the legacy builder leaves them untagged)
   comm -13 <(echo "$dangling_before") <(docker images -q -f dangling=true | sort -u) \
@@ -138,9 +141,9 @@ chmod -R a+rX "$work"
 docker run --rm --network "container:$proxy" -v "$work:/smoke:ro" "$HEARTH_IMAGE" \
   python /smoke/smoke_client.py cross /smoke/state.json "localhost:$HTTPS_PORT" "${ips[@]}"
 
-say "every Hearth process logs one JSON object a line"
+say "every Hearth process (and the proxy) logs one JSON object a line"
 bad=0
-for service in migrate web worker beat; do
+for service in migrate web worker beat proxy; do
   for cid in $("${compose[@]}" ps -q "$service"); do
     lines=$(docker logs "$cid" 2>&1 | wc -l)
     non_json=$(docker logs "$cid" 2>&1 | "$PYTHON" -c '

@@ -159,6 +159,12 @@ if "postgresql" in DATABASES["default"]["ENGINE"] and env.bool("DB_POOL", defaul
         "min_size": 1, "max_size": env.int("DB_POOL_MAX", default=10), "timeout": 10,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+if "postgresql" in DATABASES["default"]["ENGINE"] and env.bool("DB_PGBOUNCER", default=False):
+    # Through PgBouncer in transaction mode a session lasts one transaction: no server-side
+    # cursors (`.iterator()` outside a transaction would lose its cursor) and no prepared
+    # statements kept on a server connection another client may get next.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",

@@ -83,7 +83,7 @@ def test_workers_and_exactly_one_beat_with_its_lock_probe():
 
 def test_migrations_run_as_a_job_that_web_waits_for():
     job = one("Job", "hearth-migrate")
-    assert _container(job)["command"] == ["python", "manage.py", "migrate", "--noinput"]
+    assert _container(job)["command"][:4] == ["python", "manage.py", "migrate", "--noinput"]
     init = one("Deployment", "hearth-web")["spec"]["template"]["spec"]["initContainers"][0]
     assert "migrate --check" in " ".join(init["command"])
 

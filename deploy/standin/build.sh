@@ -42,13 +42,13 @@ if [[ ! -f "$rootfs/.hearth-standin-done" ]]; then
     apt-get clean
     rm -rf /var/lib/apt/lists/* /var/lib/postgresql/15/main /etc/postgresql
   '
-  install -m 0755 "$here/postgres-entrypoint" "$rootfs/usr/local/bin/docker-entrypoint.sh"
-  install -m 0755 "$here/mailpit" "$rootfs/mailpit"
   touch "$rootfs/.hearth-standin-done"
 fi
+install -m 0755 "$here/postgres-entrypoint" "$rootfs/usr/local/bin/docker-entrypoint.sh"
+install -m 0755 "$here/mailpit" "$rootfs/mailpit"
 
 tarball="$cache/rootfs.tar"
-[[ -f "$tarball" ]] || tar -C "$rootfs" --exclude=./.hearth-standin-done -cf "$tarball" .
+tar -C "$rootfs" --exclude=./.hearth-standin-done -cf "$tarball" .
 pg_bin=/usr/lib/postgresql/15/bin
 docker import --change "ENV PATH=/usr/local/python/bin:$pg_bin:/usr/local/sbin:/usr/local/bin:\
 /usr/sbin:/usr/bin:/sbin:/bin" --change "ENV LANG=C.UTF-8" \
