@@ -275,3 +275,47 @@ def test_uvicorn_worker_and_beat_log_json_only_and_beat_holds_its_lock(
     assert any(re.search(r"beat", r["logger"] + r["message"]) for r in beat), beat
     assert not any(r["logger"] == "py.warnings" for r in web) or all(
         "No directory at" in r["message"] for r in web if r["logger"] == "py.warnings")
+
+
+# --- Redis roles and error reports ----------------------------------------------------------
+
+
+def test_each_redis_role_may_have_its_own_url():
+    code = ("from django.conf import settings as s; import json; print(json.dumps(["
+            "s.CACHES['default']['LOCATION'], s.CELERY_BROKER_URL, "
+            "s.CHANNEL_LAYERS['default']['CONFIG']['hosts'][0], s.REDIS_URL, "
+            "s.CELERY_REDBEAT_REDIS_URL]))")
+    roles = {"REDIS_URL": "redis://main:6379/0", "CACHE_REDIS_URL": "redis://cache:6379/0",
+             "CELERY_BROKER_URL": "redis://queue:6379/0",
+             "CHANNEL_REDIS_URL": "redis://live:6379/0"}
+    env = clean_environment(DJANGO_SETTINGS_MODULE="hearth.settings", **roles)
+    result = subprocess.run([PYTHON, "-c", "import django; django.setup(); " + code],
+                            cwd=ROOT, env=env, text=True, capture_output=True, timeout=60)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert json.loads(result.stdout.splitlines()[-1]) == [
+        "redis://cache:6379/0", "redis://queue:6379/0", "redis://live:6379/0",
+        "redis://main:6379/0", "redis://queue:6379/0"]
+    # and with REDIS_URL alone (or the others empty, as .env.example leaves them) every role
+    # uses it
+    env = clean_environment(DJANGO_SETTINGS_MODULE="hearth.settings",
+                            REDIS_URL="redis://main:6379/0", CACHE_REDIS_URL="",
+                            CELERY_BROKER_URL="", CHANNEL_REDIS_URL="")
+    result = subprocess.run([PYTHON, "-c", "import django; django.setup(); " + code],
+                            cwd=ROOT, env=env, text=True, capture_output=True, timeout=60)
+    assert set(json.loads(result.stdout.splitlines()[-1])) == {"redis://main:6379/0"}
+
+
+def test_error_reports_are_redacted_like_the_logs():
+    from hearth.logging import sentry_before_send
+
+    event = {
+        "exception": {"values": [{"type": "ValueError",
+                                  "value": "no account for maria@example.org"}]},
+        "logentry": {"message": "reset for %s", "params": ["maria@example.org"]},
+        "request": {"url": "https://forum.example.org/email/unsubscribe/abc.def-123/",
+                    "query_string": "token=s3cr3t", "data": {"body": "a private post"}},
+    }
+    sent = sentry_before_send(event, {})
+    text = json.dumps(sent)
+    for secret in ("maria@example.org", "abc.def-123", "s3cr3t", "a private post"):
+        assert secret not in text
