@@ -69,6 +69,7 @@ class ProfileForm(forms.ModelForm):
         fields = [
             "display_name", "bio", "bio_visibility", "conditions", "conditions_visibility",
             "is_caregiver", "caregiver_visibility", "show_real_name", "language", "time_zone",
+            "allow_share_previews",
         ]
         labels = {
             "bio_visibility": _("Who can see your bio"),
@@ -80,6 +81,11 @@ class ProfileForm(forms.ModelForm):
             "display_name": _("Optional. Shown next to your pseudonym."),
             "bio": _("A few words about you, up to 500 characters."),
             "conditions": _("For example: type 2 diabetes, caring for my dad."),
+            "allow_share_previews": _(
+                "When someone shares a public discussion you started on X, Facebook or by "
+                "email, the link shows its title and first lines. Off: only a link to the "
+                "page, with no title or text."
+            ),
         }
         widgets = {"bio": forms.Textarea(attrs={"rows": 4, "maxlength": 500})}
 

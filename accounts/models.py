@@ -25,6 +25,11 @@ class User(AbstractUser):
     )
     is_caregiver = models.BooleanField(_("I'm a caregiver"), default=False)
     show_real_name = models.BooleanField(_("show my real name"), default=False)
+    # A shared link to a discussion this member started shows its title and first lines
+    # (Open Graph / X card) only when they allow it; off by default.
+    allow_share_previews = models.BooleanField(
+        _("Allow previews of my discussions when shared"), default=False
+    )
     language = models.CharField(_("language"), max_length=8, blank=True)
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
     suspended_until = models.DateTimeField(null=True, blank=True)

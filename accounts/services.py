@@ -106,6 +106,7 @@ def user_lift_restrictions(*, user: User) -> User:
 PROFILE_FIELDS = (
     "display_name", "bio", "bio_visibility", "conditions", "conditions_visibility",
     "is_caregiver", "caregiver_visibility", "show_real_name", "language", "time_zone",
+    "allow_share_previews",
 )
 
 
@@ -151,6 +152,7 @@ def _profile_data(user: User) -> dict:
         "is_caregiver": user.is_caregiver,
         "caregiver_visibility": user.caregiver_visibility,
         "show_real_name": user.show_real_name,
+        "allow_share_previews": user.allow_share_previews,
         "language": user.language,
         "time_zone": user.time_zone,
         "date_joined": user.date_joined,

@@ -137,6 +137,33 @@ def post_is_public(post: Post) -> bool:
 PUBLIC_SCREENING = (Post.Screening.CLEAN, Post.Screening.FLAGGED)
 
 
+def can_preview_community(community: Community) -> bool:
+    """A shared link to a community shows a card (name, description, colour image): public
+    communities only; a private one gets nothing beyond the link."""
+    return community.visibility == Community.Visibility.PUBLIC
+
+
+def can_preview_thread(thread: Thread, first_post: Post | None) -> bool:
+    """A shared link to a discussion shows its title and first lines only when everyone may
+    read it and its author allowed previews ("Allow previews of my discussions when shared",
+    off by default). Never for held, hidden, crisis-flagged or anonymous content."""
+    author = first_post.author if first_post is not None else None
+    return (
+        can_preview_community(thread.community)
+        and thread.status == Thread.Status.PUBLISHED
+        and not thread.is_crisis
+        and not thread.is_anonymous
+        and first_post.status == Post.Status.PUBLISHED
+        and first_post.screening == Post.Screening.CLEAN
+        and not first_post.is_anonymous
+        and author is not None
+        and author.pk == thread.author_id
+        and author.is_active
+        and not author.is_banned
+        and author.allow_share_previews
+    )
+
+
 def can_view_profile(user, member) -> bool:
     """A member's public profile: any reader, unless the account is closed or banned."""
     return member.is_active and not member.is_banned

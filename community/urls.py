@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import sharing_views, views
 
 app_name = "community"
 
 urlpatterns = [
     path("", views.directory, name="directory"),
+    path("card.png", sharing_views.generic_card, name="generic_card"),
     path("c/<slug:slug>/", views.community_detail, name="community"),
+    path("c/<slug:slug>/card.png", sharing_views.community_card, name="card"),
     path("c/<slug:slug>/join/", views.community_join, name="join"),
     path("c/<slug:slug>/leave/", views.community_leave, name="leave"),
     path("c/<slug:slug>/requests/", views.join_requests, name="requests"),
