@@ -32,7 +32,7 @@ from community import permissions
 from community.models import Membership, Post, Thread
 
 from . import emails, tokens
-from .models import CheckIn, DigestRun, NotificationSettings, Outbox
+from .models import CheckIn, DigestClick, DigestRun, NotificationSettings, Outbox
 from .services import eligible_for_email, prime_memberships, settings_for
 
 logger = logging.getLogger(__name__)
@@ -311,6 +311,18 @@ class Fragments:
             # The fragment was escaped when it was rendered; the link is URL-safe characters.
             "html": mark_safe(html.replace(_URL_SLOT, escape(url))),  # noqa: S308
         }
+
+
+def digest_click_record(*, user_id: int, frequency: str, period: str, thread_id: int
+                        ) -> DigestClick | None:
+    """A member opened a discussion from their digest (the dashboard counts these). A link
+    from a digest that was never sent records nothing."""
+    run = (DigestRun.objects.filter(user_id=user_id, frequency=frequency, period=period,
+                                    outbox__isnull=False).only("outbox_id").first())
+    if run is None:
+        return None
+    return DigestClick.objects.create(outbox_id=run.outbox_id, user_id=user_id,
+                                      thread_id=thread_id)
 
 
 def checkin_month(now: datetime) -> str:

@@ -14,9 +14,9 @@ from accounts.models import User
 from community import permissions
 from community.models import Thread
 
-from . import presenters, selectors, services, tokens
+from . import digests, presenters, selectors, services, tokens
 from .forms import NotificationSettingsForm
-from .models import CheckIn, DigestClick, DigestRun
+from .models import CheckIn
 
 
 @login_required
@@ -100,17 +100,10 @@ def click(request, token: str):
     data = tokens.read_click_token(token)
     if data is None:
         raise Http404
-    run = (
-        DigestRun.objects.filter(user_id=data.user_id, frequency=data.frequency,
-                                 period=data.period, outbox__isnull=False)
-        .only("outbox_id").first()
-    )
     if not Thread.objects.filter(pk=data.thread_id).exists():
         raise Http404
-    if run is not None:
-        DigestClick.objects.create(
-            outbox_id=run.outbox_id, user_id=data.user_id, thread_id=data.thread_id
-        )
+    digests.digest_click_record(user_id=data.user_id, frequency=data.frequency,
+                                period=data.period, thread_id=data.thread_id)
     return HttpResponseRedirect(reverse("community:thread_short", kwargs={"pk": data.thread_id}))
 
 
