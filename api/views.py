@@ -273,12 +273,11 @@ class Me(APIView):
                                                           **READ_ERRORS})
     def get(self, request):
         user = request.user
-        user.role = role_of(user)
-        user.memberships_list = Membership.objects.filter(user=user).select_related(
+        memberships = Membership.objects.filter(user=user).select_related(
             "community").order_by("community__slug")
         data = s.ProfileSerializer({
             "username": user.username, "__str__": str(user), "date_joined": user.date_joined,
-            "role": role_of(user), "memberships": user.memberships_list,
+            "role": role_of(user), "memberships": memberships,
             "unread_notifications": notification_selectors.unread_count(user=user),
         }).data
         return Response(data)
