@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench install migrate clean deploy-smoke
+.PHONY: run test lint bench bench-scale install migrate clean deploy-smoke
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Hearth needs Python 3.11 (none found). Set PYTHON=/path/to/python3.11"; exit 1; }
@@ -29,6 +29,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m hearth.embedded -- $(BIN)/python bench/run_all.py
+
+# Issue 24: build the scale data set (10k and 100k members, bulk SQL, own PostgreSQL databases
+# hearth_scale_<members>, kept between runs) and time every page and job at each size.
+bench-scale: $(STAMP)
+	$(BIN)/python -m hearth.embedded -- $(BIN)/python bench/scale/run.py $(BENCH_SCALE_ARGS)
 
 # Build the image, run the compose stack behind its TLS proxy, use it as members, scale web to
 # 3, then remove everything it made (deploy/smoke.sh; needs docker and root for debootstrap).

@@ -1,0 +1,148 @@
+"""Time every page and job of issue 24 on a built scale data set, in-process.
+
+Each row: median and p95 over `repeat` runs (after one warm-up), the queries of one run and
+its slowest query (time and the start of its SQL). Jobs that write run inside a transaction
+that is rolled back, so that every run sees the same data.
+"""
+
+from __future__ import annotations
+
+import io
+import statistics
+import time
+from datetime import timedelta
+
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+
+class Rollback(Exception):
+    pass
+
+
+def _run(fn):
+    with CaptureQueriesContext(connection) as ctx:
+        started = time.perf_counter()
+        fn()
+        elapsed = time.perf_counter() - started
+    return elapsed, ctx.captured_queries
+
+
+def timed(name: str, fn, repeat: int, rows: list) -> None:
+    try:
+        fn()  # warm-up (caches, prepared plans, the session's first request)
+        times, queries = [], []
+        for _ in range(repeat):
+            elapsed, queries = _run(fn)
+            times.append(elapsed * 1000)
+    except Exception as error:  # noqa: BLE001 - a failing row is reported, the rest go on
+        rows.append((name, f"failed: {type(error).__name__}: {str(error)[:120]}"))
+        print(f"{name:<52} failed: {type(error).__name__}: {str(error)[:200]}", flush=True)
+        return
+    times.sort()
+    median = statistics.median(times)
+    p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+    slowest = max(queries, key=lambda q: float(q.get("time") or 0), default=None)
+    slow = (f"{float(slowest['time']) * 1000:7.1f} ms  {' '.join(slowest['sql'].split())[:90]}"
+            if slowest else "")
+    rows.append((name, median, p95, len(queries), slow))
+    print(f"{name:<52} {median:9.1f} {p95:9.1f} {len(queries):6d}   {slow}", flush=True)
+
+
+def get(client: Client, url: str, status: int = 200):
+    def fn():
+        response = client.get(url)
+        assert response.status_code == status, (url, response.status_code)
+    return fn
+
+
+def in_rollback(fn):
+    def wrapped():
+        try:
+            with transaction.atomic():
+                fn()
+                raise Rollback
+        except Rollback:
+            pass
+    return wrapped
+
+
+def measure_all(members: int, *, repeat: int = 15) -> list:
+    from accounts.models import User
+    from community.models import Community, Post, Thread, ThreadFollow
+    from notifications import digests, services
+
+    rows: list = []
+    staff = User.objects.get(username="member000000")
+    member = User.objects.get(username="member000020")  # home scale-0, follows the big thread
+    visitor = Client(HTTP_HOST="localhost")
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(member)
+    admin = Client(HTTP_HOST="localhost")
+    admin.force_login(staff)
+    hot = Thread.objects.get(slug="the-big-thread")
+    c0 = Community.objects.get(slug="scale-0")
+    pages = -(-c0.thread_count // 25)
+    page100 = min(100, pages)
+    print(f"\n== {members:,} members: {Post.objects.count():,} posts, hot thread "
+          f"{hot.last_position:,} posts and {ThreadFollow.objects.filter(thread=hot).count():,} "
+          f"followers, community page {page100} of {pages}", flush=True)
+    print(f"{'page or job':<52} {'median':>9} {'p95':>9} {'queries':>6}   slowest query (ms)")
+    timed("directory /, member", get(client, "/"), repeat, rows)
+    timed("community page 1, member", get(client, f"/c/{c0.slug}/"), repeat, rows)
+    timed(f"community page {page100}, member", get(client, f"/c/{c0.slug}/?page={page100}"),
+          repeat, rows)
+    timed(f"community page {page100}, visitor", get(visitor, f"/c/{c0.slug}/?page={page100}"),
+          repeat, rows)
+    timed("hot thread first page, member", get(client, f"/t/{hot.pk}/"), repeat, rows)
+    timed("hot thread last page, member", get(client, f"/t/{hot.pk}/?page=last"), repeat, rows)
+    timed("hot thread last page, visitor without cache",
+          get(visitor, f"/t/{hot.pk}/?page=last&nocache=1"), repeat, rows)
+    timed("hot thread last page, visitor (page cache)", get(visitor, f"/t/{hot.pk}/?page=last"),
+          repeat, rows)
+    for word in ("insulin", "zygomaticus"):
+        timed(f"search '{word}', visitor", get(visitor, f"/search/?q={word}"), repeat, rows)
+        timed(f"search '{word}', member", get(client, f"/search/?q={word}"), repeat, rows)
+    timed("notifications, member", get(client, "/notifications/"), repeat, rows)
+    timed("/moderation/, staff", get(admin, "/moderation/"), repeat, rows)
+    for period in ("7", "90"):
+        timed(f"/insights/ {period} days, staff", get(admin, f"/insights/?period={period}"),
+              max(3, repeat // 5), rows)
+
+    def fanout():
+        author = User.objects.get(username="member000040")
+        position = hot.last_position + 1
+        now = timezone.now()
+        post = Post.objects.create(thread=hot, author=author, position=position,
+                                   body="A reply to everyone", body_html="<p>A reply</p>",
+                                   status="published", screening="clean", published_at=now)
+        services.notifications_for_post(post_id=post.pk)
+
+    followers = ThreadFollow.objects.filter(thread=hot).count()
+    timed(f"fan-out of one reply to {followers:,} followers", in_rollback(fanout),
+          max(3, repeat // 5), rows)
+    due = digests.due_user_ids(ignore_morning=True, frequency="weekly")[:1000]
+    timed(f"digest batch of {len(due)} members (dry run)",
+          lambda: digests.build_batch(due, ignore_morning=True, dry_run=True, frequency="weekly"),
+          max(3, repeat // 5), rows)
+    day = (timezone.now() - timedelta(days=2)).date().isoformat()
+    timed(f"rollup_metrics for one day ({day})",
+          in_rollback(lambda: call_command("rollup_metrics", since=day, until=day, verbosity=0,
+                                            stdout=io.StringIO())),
+          3, rows)
+    with connection.cursor() as cur:
+        cur.execute("SELECT pg_database_size(current_database()), "
+                    "pg_total_relation_size('community_post')")
+        db, posts_table = cur.fetchone()
+        total_posts = Post.objects.count()
+        cur.execute("SELECT indexrelname, pg_relation_size(indexrelid) FROM "
+                    "pg_stat_user_indexes ORDER BY 2 DESC LIMIT 8")
+        largest = cur.fetchall()
+    print(f"database {db / 2**20:,.0f} MB: {db / 2**20 / total_posts * 100_000:,.0f} MB per "
+          f"100,000 posts (posts with their indexes {posts_table / 2**20:,.0f} MB)")
+    print("largest indexes: " + ", ".join(f"{name} {size / 2**20:,.0f} MB"
+                                          for name, size in largest))
+    return rows
