@@ -28,6 +28,16 @@ logger = logging.getLogger(__name__)
 
 SECONDS = 60
 
+# Apps beside the forum add what they show under a post (e.g. the library's "Read more"):
+# each annotator sets attributes on the posts, and `post.extra_key` joins the fragment's key.
+_annotators: list = []
+
+
+def register_post_annotator(annotator) -> None:
+    """`annotator(user, posts, context)`, called once per page with every post."""
+    if annotator not in _annotators:
+        _annotators.append(annotator)
+
 
 def _key(post: Post, context: dict, user) -> str:
     """Everything `community/_post.html` shows for this post and reader, digested."""
@@ -47,6 +57,7 @@ def _key(post: Post, context: dict, user) -> str:
         bool(context.get("can_accept")), bool(context.get("can_reply")),
         bool(context.get("can_moderate")), signed_in, signed_in and post.author_id == user.pk,
         translation.get_language(), timezone.get_current_timezone_name(),
+        getattr(post, "extra_key", None),
     )
     digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
     return f"post-fragment:{post.pk}:{digest}"
@@ -56,6 +67,8 @@ def render_posts(*, request, posts: list[Post], context: dict) -> str:
     """The posts' HTML, with this request's CSRF mark where its token belongs."""
     user = request.user
     mark = pagecache.marks(request).csrf
+    for annotator in _annotators:
+        annotator(user, posts, context)
     keys = [_key(post, context, user) for post in posts]
     try:
         kept = cache.get_many(keys)

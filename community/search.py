@@ -17,6 +17,25 @@ from .models import Community, Post
 RESULTS = 30
 CONFIG = "english"
 
+# Apps beside the forum (the library, events) add their results beside the threads': each
+# search takes (user, query, community) and asks its own permissions; a template shows them.
+_searches: list[tuple] = []
+
+
+def register_search(search, template: str) -> None:
+    if all(s is not search for s, _t in _searches):
+        _searches.append((search, template))
+
+
+def search_more(*, user, query: str, community: Community | None = None) -> list[tuple]:
+    """[(template, results)] of every registered search that found something."""
+    found = []
+    for search, template in _searches:
+        results = search(user=user, query=query, community=community)
+        if results:
+            found.append((template, results))
+    return found
+
 
 def search_posts(*, user, query: str, community: Community | None = None) -> list[Post]:
     posts: QuerySet[Post] = permissions.posts_visible_to(user).select_related(

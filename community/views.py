@@ -545,8 +545,10 @@ def search_view(request):
             community = None
     results = search.search_posts(user=request.user, query=query, community=community) \
         if query else []
+    more = search.search_more(user=request.user, query=query, community=community) \
+        if query else []
     return render(request, "community/search.html", {
-        "q": query, "results": results, "community": community,
+        "q": query, "results": results, "community": community, "more": more,
         "communities": permissions.communities_visible_to(request.user),
     })
 

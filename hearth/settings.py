@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "moderation",
     "notifications",
     "messaging",
+    "learn",
     "insights",
     "rest_framework",
     "drf_spectacular",
@@ -104,6 +105,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.MemberLocaleMiddleware",
     "insights.middleware.FirstTouchMiddleware",
+    # A visit through a campaign link (hc=) or a shared link (hs=), once per browser.
+    "insights.campaigns.CampaignVisitMiddleware",
     "notifications.middleware.LastSeenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -263,6 +266,9 @@ CELERY_BEAT_SCHEDULE = {
     "insights-rollup-yesterday": {
         "task": "insights.tasks.rollup_metrics_yesterday", "schedule": crontab(hour=0, minute=20),
     },
+    "learn-review-reminders": {
+        "task": "learn.tasks.review_reminders_send", "schedule": crontab(hour=6, minute=30),
+    },
     "insights-monthly-report": {  # after the night's rollup has finished last month
         "task": "insights.tasks.report_monthly_email",
         "schedule": crontab(day_of_month=1, hour=6, minute=0),
@@ -390,6 +396,9 @@ HEARTH_POST_RATE_LIMITS = {"new": (3, 300), "member": (10, 60)}
 # A "new member" (accounts.permissions.is_new_member): the slower rate limit above, and links
 # wait for a moderator.
 HEARTH_NEW_MEMBER_DAYS = env.int("HEARTH_NEW_MEMBER_DAYS", default=3)
+# The education library's reading-level target (a school grade; Flesch-Kincaid for English,
+# Fernández Huerta's bands for Spanish), per deployment.
+HEARTH_READING_GRADE_TARGET = env.int("HEARTH_READING_GRADE_TARGET", default=8)
 
 # --- API and webhooks (api/) -----------------------------------------------------------
 REST_FRAMEWORK = {

@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls_v1")),
     path("", include("api.urls")),
     path("", include("messaging.urls")),
+    path("", include("learn.urls")),
     path("", include("notifications.urls")),
     path("", include("accounts.urls")),
     path("", include("moderation.urls")),

@@ -287,6 +287,35 @@ def _api_insights(role: str, obj: str):
     return API_SIGNED_IN.get(role) or _insights(role, obj)
 
 
+# --- learn: an article in the public community (by the clinician), one in A (by staff) and a
+# draft in the public community (by the clinician); learn.permissions.
+ARTICLES = ("public", "a", "draft", "missing")
+WRITERS = {"clinician", "staff"}
+ARTICLE_EDITORS = {"public": WRITERS, "a": {"staff"}, "draft": WRITERS, "missing": set()}
+ARTICLE_READERS = {"public": EVERYONE, "a": COMMUNITY_READERS["a"], "draft": WRITERS,
+                   "missing": set()}
+
+
+def article_args(world: World, obj: str) -> dict:
+    article = world.extra.get(f"article_{obj}")
+    return {"pk": article.pk if article else MISSING_PK,
+            "slug": article.slug if article else "missing"}
+
+
+def _article_helpful(role: str, obj: str):
+    if role not in ARTICLE_READERS[obj]:
+        return 404
+    return 302 if obj != "draft" and role in GOOD_STANDING else 403
+
+
+def _article_ask(role: str, obj: str):
+    return 200 if role in ARTICLE_READERS[obj] and obj != "draft" else 404
+
+
+def _read_more_args(world: World, obj: str) -> dict:
+    return {"pk": world.extra["reply_public"].pk if obj == "reply" else MISSING_PK}
+
+
 SPECS: dict[str, Spec] = {
     # --- hearth ---------------------------------------------------------------------------
     "healthz": Spec("GET", lambda r, o: 200),  # "degraded" without a worker, still 200
@@ -345,6 +374,26 @@ SPECS: dict[str, Spec] = {
     "community:profile": Spec("GET", lambda r, o: 200 if o == "member_a" else 404,
                               ("member_a", "banned", "deactivated", "missing"), user_args),
     "community:clinician_queue": Spec("GET", signed_in(only({"clinician"}))),
+    # --- learn ----------------------------------------------------------------------------
+    "learn:library": Spec("GET", lambda r, o: 200 if r in COMMUNITY_READERS[o] else 404,
+                          COMMUNITIES, community_args),
+    "learn:article": Spec("GET", lambda r, o: 200 if r in ARTICLE_READERS[o] else 404,
+                          ARTICLES, article_args),
+    "learn:new": Spec("GET", signed_in(only(WRITERS))),
+    "learn:level": Spec("POST", signed_in(only(WRITERS)), data={"body": "Short words."}),
+    "learn:edit": Spec("GET", signed_in(lambda r, o: 200 if r in ARTICLE_EDITORS[o] else 404),
+                       ARTICLES, article_args),
+    "learn:translate": Spec("GET", signed_in(
+        lambda r, o: 200 if r in ARTICLE_EDITORS[o] else 404), ARTICLES, article_args),
+    "learn:status": Spec("POST", signed_in(
+        lambda r, o: 302 if r in ARTICLE_EDITORS[o] else 404), ARTICLES, article_args),
+    "learn:helpful": Spec("POST", signed_in(_article_helpful), ARTICLES, article_args,
+                          data={"helpful": "yes"}),
+    "learn:ask": Spec("GET", signed_in(_article_ask), ARTICLES, article_args),
+    # "Read more" under a reply of the public thread: a verified clinician or its moderator.
+    "learn:read_more": Spec("GET", signed_in(
+        lambda r, o: 200 if r in WRITERS and o == "reply" else 404), ("reply", "missing"),
+                            _read_more_args),
     # --- moderation -----------------------------------------------------------------------
     "moderation:queue": Spec("GET", signed_in(only(QUEUE))),
     "moderation:count": Spec("GET", signed_in(only(QUEUE))),
@@ -592,6 +641,7 @@ POST_TOO = {
     "notifications:settings", "messaging:new", "messaging:settings", "messaging:report",
     "messaging:ask", "messaging:ask_detail",
     "api_v1:threads", "api_v1:thread_posts", "api:tokens", "api:webhooks",
+    "learn:new", "learn:edit", "learn:translate", "learn:ask", "learn:read_more",
 }
 
 
