@@ -240,6 +240,18 @@ DEFINITIONS = [
         "Where a member first arrived from, kept from their first visit until they sign up: "
         "the utm_source or ref of the link (X, Facebook, email), “direct” when the link named "
         "none, and “other” for any other source.")),
+    (gettext_lazy("Outcomes"), gettext_lazy(
+        "“Did this answer help?” is asked under clinicians' answers and accepted answers; a "
+        "vote counts in the period it was last changed. Its response rate is the share of the "
+        "members who read such an answer (after it was posted; not its author, not staff) who "
+        "voted. The monthly check-in is asked once a month in a digest; its response rate is "
+        "the share of those asked who answered. Members helped: said an answer helped them, "
+        "answered the check-in “yes” or “somewhat”, or got a clinician's answer to their "
+        "question.")),
+    (gettext_lazy("Reach"), gettext_lazy(
+        "Members grouped by the language of their account and by community. Any figure of "
+        "fewer than 5 members, and any percentage made from fewer than 5 members, is "
+        "suppressed, on the page as in the files.")),
     (gettext_lazy("Exports"), gettext_lazy(
         "The CSV and JSON files carry totals only. Any count of fewer than 5 members is "
         "shown as “<5” so no one can be singled out.")),
