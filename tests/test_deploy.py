@@ -319,3 +319,42 @@ def test_error_reports_are_redacted_like_the_logs():
     text = json.dumps(sent)
     for secret in ("maria@example.org", "abc.def-123", "s3cr3t", "a private post"):
         assert secret not in text
+
+
+# --- The compose file and the image's context ------------------------------------------------
+
+
+def compose() -> dict:
+    import yaml
+
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_the_compose_file_publishes_only_the_proxy_and_checks_every_service():
+    services = compose()["services"]
+    published = {name for name, service in services.items() if service.get("ports")}
+    assert published == {"proxy"}, "only the TLS proxy may publish ports (web scales)"
+    unchecked = {name for name, service in services.items() if "healthcheck" not in service}
+    assert not unchecked, f"services without a health check: {unchecked}"
+    worker_test = " ".join(services["worker"]["healthcheck"]["test"])
+    assert "$$HOSTNAME" not in worker_test and "hearth.probe worker" in worker_test
+
+
+def test_the_compose_file_reads_settings_from_env_and_shares_exports():
+    text = (ROOT / "docker-compose.yml").read_text()
+    assert "required:" not in text  # env_file's `required` needs Compose >= 2.24
+    services = compose()["services"]
+    environment = services["web"]["environment"]
+    for name in ("DATABASE_URL", "REDIS_URL", "EMAIL_URL"):
+        assert environment[name].startswith("${" + name + ":-"), f"{name} is fixed"
+    for name in ("web", "worker"):
+        assert "media:/app/var/media" in services[name]["volumes"]
+    for name in ("worker", "beat"):
+        assert "--quiet" in services[name]["command"]
+
+
+def test_the_image_leaves_out_secrets_history_and_local_data():
+    ignored = {line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()
+               if line.strip() and not line.startswith("#")}
+    assert {".env", ".git", ".venv", "var"} <= ignored
+    assert "ARG BASE_IMAGE" in (ROOT / "Dockerfile").read_text()
