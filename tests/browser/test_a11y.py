@@ -33,7 +33,7 @@ def pages_for(world: dict) -> dict[str, list[str]]:
         "sam": ["/moderation/", "/moderation/audit/", f"/t/{thread.pk}/",
                 "/moderation/members/james/", "/c/mental-health/requests/",
                 "/moderation/words/"],
-        "admin": ["/insights/", "/moderation/audit/", "/clinicians/review/",
+        "admin": ["/insights/", "/insights/report/", "/moderation/audit/", "/clinicians/review/",
                   f"/clinicians/review/{application}/", "/moderation/words/",
                   "/accounts/2fa/"],
     }
@@ -98,7 +98,7 @@ def test_main_pages_reflow_without_horizontal_scrolling(browser, asgi_server, vi
                   f"/c/{world['diabetes'].slug}/new/", "/settings/", "/notifications/",
                   "/u/maria/"],
         "sam": ["/moderation/", "/moderation/audit/"],
-        "admin": ["/insights/"],
+        "admin": ["/insights/", "/insights/report/"],
     }.items():
         page.context.clear_cookies()
         if person != "visitor":
