@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "insights.middleware.FirstTouchMiddleware",
     # A visit through a campaign link (hc=) or a shared link (hs=), once per browser.
     "insights.campaigns.CampaignVisitMiddleware",
+    # A visit through a campaign link (hc=) or a shared link (hs=), once per browser.
+    "insights.campaigns.CampaignVisitMiddleware",
     "notifications.middleware.LastSeenMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

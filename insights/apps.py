@@ -14,6 +14,11 @@ class InsightsConfig(AppConfig):
         user_signed_up.connect(
             receivers.save_signup_source, dispatch_uid="insights.save_signup_source"
         )
+        from . import campaigns
+
+        user_signed_up.connect(
+            campaigns.visit_signed_up, dispatch_uid="insights.campaign_visit_signed_up"
+        )
         user_logged_in.connect(
             receivers.remember_nav_on_login, dispatch_uid="insights.remember_nav_on_login"
         )

@@ -48,3 +48,6 @@ class ReportSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"monthly report for {self.user_id}"
+
+
+from .campaign_models import Campaign, CampaignVisit  # noqa: E402, F401  (issue 23)

@@ -67,6 +67,11 @@ def insights_nav_target(user) -> str | None:
     return None
 
 
+def can_manage_campaigns(user) -> bool:
+    """Campaign links and their figures page are for staff (they post for the health system)."""
+    return is_staff_member(user)
+
+
 def can_subscribe_report(user) -> bool:
     """The monthly report by email is for staff (it covers every community)."""
     return is_staff_member(user)

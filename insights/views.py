@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import metrics, outcomes, permissions, presenters, rollup, services
 from . import report as monthly
+from .campaigns import csv_text as campaign_csv
 from .charts import bar_chart, sparkline, week_chart
 from .context_processors import remember_nav
 from .forms import InsightsFilterForm
@@ -106,10 +107,10 @@ def export_csv(request):
         return _invalid(selection)
     figures = metrics.figures(community_ids=selection.community_ids, period=selection.period)
     reach = outcomes.reach(selection.community_ids, selection.period)
-    response = HttpResponse(
-        presenters.csv_text(figures, scope_label=selection.label, reach=reach),
-        content_type="text/csv; charset=utf-8",
-    )
+    text = presenters.csv_text(figures, scope_label=selection.label, reach=reach)
+    text += campaign_csv(community_ids=selection.community_ids, start=selection.period.start,
+                         end=selection.period.end)
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
     name = f"hearth-insights-{selection.period.first_day}-{selection.period.last_day}.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["Cache-Control"] = "private, no-store"

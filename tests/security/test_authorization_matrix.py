@@ -326,6 +326,10 @@ SPECS: dict[str, Spec] = {
     "set_language": Spec("POST", lambda r, o: 302, data={"language": "es", "next": "/"}),
     # --- community ------------------------------------------------------------------------
     "community:directory": Spec("GET", lambda r, o: 200),
+    # Share cards (issue 23): the generic one for all, a community's only while it is public.
+    "community:generic_card": Spec("GET", lambda r, o: 200),
+    "community:card": Spec("GET", lambda r, o: 200 if o == "public" else 404,
+                           COMMUNITIES, community_args),
     # A private community opens for everyone on its landing page (no threads: those stay 404).
     "community:community": Spec("GET", lambda r, o: 404 if o == "missing" else 200,
                                 COMMUNITIES, community_args),
@@ -493,6 +497,8 @@ SPECS: dict[str, Spec] = {
     "insights:data_json": Spec("GET", _insights, ("-", "a", "b", "public", "missing"),
                                query="?community={community}"),
     "insights:me": Spec("GET", only({"clinician"})),
+    # Campaign links and their figures (issue 23): staff only.
+    "insights:campaigns": Spec("GET", only({"staff"})),
     "insights:report": Spec("GET", _insights, ("-", "a", "b", "public", "missing"),
                             query="?month=2025-03&community={community}"),
     # The all-communities report by email: staff only.
