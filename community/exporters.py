@@ -9,6 +9,7 @@ from django.db.models import Count, F
 
 from . import live, permissions
 from .models import (
+    AnswerVote,
     Bookmark,
     Community,
     Membership,
@@ -99,6 +100,16 @@ def export_bookmarks(user) -> list[dict]:
         for post_id, created_at in Bookmark.objects.filter(user=user)
         .order_by("created_at")
         .values_list("post_id", "created_at")
+    ]
+
+
+def export_answer_votes(user) -> list[dict]:
+    """"Did this answer help?": the member's own votes."""
+    return [
+        {"post_id": post_id, "helped": helped, "created_at": created, "updated_at": updated}
+        for post_id, helped, created, updated in AnswerVote.objects.filter(user=user)
+        .order_by("created_at")
+        .values_list("post_id", "helped", "created_at", "updated_at")
     ]
 
 
@@ -195,4 +206,5 @@ def register() -> None:
     register_exporter("bookmarks", export_bookmarks)
     register_exporter("drafts", export_drafts)
     register_exporter("memberships", export_memberships)
+    register_exporter("answer_votes", export_answer_votes)
     register_eraser("community", posts_erase_for_user)

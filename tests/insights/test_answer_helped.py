@@ -57,3 +57,16 @@ def test_a_visitor_or_a_non_member_of_a_private_community_cannot_vote(
     assert visitor.post(f"/p/{answer.pk}/helped/", {"helped": "yes"}).status_code == 302  # login
     assert as_james.post(f"/p/{answer.pk}/helped/", {"helped": "yes"}).status_code == 404
     assert not AnswerVote.objects.exists()
+
+
+def test_a_members_votes_are_in_their_data_export_and_nobody_elses(maria, james, drlee,
+                                                                   diabetes):
+    from accounts.export import exporters
+    from community import services as forum
+
+    thread = publish_thread(maria, diabetes, title="Morning glucose")
+    answer = publish_reply(drlee, thread, "Keep a log.")
+    forum.answer_vote(user=james, post=answer, helped=True)
+    forum.answer_vote(user=maria, post=answer, helped=False)
+    votes = exporters()["answer_votes"](james)
+    assert [(v["post_id"], v["helped"]) for v in votes] == [(answer.pk, True)]
