@@ -71,7 +71,6 @@ def user_suspend(*, user: User, until: datetime, reason: str = "") -> User:
         user.suspended_until = until
         user.save(update_fields=["suspended_until"])
         user_end_sessions(user=user)
-        _send_on_commit(signals.member_restricted, user=user, action="suspend", until=until)
     return user
 
 
@@ -80,7 +79,6 @@ def user_ban(*, user: User, reason: str = "") -> User:
         user.banned_at = timezone.now()
         user.save(update_fields=["banned_at"])
         user_end_sessions(user=user)
-        _send_on_commit(signals.member_restricted, user=user, action="ban", until=None)
     return user
 
 
@@ -89,7 +87,6 @@ def user_deactivate(*, user: User) -> User:
         user.is_active = False
         user.save(update_fields=["is_active"])
         user_end_sessions(user=user)
-        _send_on_commit(signals.member_restricted, user=user, action="deactivate", until=None)
     return user
 
 

@@ -17,6 +17,3 @@ clinician_applied = Signal()
 # clinician_decided(profile: ClinicianProfile, decision: "approve" | "reject" | "revoke",
 #                   by: User, reason: str)
 clinician_decided = Signal()
-
-# member_restricted(user: User, action: "suspend" | "ban" | "deactivate", until: datetime|None)
-member_restricted = Signal()

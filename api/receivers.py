@@ -48,6 +48,6 @@ def connect() -> None:
     # A thread is announced when its first post is published (not while screening holds it).
     signals.post_published.connect(on_post_published, dispatch_uid="api.post")
     signals.member_joined.connect(on_member_joined, dispatch_uid="api.joined")
-    crisis = getattr(signals, "crisis_escalated", None)
-    if crisis is not None:
-        crisis.connect(on_crisis_escalated, dispatch_uid="api.crisis")
+    from moderation.signals import crisis_escalated
+
+    crisis_escalated.connect(on_crisis_escalated, dispatch_uid="api.crisis")

@@ -123,10 +123,6 @@ def community_leave(*, user: User, community: Community) -> None:
         membership.delete()
         if was_active:
             Community.objects.filter(pk=community.pk).update(member_count=F("member_count") - 1)
-        transaction.on_commit(
-            lambda: signals.member_left.send(sender=Membership, user=user, community=community),
-            robust=True,
-        )
     permissions.forget_memberships(user)
     live.recheck_member_sockets_on_commit(user_id=user.pk)
 
@@ -262,7 +258,6 @@ def thread_create(
         post = _new_post(thread=thread, author=author, body=body, anonymous=anonymous)
         ThreadFollow.objects.get_or_create(thread=thread, user=author)
         Draft.objects.filter(user=author, community=community, thread=None).delete()
-        _send_on_commit(signals.thread_created, thread=thread)
         _send_on_commit(signals.post_submitted, post=post)
     return thread
 

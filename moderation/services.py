@@ -20,7 +20,7 @@ from accounts.permissions import is_new_member, is_staff_member, is_verified_cli
 from community import services as forum
 from community.models import Community, Post, Thread
 
-from . import live, permissions
+from . import live, permissions, signals
 from .audit import audit_record
 from .models import Flag, ModerationItem, StaffNote, WatchedWord
 from .screening import NONE, Context, post_text, redact, screen
@@ -164,10 +164,8 @@ def post_screen(*, post_id: int) -> Post | None:
 
 
 def _crisis_escalated_on_commit(item: ModerationItem, *, escalated: bool = False) -> None:
-    """community.signals.crisis_escalated after commit (the api app's webhooks listen)."""
-    from community.signals import crisis_escalated
-
-    transaction.on_commit(lambda: crisis_escalated.send(sender=ModerationItem, item=item,
+    """signals.crisis_escalated after commit (the api app's webhooks listen)."""
+    transaction.on_commit(lambda: signals.crisis_escalated.send(sender=ModerationItem, item=item,
                                                         escalated=escalated), robust=True)
 
 
@@ -502,11 +500,9 @@ def staff_note_add(*, user: User, member: User, body: str) -> StaffNote:
 
 def _decided(member: User | None, detail: str, text: str = "", post: Post | None = None) -> None:
     """Tell the member what was decided about their post or account, after commit."""
-    from community.signals import moderation_decided
-
     if member is None:
         return
-    transaction.on_commit(lambda: moderation_decided.send(
+    transaction.on_commit(lambda: signals.moderation_decided.send(
         sender=User, member=member, detail=detail, text=text, post=post), robust=True)
 
 

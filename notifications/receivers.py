@@ -1,11 +1,14 @@
-"""Receivers of the forum's signals (community.signals, sent on commit). Community never
-imports this module; notifications/apps.py connects it."""
+"""Receivers of what the forum, moderation and accounts announce (their signals.py; each sent
+on commit except accounts' clinician_decided). None of them imports this module;
+notifications/apps.py connects it."""
 
 from __future__ import annotations
 
 import logging
 
+from accounts.signals import clinician_decided
 from community import signals
+from moderation.signals import moderation_decided
 
 from . import services
 
@@ -62,7 +65,7 @@ def on_clinician_decided(sender, profile, decision="", reason="", **kwargs):
 
 
 def on_moderation_decided(sender, member, detail, text="", post=None, **kwargs):
-    """community.signals.moderation_decided, sent on commit by moderation."""
+    """moderation.signals.moderation_decided, sent on commit by moderation."""
     from django.utils import timezone
 
     target = f"post:{post.pk}" if post is not None else "account"
@@ -75,12 +78,5 @@ def connect() -> None:
     signals.post_submitted.connect(on_post_submitted, dispatch_uid="notifications.replied")
     signals.reaction_added.connect(on_reaction_added, dispatch_uid="notifications.reaction")
     signals.answer_accepted.connect(on_answer_accepted, dispatch_uid="notifications.accepted")
-    signals.moderation_decided.connect(on_moderation_decided,
-                                       dispatch_uid="notifications.moderation")
-    try:
-        from accounts import signals as account_signals
-    except ImportError:
-        return
-    clinician_decided = getattr(account_signals, "clinician_decided", None)
-    if clinician_decided is not None:
-        clinician_decided.connect(on_clinician_decided, dispatch_uid="notifications.clinician")
+    moderation_decided.connect(on_moderation_decided, dispatch_uid="notifications.moderation")
+    clinician_decided.connect(on_clinician_decided, dispatch_uid="notifications.clinician")
