@@ -59,6 +59,15 @@ def can_view_article(user, article: Article) -> bool:
     return can_edit_article(user, article)
 
 
+def can_preview_article(article: Article) -> bool:
+    """A shared link to an article shows a card (title, summary, image): published, and in
+    the whole library or a public community."""
+    return (
+        article.status == Article.Status.PUBLISHED
+        and (article.community is None or forum.can_preview_community(article.community))
+    )
+
+
 def can_vote_helpful(user, article: Article) -> bool:
     return (
         is_in_good_standing(user)

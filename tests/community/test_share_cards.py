@@ -169,3 +169,32 @@ def test_the_preview_setting_is_off_by_default_and_saved_from_settings(diabetes)
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.allow_share_previews is True
+
+
+def _article(community, title, status="published"):
+    from learn.models import Article
+
+    author = make_user(f"Writer{title[:4].title()}", staff=True)
+    return Article.objects.create(author=author, community=community, title=title,
+                                  summary=f"Summary of {title}", body="Body text.",
+                                  body_html="<p>Body text.</p>", status=status)
+
+
+def test_a_published_article_in_a_public_community_has_a_card(client, diabetes):
+    article = _article(diabetes, "Foot care basics")
+    page = card_of(client.get(article.get_absolute_url()))
+    assert page.tags["og:title"] == "Foot care basics"
+    assert page.tags["og:description"] == "Summary of Foot care basics"
+    assert urlparse(page.tags["og:image"]).path == f"/c/{diabetes.slug}/card.png"
+    shared = [link for link in page.links if "hs=" in link and link.startswith("http")]
+    hs = parse_qs(urlparse(shared[0]).query)["hs"][0]
+    assert parse_share_id(hs) == ("a", article.pk)
+
+
+def test_a_private_communitys_article_and_a_draft_have_no_card(diabetes, mental):
+    private = _article(mental, "Inner guide")
+    draft = _article(diabetes, "Half done", status="draft")
+    staff = client_for(private.author)
+    for article in (private, draft):
+        page = card_of(staff.get(article.get_absolute_url()))
+        assert page.tags == {}, article.title
