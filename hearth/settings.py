@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "notifications",
     "messaging",
     "learn",
+    "events",
     "insights",
     "rest_framework",
     "drf_spectacular",
@@ -105,8 +106,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.MemberLocaleMiddleware",
     "insights.middleware.FirstTouchMiddleware",
-    # A visit through a campaign link (hc=) or a shared link (hs=), once per browser.
-    "insights.campaigns.CampaignVisitMiddleware",
     # A visit through a campaign link (hc=) or a shared link (hs=), once per browser.
     "insights.campaigns.CampaignVisitMiddleware",
     "notifications.middleware.LastSeenMiddleware",
@@ -268,6 +267,7 @@ CELERY_BEAT_SCHEDULE = {
     "insights-rollup-yesterday": {
         "task": "insights.tasks.rollup_metrics_yesterday", "schedule": crontab(hour=0, minute=20),
     },
+    "events-reminders": {"task": "events.tasks.reminders_send", "schedule": 300.0},
     "learn-review-reminders": {
         "task": "learn.tasks.review_reminders_send", "schedule": crontab(hour=6, minute=30),
     },

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("api.urls")),
     path("", include("messaging.urls")),
     path("", include("learn.urls")),
+    path("", include("events.urls")),
     path("", include("notifications.urls")),
     path("", include("accounts.urls")),
     path("", include("moderation.urls")),

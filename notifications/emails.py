@@ -73,6 +73,15 @@ def list_headers(*, user_id: int, list_name: str, dedupe_key: str) -> dict[str, 
     }
 
 
+# Attachments by dedupe-key prefix, registered by the app whose emails carry them (an event
+# reminder's .ics): `provider(row) -> (filename, content, mimetype) | None`.
+_attachments: dict[str, object] = {}
+
+
+def register_attachment(prefix: str, provider) -> None:
+    _attachments[prefix] = provider
+
+
 def build_message(row, *, to: str, connection=None) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=row.subject, body=row.text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to],
@@ -80,4 +89,9 @@ def build_message(row, *, to: str, connection=None) -> EmailMultiAlternatives:
     )
     if row.html:
         message.attach_alternative(row.html, "text/html")
+    for prefix, provider in _attachments.items():
+        if row.dedupe_key.startswith(prefix):
+            attachment = provider(row)
+            if attachment is not None:
+                message.attach(*attachment)
     return message

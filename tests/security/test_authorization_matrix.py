@@ -316,6 +316,34 @@ def _read_more_args(world: World, obj: str) -> dict:
     return {"pk": world.extra["reply_public"].pk if obj == "reply" else MISSING_PK}
 
 
+# --- events: an upcoming Q&A in the public community and one in A (the clinician is the
+# expert), each with a question by member_a; events.permissions.
+EVENTS = ("public", "a", "missing")
+EVENT_READERS = {"public": EVERYONE, "a": COMMUNITY_READERS["a"], "missing": set()}
+EVENT_POSTERS = {"public": POSTERS["public"], "a": POSTERS["a"], "missing": set()}
+EVENT_MODERATORS = {"public": {"staff"}, "a": {"mod_a", "staff"}, "missing": set()}
+
+
+def _extra_args(prefix: str):
+    def args(world: World, obj: str) -> dict:
+        found = world.extra.get(f"{prefix}_{obj}")
+        return {"pk": found.pk if found else MISSING_PK}
+    return args
+
+
+def _event_post(role: str, obj: str):
+    """Register or ask: 404 unseen, 403 seen but not a member who may post, 302 done."""
+    if role not in EVENT_READERS[obj]:
+        return 404
+    return 302 if role in EVENT_POSTERS[obj] else 403
+
+
+def _question_vote(role: str, obj: str):
+    if role not in EVENT_READERS[obj]:
+        return 404
+    return 302 if role in EVENT_POSTERS[obj] - {"member_a"} else 403  # not on one's own
+
+
 SPECS: dict[str, Spec] = {
     # --- hearth ---------------------------------------------------------------------------
     "healthz": Spec("GET", lambda r, o: 200),  # "degraded" without a worker, still 200
@@ -398,6 +426,26 @@ SPECS: dict[str, Spec] = {
     "learn:read_more": Spec("GET", signed_in(
         lambda r, o: 200 if r in WRITERS and o == "reply" else 404), ("reply", "missing"),
                             _read_more_args),
+    # --- events ---------------------------------------------------------------------------
+    "events:list": Spec("GET", lambda r, o: 200 if r in COMMUNITY_READERS[o] else 404,
+                        COMMUNITIES, community_args),
+    "events:new": Spec("GET", signed_in(
+        lambda r, o: 200 if r == "staff" and o != "missing" else 404), COMMUNITIES,
+        community_args),
+    "events:event": Spec("GET", lambda r, o: 200 if r in EVENT_READERS[o] else 404, EVENTS,
+                         _extra_args("event")),
+    "events:ics": Spec("GET", lambda r, o: 200 if r in EVENT_READERS[o] else 404, EVENTS,
+                       _extra_args("event")),
+    "events:register": Spec("POST", signed_in(_event_post), EVENTS, _extra_args("event")),
+    "events:ask": Spec("POST", signed_in(_event_post), EVENTS, _extra_args("event")),
+    "events:vote": Spec("POST", signed_in(_question_vote), EVENTS, _extra_args("question")),
+    # Only the event's expert (the clinician) answers; an empty answer is sent back (302).
+    "events:answer": Spec("POST", signed_in(
+        lambda r, o: 302 if r == "clinician" and o == "public" else 404), EVENTS,
+        _extra_args("question")),
+    "events:moderate": Spec("POST", signed_in(
+        lambda r, o: 302 if r in EVENT_MODERATORS[o] else 404), EVENTS,
+        _extra_args("question")),
     # --- moderation -----------------------------------------------------------------------
     "moderation:queue": Spec("GET", signed_in(only(QUEUE))),
     "moderation:count": Spec("GET", signed_in(only(QUEUE))),
@@ -647,7 +695,7 @@ POST_TOO = {
     "notifications:settings", "messaging:new", "messaging:settings", "messaging:report",
     "messaging:ask", "messaging:ask_detail",
     "api_v1:threads", "api_v1:thread_posts", "api:tokens", "api:webhooks",
-    "learn:new", "learn:edit", "learn:translate", "learn:ask", "learn:read_more",
+    "learn:new", "learn:edit", "learn:translate", "learn:ask", "learn:read_more", "events:new",
 }
 
 

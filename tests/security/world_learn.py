@@ -23,3 +23,25 @@ def build_learn(world) -> None:
                                         f"Private guidance {CANARY}.")
     world.extra["article_draft"] = _article(u["clinician"], c["public"], "Unfinished draft",
                                             "Not ready.", status=Article.Status.DRAFT)
+
+
+def build_events(world) -> None:
+    """An upcoming expert Q&A in the public community and one in A (its title and question
+    carry the canary), each with a question by member_a; the clinician is the expert."""
+    import datetime
+
+    from django.utils import timezone
+
+    from events.models import Event, Question
+
+    u, c = world.users, world.communities
+    start = timezone.now() + datetime.timedelta(days=2)
+    for key, community, title, body in (
+            ("public", c["public"], "Heart Q&A", "Is walking enough?"),
+            ("a", c["a"], f"Night Q&A {CANARY}", f"Night question {CANARY}")):
+        event = Event.objects.create(community=community, title=title, expert=u["clinician"],
+                                     starts_at=start, ends_at=start + datetime.timedelta(hours=1),
+                                     created_by=u["staff"])
+        world.extra[f"event_{key}"] = event
+        world.extra[f"question_{key}"] = Question.objects.create(
+            event=event, author=u["member_a"], body=body, body_html=f"<p>{body}</p>")
