@@ -1,8 +1,11 @@
 """Staff on a phone: the insights headline and the trends come first and fit the screen; the
-tables are folded and open from the keyboard; each chart has its table."""
+tables are folded and open from the keyboard; each chart has its table; the monthly report
+prints (the browser's "Save as PDF") on two pages without the site's menus."""
 
 from __future__ import annotations
 
+import re
+import subprocess
 from datetime import date, timedelta
 
 import pytest
@@ -12,7 +15,8 @@ from tests.browser.conftest import demo_world, sign_in
 pytestmark = pytest.mark.browser
 
 
-def test_staff_read_the_headline_and_six_months_of_trends_on_a_phone(browser, asgi_server):
+def test_staff_read_the_headline_and_six_months_of_trends_on_a_phone_and_print_the_report(
+        browser, asgi_server, tmp_path):
     from insights.demo_history import seed_history
 
     demo_world()
@@ -59,4 +63,19 @@ def test_staff_read_the_headline_and_six_months_of_trends_on_a_phone(browser, as
     page.keyboard.press("Enter")
     members_row.wait_for(state="visible")
     assert page.locator('tr[data-figure="members_helped"]').is_visible()
+
+    # The monthly report, printed by the browser ("Save as PDF"): two clean pages.
+    page.locator("a", has_text="Monthly report (print or PDF)").click()
+    page.wait_for_url("**/insights/report/")
+    assert page.locator("h1").inner_text().startswith("Return on engagement:")
+    pdf = tmp_path / "printed.pdf"
+    page.emulate_media(media="print")
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
+                          check=True).stdout
+    assert re.search(r"^Pages:\s+2$", info, re.M), info
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True,
+                                   text=True, check=True).stdout.split())
+    assert "Return on engagement:" in text and "Members helped" in text
+    assert "Skip to main content" not in text and "Email me this report" not in text
     context.close()
