@@ -126,6 +126,11 @@ class Command(BaseCommand):
             self._memberships(people, communities)
             self._threads(people, communities, bar)
             self._away(communities, bar)
+        from events.demo import seed_demo_events  # one past and one upcoming expert Q&A
+        from learn.demo import seed_demo_library  # articles, one in English and Spanish
+
+        seed_demo_library()
+        seed_demo_events()
         from insights.demo_history import seed_history  # six months of activity for insights
 
         seed_history(progress=lambda days: tqdm(
