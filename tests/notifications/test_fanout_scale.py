@@ -1,0 +1,86 @@
+"""Fan-out at scale (issue 24): one reply to a thread followed by many members makes their
+notifications and emails with a fixed number of queries, and each email is still the
+member's own (their name, their unsubscribe link)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import User
+from community.models import Membership, ThreadFollow
+from notifications import services, tokens
+from notifications.models import Notification, Outbox
+from tests.conftest import publish_reply, publish_thread
+
+pytestmark = pytest.mark.django_db
+
+
+def followers(thread, count: int, prefix: str) -> list[User]:
+    joined = timezone.now() - timedelta(days=60)
+    users = User.objects.bulk_create([
+        User(username=f"{prefix}{i}", email=f"{prefix}{i}@example.org", password="!",
+             date_joined=joined, display_name=f"Reader {prefix} {i}")
+        for i in range(count)
+    ])
+    EmailAddress.objects.bulk_create([
+        EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users])
+    Membership.objects.bulk_create([
+        Membership(user=u, community=thread.community) for u in users])
+    ThreadFollow.objects.bulk_create([ThreadFollow(thread=thread, user=u) for u in users])
+    return users
+
+
+def fan_out(post) -> Counter:
+    """The fan-out's statements by kind. SQLite splits a bulk INSERT into batches of about
+    80 rows (999 parameters); PostgreSQL makes one of up to 1,000 rows: inserts are counted
+    apart on SQLite."""
+    with CaptureQueriesContext(connection) as ctx:
+        services.notifications_for_post(post_id=post.pk)
+    kinds = Counter(q["sql"].split()[0].upper() for q in ctx.captured_queries)
+    if connection.vendor != "postgresql":
+        for kind in ("INSERT", "SAVEPOINT", "RELEASE"):
+            kinds.pop(kind, None)
+    return kinds
+
+
+def test_fan_out_queries_do_not_grow_with_followers(maria, james, diabetes):
+    small = publish_thread(maria, diabetes, title="Few readers")
+    big = publish_thread(maria, diabetes, title="Many readers")
+    followers(small, 10, "few")
+    many = followers(big, 500, "many")
+
+    few_queries = fan_out(publish_reply(james, small, "A reply for ten"))
+    reply = publish_reply(james, big, "A reply for five hundred")
+    many_queries = fan_out(reply)
+
+    assert few_queries == many_queries, (few_queries, many_queries)
+    assert sum(many_queries.values()) <= 25
+    assert Notification.objects.filter(post=reply).count() == 501  # and maria, the author
+    rows = {row.recipient_id: row for row in Outbox.objects.filter(
+        dedupe_key__startswith=f"thread:{big.pk}:")}
+    assert len(rows) == 501
+    for user in (many[0], many[499]):
+        row = rows[user.pk]
+        assert f"Reader many {user.username[4:]}," in row.text
+        assert f"Reader many {user.username[4:]}," in row.html
+        token = row.text.split("/unsubscribe/")[1].split("/")[0]
+        unsubscribe = tokens.read_unsubscribe_token(token)
+        assert (unsubscribe.user_id, unsubscribe.list) == (user.pk, "replies")
+        assert token in row.headers["List-Unsubscribe"]
+
+
+def test_a_second_fan_out_of_the_same_post_adds_nothing(maria, james, diabetes):
+    thread = publish_thread(maria, diabetes, title="Twice")
+    followers(thread, 20, "twice")
+    reply = publish_reply(james, thread, "Once only")
+    services.notifications_for_post(post_id=reply.pk)
+    before = (Notification.objects.count(), Outbox.objects.count())
+    services.notifications_for_post(post_id=reply.pk)
+    assert (Notification.objects.count(), Outbox.objects.count()) == before
