@@ -31,7 +31,7 @@ from community.permissions import can_see_author
 from hearth.live import publish_many_on_commit, user_group
 from hearth.logging import redact
 
-from . import emails, selectors
+from . import emails, selectors, tokens
 from .models import CheckIn, Notification, NotificationSettings, Outbox, PostFanout
 
 logger = logging.getLogger(__name__)
@@ -267,7 +267,8 @@ def notifications_for_post(*, post_id: int) -> list[Notification]:
     ]
     with transaction.atomic():
         if created:
-            Notification.objects.bulk_create(created, ignore_conflicts=True)
+            Notification.objects.bulk_create(created, ignore_conflicts=True,
+                                             batch_size=OUTBOX_CHUNK)
             publish_unread(n.recipient_id for n in created)
             immediate_emails_queue(created)
         _fanout_done(post, created)
@@ -408,28 +409,45 @@ def immediate_emails_queue(notifications: list[Notification]) -> list[Outbox]:
         u.pk: u for u in eligible_for_email(User.objects.filter(pk__in=wanted))
         .select_related("notification_settings")
     }
-    rows = []
     now = timezone.now()
+    # What each member was emailed about these threads in the window, and which of these
+    # posts they were emailed already: two queries for the whole fan-out, whatever its size.
+    recent: set[tuple[int, str]] = set()
+    prefixes = {f"thread:{n.thread_id}:" for n in wanted.values()}
+    for user_id, key in Outbox.objects.filter(
+        recipient_id__in=list(recipients), created_at__gte=now - IMMEDIATE_WINDOW,
+        kind__in=[Outbox.Kind.REPLY, Outbox.Kind.MENTION],
+    ).filter(_startswith_any("dedupe_key", prefixes)).values_list("recipient_id", "dedupe_key"):
+        recent.add((user_id, key.split(":", 2)[1]))
+    planned = []
     for user_id, notification in wanted.items():
         user = recipients.get(user_id)
         if user is None or not _email_allowed(notification.kind, settings_for(user)):
             continue
-        thread_prefix = f"thread:{notification.thread_id}:"
-        recent = Outbox.objects.filter(
-            recipient_id=user_id, created_at__gte=now - IMMEDIATE_WINDOW,
-            kind__in=[Outbox.Kind.REPLY, Outbox.Kind.MENTION],
-            dedupe_key__startswith=thread_prefix,
-        )
-        if recent.exists():
+        if (user_id, str(notification.thread_id)) in recent:
             continue
-        key = f"{thread_prefix}{user_id}:{notification.post_id or notification.pk}"
-        row = _immediate_row(user, notification, key)
+        key = f"thread:{notification.thread_id}:{user_id}:" \
+              f"{notification.post_id or notification.pk}"
+        planned.append((user, notification, key))
+    sent = set(Outbox.objects.filter(dedupe_key__in=[key for _u, _n, key in planned])
+               .values_list("dedupe_key", flat=True))
+    rendered: dict = {}
+    fresh = [_immediate_row(user, notification, key, rendered)
+             for user, notification, key in planned if key not in sent]
+    rows: list[Outbox] = []
+    for chunk in range(0, len(fresh), OUTBOX_CHUNK):
+        part = fresh[chunk:chunk + OUTBOX_CHUNK]
         try:
             with transaction.atomic():
-                row.save(force_insert=True)
-        except IntegrityError:  # this post was emailed to this member already
-            continue
-        rows.append(row)
+                rows.extend(Outbox.objects.bulk_create(part))
+        except IntegrityError:  # a concurrent fan-out emailed some of them: one at a time
+            for row in part:
+                try:
+                    with transaction.atomic():
+                        row.save(force_insert=True)
+                except IntegrityError:  # this post was emailed to this member already
+                    continue
+                rows.append(row)
     if rows:
         from .tasks import outbox_send_batch
 
@@ -438,7 +456,35 @@ def immediate_emails_queue(notifications: list[Notification]) -> list[Outbox]:
     return rows
 
 
-def _immediate_row(user: User, notification: Notification, dedupe_key: str) -> Outbox:
+OUTBOX_CHUNK = 1000  # rows a bulk INSERT (PostgreSQL takes at most 65,535 parameters)
+
+
+def _startswith_any(field: str, prefixes: set[str]):
+    from django.db.models import Q
+
+    condition = Q()
+    for prefix in sorted(prefixes):
+        condition |= Q(**{f"{field}__startswith": prefix})
+    return condition
+
+
+_NAME_SLOT = "__HEARTH_MEMBER_NAME__"
+
+
+class _Placeholder:
+    """Stands for the member in an email rendered once for everyone who gets the same one."""
+
+    public_name = _NAME_SLOT
+    language = ""
+
+
+def _immediate_row(user: User, notification: Notification, dedupe_key: str,
+                   rendered: dict | None = None) -> Outbox:
+    """The member's email about a reply or a mention. Members who get the same words (same
+    language, post and summary) share one rendering (CSS inlining is the slow part), with
+    their name and unsubscribe link put in afterwards."""
+    from django.utils.html import escape
+
     from .presenters import notification_text
 
     kind = Outbox.Kind.MENTION if notification.kind == Kind.MENTION else Outbox.Kind.REPLY
@@ -446,17 +492,32 @@ def _immediate_row(user: User, notification: Notification, dedupe_key: str) -> O
     thread = notification.thread
     link = reverse("community:post", kwargs={"pk": notification.post_id}) \
         if notification.post_id else thread.get_absolute_url()
-    with translation.override(emails.member_language(user)):
+    language = emails.member_language(user)
+    with translation.override(language):
         summary = notification_text(notification, viewer=user)
-    subject, text, html = emails.render_email(
-        "notifications/immediate",
-        {
-            "summary": summary, "thread": thread, "community": thread.community,
-            "link": emails.absolute(link), "list_name": list_name,
-            "unsubscribe_url": emails.unsubscribe_url(user.pk, list_name),
-        },
-        user=user,
-    )
+    group = (language, kind, link, summary)
+    rendered = {} if rendered is None else rendered
+    if group not in rendered:
+        placeholder = _Placeholder()
+        placeholder.language = language
+        with translation.override(language):
+            rendered[group] = emails.render_email(
+                "notifications/immediate",
+                {
+                    "summary": summary, "thread": thread, "community": thread.community,
+                    "link": emails.absolute(link), "list_name": list_name,
+                    # the link with a slot for each member's own token
+                    "unsubscribe_url": emails._unsubscribe_prefix(),  # noqa: SLF001
+                },
+                user=placeholder,
+            )
+    token = tokens.unsubscribe_token(user.pk, list_name)
+    name = user.public_name
+    subject, text, html = (part.replace(emails._SLOT, token)  # noqa: SLF001
+                           for part in rendered[group])
+    subject = subject.replace(_NAME_SLOT, name)
+    text = text.replace(_NAME_SLOT, name)
+    html = html.replace(_NAME_SLOT, escape(name))
     return Outbox(
         recipient=user, kind=kind, dedupe_key=dedupe_key, subject=subject, text=text,
         html=html,
