@@ -48,6 +48,11 @@ class AuditLog(models.Model):
         raise ValidationError("The audit log is append-only.")
 
 
+# Crisis items come first in the queue, whatever their priority (selectors.queue).
+CRISIS_FIRST = models.Case(models.When(kind="crisis", then=models.Value(0)),
+                           default=models.Value(1), output_field=models.IntegerField())
+
+
 class ModerationItem(models.Model):
     """One entry of the review queue."""
 
@@ -107,7 +112,13 @@ class ModerationItem(models.Model):
 
     class Meta:
         ordering = ["priority", "created_at"]
-        indexes = [models.Index(fields=["status", "priority", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "priority", "created_at"]),
+            # The review queue's order (crisis first, then priority, oldest first), read from
+            # the index: the first page never sorts every open item (issue 24).
+            models.Index(CRISIS_FIRST, "priority", "created_at", "id",
+                         condition=models.Q(status="open"), name="moderation_queue_order"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["post", "kind", "reason"], condition=models.Q(status="open"),

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import QuerySet
 
 from . import permissions
-from .models import AuditLog, ModerationItem
+from .models import CRISIS_FIRST, AuditLog, ModerationItem
 
 
 def queue(*, user, community=None, kind: str = "") -> QuerySet[ModerationItem]:
@@ -12,12 +12,10 @@ def queue(*, user, community=None, kind: str = "") -> QuerySet[ModerationItem]:
         items = items.filter(community=community)
     if kind:
         items = items.filter(kind=kind)
-    crisis_first = Case(When(kind=ModerationItem.Kind.CRISIS, then=Value(0)), default=Value(1),
-                        output_field=IntegerField())
     return items.select_related(
         "community", "post__thread__community", "post__author", "subject_user", "claimed_by",
         "escalated_by", "reached_out_by",
-    ).order_by(crisis_first, "priority", "created_at")
+    ).order_by(CRISIS_FIRST, "priority", "created_at", "pk")  # the index moderation_queue_order
 
 
 def audit_log(*, user, action: str = "", actor: str = "", since=None, until=None):
