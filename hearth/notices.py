@@ -40,9 +40,32 @@ def notices_pop(user_id: int) -> list[dict]:
         return []
 
 
+class _PendingNotices:
+    """Read (and so consumed) only when a template shows them: a partial that never mentions
+    ``hearth_notices`` (an htmx answer) must not swallow a notice meant for the member."""
+
+    def __init__(self, user_id: int) -> None:
+        self.user_id = user_id
+        self._notices: list[dict] | None = None
+
+    def _load(self) -> list[dict]:
+        if self._notices is None:
+            self._notices = notices_pop(self.user_id)
+        return self._notices
+
+    def __iter__(self):
+        return iter(self._load())
+
+    def __bool__(self) -> bool:
+        return bool(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+
 def notices(request):
-    """Context processor: the member's pending notices (one cache read)."""
+    """Context processor: the member's pending notices (one cache read, when shown)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"hearth_notices": notices_pop(user.pk)}
+    return {"hearth_notices": _PendingNotices(user.pk)}

@@ -215,3 +215,27 @@ def test_a_member_whose_new_crisis_thread_is_held_is_not_asked_to_join(
     assert "You don't have to go through this alone" in page
     assert "Join this community" not in page
     assert "Replies open once a moderator has looked at this discussion." in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_crisis_reply_posted_with_htmx_shows_the_resources_in_the_answer_and_keeps_them(
+        as_james, james, maria, diabetes):
+    # a real commit (not captured): the notice is stored when the reply commits, before the
+    # answer is rendered, as in production
+    thread = publish_thread(maria, diabetes)
+    answer = as_james.post(f"/t/{thread.pk}/reply/", {"body": "I want to end my life"},
+                           HTTP_HX_REQUEST="true")
+    assert answer.status_code == 200
+    assert "You don't have to go through this alone" in answer.content.decode()
+    # shown once, there: the next page does not repeat it
+    assert "You don't have to go through this alone" not in as_james.get(
+        thread.get_absolute_url()).content.decode()
+
+
+def test_an_htmx_answer_that_does_not_show_notices_leaves_them_for_the_next_page(
+        as_james, james):
+    from hearth.notices import notice_add
+
+    notice_add(user_id=james.pk, template="moderation/_support_note.html")
+    as_james.post("/moderation/check/", {"body": "hello"}, HTTP_HX_REQUEST="true")
+    assert "Thank you for sharing this" in as_james.get("/").content.decode()
