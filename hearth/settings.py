@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "messaging",
     "learn",
     "events",
+    "mentors",
     "insights",
     "rest_framework",
     "drf_spectacular",

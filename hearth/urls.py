@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("messaging.urls")),
     path("", include("learn.urls")),
     path("", include("events.urls")),
+    path("", include("mentors.urls")),
     path("", include("notifications.urls")),
     path("", include("accounts.urls")),
     path("", include("moderation.urls")),

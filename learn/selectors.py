@@ -72,7 +72,7 @@ def annotate_posts(user, posts: list[Post], context: dict) -> None:
         if may_attach is None and post.position > 1:
             may_attach = permissions.can_attach_to(user, post)
         post.may_attach = bool(may_attach) and post.position > 1 and forum.post_is_public(post)
-        post.extra_key = (tuple(a.pk for a in post.read_more),
+        post.extra_key = (*getattr(post, "extra_key", ()), tuple(a.pk for a in post.read_more),
                           tuple(a.title for a in post.read_more), post.may_attach)
 
 

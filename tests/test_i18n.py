@@ -25,7 +25,7 @@ PO = ROOT / "locale" / "es" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
 # What makemessages reads: the apps, the project and the templates (not tests, bench, venv).
 SOURCES = ["accounts", "community", "moderation", "notifications", "insights", "hearth",
-           "messaging", "learn", "events", "templates"]
+           "messaging", "learn", "events", "mentors", "templates"]
 MAKEMESSAGES = ["makemessages", "-l", "es", "--ignore=.venv", "--ignore=var",
                 "--ignore=node_modules", "--ignore=staticfiles", "--ignore=tests",
                 "--ignore=bench"]

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from events.models import Event
 from learn.models import Article
+from mentors.models import MentorApplication
 
 
 def test_seed_demo_adds_articles_in_both_languages_and_a_past_and_an_upcoming_event(
@@ -21,3 +22,4 @@ def test_seed_demo_adds_articles_in_both_languages_and_a_past_and_an_upcoming_ev
     assert Event.objects.filter(starts_at__gt=now).count() == 1
     past = Event.objects.get(ends_at__lt=now)
     assert past.questions.filter(answered_at__isnull=False).exists()
+    assert MentorApplication.objects.get(status="approved").user.username == "james"

@@ -446,6 +446,19 @@ SPECS: dict[str, Spec] = {
     "events:moderate": Spec("POST", signed_in(
         lambda r, o: 302 if r in EVENT_MODERATORS[o] else 404), EVENTS,
         _extra_args("question")),
+    # --- mentors: member_a mentors the public community; newbie joined it today ----------------
+    "mentors:queue": Spec("GET", signed_in(
+        lambda r, o: 200 if r == "member_a" and o == "public" else 404), COMMUNITIES,
+        community_args),
+    "mentors:apply": Spec("GET", signed_in(lambda r, o: 200 if r in POSTERS[o] else 404),
+                          COMMUNITIES, community_args),
+    "mentors:welcome": Spec("GET", signed_in(
+        lambda r, o: 200 if r == "member_a" and o == "public" else 404), ("public", "missing"),
+        lambda w, o: {**community_args(w, o), "username": "newbie"}),
+    "mentors:review_list": Spec("GET", signed_in(only({"staff"}))),
+    "mentors:review": Spec("POST", signed_in(
+        lambda r, o: 302 if r == "staff" and o == "own" else 404), ("own", "missing"),
+        extra_pk("mentor_application")),
     # --- moderation -----------------------------------------------------------------------
     "moderation:queue": Spec("GET", signed_in(only(QUEUE))),
     "moderation:count": Spec("GET", signed_in(only(QUEUE))),
@@ -696,6 +709,7 @@ POST_TOO = {
     "messaging:ask", "messaging:ask_detail",
     "api_v1:threads", "api_v1:thread_posts", "api:tokens", "api:webhooks",
     "learn:new", "learn:edit", "learn:translate", "learn:ask", "learn:read_more", "events:new",
+    "mentors:apply", "mentors:welcome",
 }
 
 

@@ -128,10 +128,11 @@ def build_world(*, export_dir=None) -> World:
             finished_at=timezone.now())
     world.extra["export"] = export
 
-    from .world_learn import build_events, build_learn
+    from .world_learn import build_events, build_learn, build_mentors
 
     build_learn(world)
     build_events(world)
+    build_mentors(world)
 
     # every signed-in role has a session (made before the restriction, as in real life)
     for role in ROLES:

@@ -45,3 +45,14 @@ def build_events(world) -> None:
         world.extra[f"event_{key}"] = event
         world.extra[f"question_{key}"] = Question.objects.create(
             event=event, author=u["member_a"], body=body, body_html=f"<p>{body}</p>")
+
+
+def build_mentors(world) -> None:
+    """member_a mentors the public community; member_b's application waits for staff."""
+    from mentors.models import MentorApplication
+
+    u, c = world.users, world.communities
+    MentorApplication.objects.create(user=u["member_a"], community=c["public"],
+                                     motivation="Glad to help", status="approved")
+    world.extra["mentor_application"] = MentorApplication.objects.create(
+        user=u["member_b"], community=c["public"], motivation="I would like to help")

@@ -128,9 +128,11 @@ class Command(BaseCommand):
             self._away(communities, bar)
         from events.demo import seed_demo_events  # one past and one upcoming expert Q&A
         from learn.demo import seed_demo_library  # articles, one in English and Spanish
+        from mentors.demo import seed_demo_mentor  # james, volunteer mentor in Type 2 Diabetes
 
         seed_demo_library()
         seed_demo_events()
+        seed_demo_mentor()
         from insights.demo_history import seed_history  # six months of activity for insights
 
         seed_history(progress=lambda days: tqdm(
