@@ -6,6 +6,8 @@ from django.db import connection
 from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
+from accounts.models import User
+
 from . import permissions
 from .models import (
     Bookmark,
@@ -93,17 +95,21 @@ def thread_state(*, pk: int) -> Thread | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    status, author_id, event_seq, slug, community_id, visibility, name, color = row
+    (status, author_id, event_seq, slug, community_id, visibility, name, color, is_crisis,
+     previews) = row
     thread = Thread(pk=pk, status=status, author_id=author_id, event_seq=event_seq, slug=slug,
-                    community_id=community_id)
+                    community_id=community_id, is_crisis=bool(is_crisis))
+    # Whether the author allows share previews (issue 23): a cached page's card depends on it.
+    thread.author_allows_previews = bool(previews)
     thread.community = Community(pk=community_id, visibility=visibility, name=name, color=color)
     return thread
 
 
 _THREAD_STATE_SQL = (  # table names only: no input is formatted into it
     f"SELECT t.status, t.author_id, t.event_seq, t.slug, t.community_id, c.visibility, c.name, "  # noqa: S608
-    f"c.color FROM {Thread._meta.db_table} t "
-    f"JOIN {Community._meta.db_table} c ON c.id = t.community_id WHERE t.id = %s"
+    f"c.color, t.is_crisis, u.allow_share_previews FROM {Thread._meta.db_table} t "
+    f"JOIN {Community._meta.db_table} c ON c.id = t.community_id "
+    f"LEFT JOIN {User._meta.db_table} u ON u.id = t.author_id WHERE t.id = %s"
 )
 
 

@@ -108,12 +108,14 @@ def community_card(community: Community) -> dict | None:
     }
 
 
-def thread_card(thread: Thread) -> dict | None:
-    """One query (the first post and its author)."""
+def thread_card(thread: Thread, loaded: list[Post] | None = None) -> dict | None:
+    """No query when the first post (with its author) is among `loaded`, else one."""
     if not permissions.can_preview_community(thread.community):
         return None
-    first = (Post.objects.select_related("author")
-             .filter(thread_id=thread.pk, position=1).first())
+    first = next((post for post in loaded or () if post.position == 1), None)
+    if first is None:
+        first = (Post.objects.select_related("author")
+                 .filter(thread_id=thread.pk, position=1).first())
     if first is None or not permissions.can_preview_thread(thread, first):
         return None
     path = thread.get_absolute_url()

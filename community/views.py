@@ -264,7 +264,9 @@ def _visitor_page_key(request, thread) -> str | None:
         return None
     community = thread.community
     look = zlib.crc32(f"{community.name}\x1f{community.color}".encode())
-    return (f"visitor-page:thread:{thread.pk}:{thread.event_seq}:{look}:{page}:"
+    # The share card (issue 23) shows only while the author allows it and no crisis flag is set.
+    card = f"{int(getattr(thread, 'author_allows_previews', False))}{int(thread.is_crisis)}"
+    return (f"visitor-page:thread:{thread.pk}:{thread.event_seq}:{look}:{card}:{page}:"
             f"{translation.get_language()}:{timezone.get_current_timezone_name()}:{request.path}")
 
 

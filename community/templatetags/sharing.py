@@ -8,10 +8,16 @@ register = template.Library()
 
 
 @register.simple_tag
-def share_card_for_thread(thread):
-    """Asked by the page's head and body: worked out once per thread object."""
+def share_card_for_thread(thread, page=None):
+    """Asked by the page's head and body: worked out once per thread object. The posts of
+    the page, when already loaded, give the first post without a query. Only the first page
+    of a discussion has a card (the one its first post is on)."""
+    if page is not None and page.number != 1:
+        return None
     if not hasattr(thread, "_share_card"):
-        thread._share_card = sharing.thread_card(thread)
+        posts = getattr(page, "object_list", None)
+        loaded = posts if isinstance(posts, list) else getattr(posts, "_result_cache", None)
+        thread._share_card = sharing.thread_card(thread, loaded)
     return thread._share_card
 
 

@@ -198,3 +198,26 @@ def test_a_private_communitys_article_and_a_draft_have_no_card(diabetes, mental)
     for article in (private, draft):
         page = card_of(staff.get(article.get_absolute_url()))
         assert page.tags == {}, article.title
+
+
+def test_a_visitors_cached_page_loses_its_card_when_the_author_withdraws_it(client, diabetes):
+    author = sharing_author("CacheWren19", diabetes)
+    thread = publish_thread(author, diabetes, title="Cached walk", body="Evening walks.")
+    assert card_of(client.get(thread.get_absolute_url())).tags["og:title"] == "Cached walk"
+    assert card_of(client.get(thread.get_absolute_url())).tags  # now from the page cache
+    type(author).objects.filter(pk=author.pk).update(allow_share_previews=False)
+    assert card_of(client.get(thread.get_absolute_url())).tags == {}
+    Thread.objects.filter(pk=thread.pk).update(is_crisis=True)
+    type(author).objects.filter(pk=author.pk).update(allow_share_previews=True)
+    assert card_of(client.get(thread.get_absolute_url())).tags == {}
+
+
+def test_only_the_first_page_of_a_discussion_has_a_card(client, diabetes):
+    from tests.conftest import publish_reply
+
+    author = sharing_author("PageWren20", diabetes)
+    thread = publish_thread(author, diabetes, title="Long talk", body="Opening words.")
+    for i in range(21):
+        publish_reply(author, thread, f"Reply {i}")
+    assert card_of(client.get(thread.get_absolute_url())).tags["og:title"] == "Long talk"
+    assert card_of(client.get(f"{thread.get_absolute_url()}?page=2")).tags == {}
