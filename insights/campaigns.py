@@ -41,6 +41,9 @@ COOKIE_MAX_AGE = 60 * 60 * 24 * 90
 WINDOWS = (7, 30)
 OUTCOMES = ("signups", "joins", "first_posts")
 MEDIUM = "social"
+# Link-preview fetchers (X, Facebook, Slack, ...) and other robots are not visitors.
+ROBOT_MARKS = ("bot", "crawler", "spider", "facebookexternalhit", "facebookcatalog",
+               "embedly", "preview", "slurp", "curl", "wget", "python-requests")
 
 
 # --- Staff's campaign links ------------------------------------------------------------------
@@ -152,6 +155,9 @@ class CampaignVisitMiddleware:
         if request.method != "GET" or request.path_info.startswith(SKIPPED_PREFIXES):
             return False
         if "hc" not in request.GET and "hs" not in request.GET:
+            return False
+        agent = request.headers.get("User-Agent", "").lower()
+        if any(mark in agent for mark in ROBOT_MARKS):
             return False
         user = getattr(request, "user", None)
         return user is None or not user.is_authenticated

@@ -116,8 +116,10 @@ def test_a_shared_link_counts_for_the_page_never_the_sharer(diabetes):
     assert [(r["share_id"], r["visits"], r["signups_7"]) for r in shares] == [(sid, 1, 1)]
     visit = CampaignVisit.objects.get()
     assert visit.community_id == diabetes.pk and visit.campaign_id is None
-    # a forged share id counts nothing
+    # a forged share id counts nothing; nor does the network fetching the link's card
     Client().get(f"{path}?hs=t1-000000")
+    Client(HTTP_USER_AGENT="facebookexternalhit/1.1").get(f"{path}?hs={sid}")
+    Client(HTTP_USER_AGENT="Twitterbot/1.0").get(f"{path}?hs={sid}")
     assert CampaignVisit.objects.count() == 1
 
 
