@@ -129,6 +129,10 @@ class Thread(models.Model):
         indexes = [
             models.Index(fields=["community", "-is_pinned", "-last_activity_at"]),
             models.Index(fields=["kind", "clinician_answer_count", "created_at"]),
+            # A community's "latest" pages, in their exact order (community.paging).
+            models.Index(fields=["community", "-is_pinned", "-last_activity_at", "-id"],
+                         condition=models.Q(status="published"),
+                         name="thread_community_latest"),
         ]
 
     def __str__(self) -> str:
@@ -191,6 +195,12 @@ class Post(models.Model):
         ]
         indexes = [
             models.Index(fields=["thread", "status", "position"]),
+            # The public posts of a thread in order (community.paging); the condition is
+            # community.permissions.public_posts (PUBLIC_SCREENING: clean, flagged).
+            models.Index(fields=["thread", "position"],
+                         condition=models.Q(status="published",
+                                            screening__in=["clean", "flagged"]),
+                         name="thread_public_position"),
             models.Index(fields=["screening", "created_at"]),
             models.Index(fields=["author", "created_at"]),
         ]

@@ -27,6 +27,7 @@ from . import fragments, permissions, search, selectors, services
 from .forms import EditForm, ReplyForm, ThreadForm
 from .markdown import render_markdown
 from .models import Community, Membership, Post, Reaction, ThreadFollow
+from .paging import IndexPaginator
 
 
 def _community_or_404(user, slug: str) -> Community:
@@ -79,7 +80,7 @@ def community_detail(request, slug):
     if tab not in ("latest", "top", "questions", "unanswered"):
         tab = "latest"
     threads = selectors.community_threads(user=request.user, community=community, tab=tab)
-    page = Paginator(threads, selectors.THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    page = IndexPaginator(threads, selectors.THREADS_PER_PAGE).get_page(request.GET.get("page"))
     membership = permissions.memberships_of(request.user).get(community.pk)
     return render(request, "community/community.html", {
         "community": community, "page": page, "tab": tab, "membership": membership,
@@ -207,7 +208,7 @@ def thread_detail(request, pk, slug=None):
         first_unread = posts.filter(position__gt=after).first()
         if first_unread is not None:
             return redirect("community:post", pk=first_unread.pk)
-    paginator = Paginator(posts, selectors.POSTS_PER_PAGE)
+    paginator = IndexPaginator(posts, selectors.POSTS_PER_PAGE)
     paginator.count = selectors.visible_post_count(user=user, thread=thread)
     page_number = request.GET.get("page")
     if page_number == "last":
