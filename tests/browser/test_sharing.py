@@ -83,6 +83,22 @@ def test_no_request_leaves_hearth_from_any_page_and_sharing_works(browser, asgi_
     assert axe_violations(page, axe_source) == []
     staff.close()
 
+    # The same in Spanish: the campaigns page (axe) and the share actions.
+    spanish = browser.new_context(viewport={"width": 1280, "height": 900}, locale="es-ES")
+    watch(spanish)
+    page = spanish.new_page()
+    sign_in(page, asgi_server, "admin")
+    page.goto(f"{asgi_server}/insights/campaigns/")
+    assert page.evaluate("document.documentElement.lang") == "es"
+    assert page.get_by_role("heading", level=1).inner_text() == "Enlaces de campaña"
+    assert page.locator("code.campaign-link").count() == 1
+    assert axe_violations(page, axe_source) == []
+    page.goto(f"{asgi_server}{thread.get_absolute_url()}")
+    page.get_by_role("link", name="Compartir en X").wait_for()
+    page.get_by_role("button", name="Copiar enlace").wait_for()
+    assert axe_violations(page, axe_source) == []
+    spanish.close()
+
     # Someone follows it: one visit.
     stranger = browser.new_context()
     watch(stranger)
