@@ -1,0 +1,13 @@
+from django import template
+
+from .. import education
+
+register = template.Library()
+
+
+@register.inclusion_tag("insights/_education.html")
+def education_figures(selection, period):
+    """Library, events and mentors in the period (issue 19)."""
+    if period is None:
+        return {"rows": []}
+    return {"rows": education.figures(community_ids=selection.community_ids, period=period)}

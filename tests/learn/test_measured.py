@@ -1,0 +1,56 @@
+"""The insights dashboard shows what the library, events and mentors brought (issue 19)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from events import services as events
+from learn import services as learn
+from mentors.models import MentorApplication
+from mentors.services import welcome_send
+from tests.conftest import client_for, join, make_user, publish_thread
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_dashboard_counts_views_votes_questions_events_and_welcomes(
+        admin, drlee, maria, james, diabetes):
+    article = learn.article_create(author=drlee, community=diabetes, title="Walking",
+                                   body="Walk after you eat. It helps. Take water.")
+    article = learn.article_publish(actor=drlee, article=article)
+    learn.article_viewed(user=maria, article=article)
+    learn.article_vote(user=maria, article=article, helpful=True)
+    learn.question_from_article(author=maria, article=article, community=diabetes,
+                                title="How long?", body="How long should I walk?")
+    start = timezone.now() - datetime.timedelta(minutes=30)
+    event = events.event_schedule(by=admin, community=diabetes, title="Q&A", expert=drlee,
+                                  starts_at=start, ends_at=start + datetime.timedelta(hours=1))
+    events.event_register(user=maria, event=event)
+    events.event_attend(user=maria, event=event)
+    question = events.question_ask(author=maria, event=event, body="Is it safe?")
+    events.question_answer(expert=drlee, question=question, body="Yes.")
+    MentorApplication.objects.create(user=james, community=diabetes, motivation="Help",
+                                     status="approved")
+    newcomer = make_user("newcomer", days=1)
+    join(newcomer, diabetes)
+    welcome_send(mentor=james, member=newcomer, community=diabetes, body="Welcome!")
+    publish_thread(newcomer, diabetes, "Hello", "Thanks for the welcome")
+
+    page = client_for(admin).get(reverse("insights:dashboard")).content.decode()
+    section = page[page.index('data-section="education"'):]
+    section = section[:section.index("</section>")]
+
+    def value(label: str) -> str:
+        row = section[section.index(label):]
+        return row[row.index("<td>") + 4:row.index("</td>")]
+
+    assert value("Article views by members") == "1"
+    assert value("Questions started from an article") == "1"
+    assert value("Event registrations") == "1" and value("Event attendance") == "1"
+    assert value("Event questions answered") == "1"
+    assert value("Mentor welcomes sent") == "1"
+    assert value("Welcomed new members who posted within 7 days") == "1 / 1"
