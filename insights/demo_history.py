@@ -72,7 +72,7 @@ class Plan:
         """How busy a day is: growth over the half year, a slow August, weekends quieter."""
         growth = 0.45 + 1.1 * (day - self.first_day).days / DAYS
         if day.month == 8:
-            growth *= 0.4
+            growth *= 0.35
         if day.weekday() >= 5:
             growth *= 0.7
         return growth
@@ -127,7 +127,8 @@ def seed_history(*, days: int = DAYS, until: date | None = None, rollup_days: bo
         clinicians += _clinicians(first, communities)
         _activity(rng, plan, first, until, members, clinicians, communities, progress)
     if rollup_days:
-        rollup.rollup_range(first, until)
+        with transaction.atomic():  # one commit, not one a day
+            rollup.rollup_range(first, until)
     return True
 
 
@@ -139,7 +140,7 @@ def _new_user(username: str, joined: datetime, *, language: str, source: str) ->
 
 
 def _members(rng, plan: Plan, first: date, until: date, communities) -> list[User]:
-    """About 60 members at the start, growing to about 160; a campaign week brings 40."""
+    """About 45 members at the start, growing to about 120; a campaign week brings 30."""
     people: list[tuple[User, list[str]]] = []
     public = [slug for slug in TOPICS if slug in communities and slug != "mental-health"]
 
@@ -157,11 +158,11 @@ def _members(rng, plan: Plan, first: date, until: date, communities) -> list[Use
         people.append((user, chosen))
 
     start = datetime.combine(first, time(9), tzinfo=UTC)
-    for i in range(60):
+    for i in range(45):
         add(start - timedelta(days=30 + i * 3), SOURCES)
     day = first
     while day <= until:
-        expected = 0.35 * plan.level(day) + (5.5 if plan.in_campaign(day) else 0)
+        expected = 0.25 * plan.level(day) + (4.5 if plan.in_campaign(day) else 0)
         for _ in range(int(expected) + (1 if rng.random() < expected % 1 else 0)):
             add(_moment(rng, day), CAMPAIGN_SOURCES if plan.in_campaign(day) else SOURCES)
         day += timedelta(days=1)
@@ -224,7 +225,7 @@ def _activity(rng, plan: Plan, first: date, until: date, members, clinicians, co
     for day in progress(days) if progress else days:
         level = plan.level(day) * (1.6 if plan.in_campaign(day) else 1.0)
         joined_by = datetime.combine(day, time(23, 59), tzinfo=UTC)
-        for _ in range(int(1.8 * level) + (1 if rng.random() < (1.8 * level) % 1 else 0)):
+        for _ in range(int(1.1 * level) + (1 if rng.random() < (1.1 * level) % 1 else 0)):
             slug = rng.choices(order, weights=[WEIGHTS[s] for s in order])[0]
             pool = [u for u in by_community[slug] if u.date_joined <= joined_by]
             if not pool:

@@ -33,11 +33,11 @@ def test_a_fresh_demo_shows_six_months_of_trends_with_growth_a_slow_august_and_a
     first_month = sum(n for day, n in threads.items() if day < first + timedelta(days=30))
     last_month = sum(n for day, n in threads.items() if day > yesterday - timedelta(days=30))
     assert last_month > 1.5 * first_month
-    # A slow August (when the half year includes it): fewer per day than in July.
+    # A slow August (when the half year includes it): well under September.
     august = [n for day, n in threads.items() if day.month == 8]
-    july = [n for day, n in threads.items() if day.month == 7]
-    if len(august) > 10 and len(july) > 10:
-        assert sum(august) / 31 < 0.75 * sum(july) / 31
+    september = [n for day, n in threads.items() if day.month == 9]
+    if len(august) > 10 and len(september) > 10:
+        assert sum(august) < 0.6 * sum(september)
     # The campaign week: sign-ups several times an ordinary week's, most from Facebook and X.
     start = yesterday - timedelta(days=45)
     campaign = User.objects.filter(username__startswith="hx-", date_joined__date__gte=start,
@@ -48,7 +48,7 @@ def test_a_fresh_demo_shows_six_months_of_trends_with_growth_a_slow_august_and_a
     assert campaign.count() > 3 * max(before.count(), 1)
     assert campaign.filter(signup_source__in=("facebook", "x")).count() > campaign.count() / 2
     # Outcomes exist to show: votes, check-ins asked and answered, digest clicks.
-    assert AnswerVote.objects.count() > 50
+    assert AnswerVote.objects.count() > 30
     assert CheckIn.objects.exclude(answer="").count() > 50
     assert DigestClick.objects.count() > 50
     # History members are never emailed: none has a verified address.
