@@ -16,6 +16,12 @@ def can_view_event(user, event: Event) -> bool:
     return forum.can_view_community(user, event.community)
 
 
+def can_preview_event(event: Event) -> bool:
+    """A shared link to an event shows a card (title, description, image) unless it was
+    cancelled, and only in a public community."""
+    return event.status != Event.Status.CANCELLED and forum.can_preview_community(event.community)
+
+
 def can_schedule_in(user, community: Community) -> bool:
     """Staff schedule events (and edit or cancel them)."""
     return is_in_good_standing(user) and is_staff_member(user)

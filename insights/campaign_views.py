@@ -20,8 +20,8 @@ class CampaignForm(forms.Form):
                            help_text=gettext_lazy("For example: spring-diabetes-week."))
     address = forms.CharField(
         label=gettext_lazy("Page to link to"), max_length=300,
-        help_text=gettext_lazy("The address of a public community or article on this site, "
-                               "for example /c/type-2-diabetes/."))
+        help_text=gettext_lazy("The address of a public community, article or event on this "
+                               "site, for example /c/type-2-diabetes/."))
     source = forms.ChoiceField(label=gettext_lazy("Where you will post it"),
                                choices=Campaign.Source.choices)
 

@@ -76,9 +76,14 @@ def resolve_target(address: str) -> tuple[str, str, str, Community | None]:
             pk=match.kwargs["pk"]).first()
         if article is not None and can_view_article(AnonymousUser(), article):
             return "article", path, article.title, article.community
-    elif match.view_name.startswith("events:"):
-        raise ValidationError(_("Events cannot be linked yet."))
-    raise ValidationError(_("Campaign links go to a public community or article."))
+    elif match.view_name == "events:event":
+        from events.models import Event
+        from events.permissions import can_preview_event
+
+        event = Event.objects.select_related("community").filter(pk=match.kwargs["pk"]).first()
+        if event is not None and can_preview_event(event):
+            return "event", path, event.title, event.community
+    raise ValidationError(_("Campaign links go to a public community, article or event."))
 
 
 def campaign_create(*, name: str, address: str, source: str, created_by) -> Campaign:

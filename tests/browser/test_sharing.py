@@ -26,6 +26,9 @@ def test_no_request_leaves_hearth_from_any_page_and_sharing_works(browser, asgi_
         author=world["drlee"], community=world["diabetes"], title="Foot care basics",
         summary="Check your feet every day.", body="Look.", body_html="<p>Look.</p>",
         status=Article.Status.PUBLISHED)
+    from tests.community.test_share_cards import _event
+
+    event = _event(world["diabetes"], "Ask about insulin")
     origin = urlparse(asgi_server)
     requests: list[str] = []
 
@@ -42,6 +45,7 @@ def test_no_request_leaves_hearth_from_any_page_and_sharing_works(browser, asgi_
     thread = world["thread"]
     for path in ("/", "/c/type-2-diabetes/", thread.get_absolute_url(), "/c/mental-health/",
                  article.get_absolute_url(), "/c/type-2-diabetes/learn/",
+                 event.get_absolute_url(), "/c/type-2-diabetes/events/",
                  "/search/?q=glucose", "/u/maria/", "/accounts/signup/", "/accounts/login/"):
         page.goto(f"{asgi_server}{path}")
         page.wait_for_load_state("networkidle")

@@ -221,3 +221,36 @@ def test_only_the_first_page_of_a_discussion_has_a_card(client, diabetes):
         publish_reply(author, thread, f"Reply {i}")
     assert card_of(client.get(thread.get_absolute_url())).tags["og:title"] == "Long talk"
     assert card_of(client.get(f"{thread.get_absolute_url()}?page=2")).tags == {}
+
+
+def _event(community, title):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from events.models import Event
+
+    expert = make_user(f"Expert{title[:4].title()}")
+    start = timezone.now() + timedelta(days=2)
+    return Event.objects.create(community=community, title=title, expert=expert,
+                                description="Bring questions.",
+                                description_html="<p>Bring questions.</p>",
+                                starts_at=start, ends_at=start + timedelta(hours=1))
+
+
+def test_an_event_in_a_public_community_has_a_card_and_a_cancelled_or_private_one_none(
+        client, diabetes, mental):
+    from events.models import Event
+
+    event = _event(diabetes, "Ask about insulin")
+    page = card_of(client.get(event.get_absolute_url()))
+    assert page.tags["og:title"] == "Ask about insulin"
+    assert page.tags["og:description"] == "Bring questions."
+    assert urlparse(page.tags["og:image"]).path == f"/c/{diabetes.slug}/card.png"
+    shared = [link for link in page.links if "hs=" in link and link.startswith("http")]
+    assert parse_share_id(parse_qs(urlparse(shared[0]).query)["hs"][0]) == ("e", event.pk)
+    Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED)
+    assert card_of(client.get(event.get_absolute_url())).tags == {}
+    private = _event(mental, "Inner circle")
+    staff = client_for(make_user("StaffWren21", staff=True))
+    assert card_of(staff.get(private.get_absolute_url())).tags == {}

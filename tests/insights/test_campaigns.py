@@ -134,3 +134,15 @@ def test_only_staff_see_campaigns_and_links_only_go_to_public_pages(diabetes, me
     moderator = make_user("ModHeron8")
     join(moderator, diabetes, role="moderator")
     assert client_for(moderator).get("/insights/campaigns/").status_code == 404
+
+
+def test_a_campaign_link_to_an_event_counts_its_visit(diabetes):
+    from tests.community.test_share_cards import _event
+
+    event = _event(diabetes, "Ask about feet")
+    staff = client_for(make_user("StaffHeron10", staff=True))
+    link = make_campaign(staff, "event-week", event.get_absolute_url(), source="email")
+    assert Client().get(local(link)).status_code == 200
+    campaign = Campaign.objects.get(slug="event-week")
+    assert (campaign.target_kind, campaign.community) == ("event", diabetes)
+    assert CampaignVisit.objects.filter(campaign=campaign).count() == 1
