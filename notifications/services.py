@@ -490,13 +490,16 @@ def _immediate_row(user: User, notification: Notification, dedupe_key: str,
     kind = Outbox.Kind.MENTION if notification.kind == Kind.MENTION else Outbox.Kind.REPLY
     list_name = "mentions" if kind == Outbox.Kind.MENTION else "replies"
     thread = notification.thread
-    link = reverse("community:post", kwargs={"pk": notification.post_id}) \
-        if notification.post_id else thread.get_absolute_url()
+    rendered = {} if rendered is None else rendered
+    link = rendered.get(("link", notification.post_id, notification.thread_id))
+    if link is None:  # reversed once per post, not once per follower
+        link = reverse("community:post", kwargs={"pk": notification.post_id}) \
+            if notification.post_id else thread.get_absolute_url()
+        rendered[("link", notification.post_id, notification.thread_id)] = link
     language = emails.member_language(user)
     with translation.override(language):
         summary = notification_text(notification, viewer=user)
     group = (language, kind, link, summary)
-    rendered = {} if rendered is None else rendered
     if group not in rendered:
         placeholder = _Placeholder()
         placeholder.language = language
