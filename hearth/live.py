@@ -51,7 +51,11 @@ def publish_on_commit(groups: str | Sequence[str], event: EventOrBuilder) -> Non
 
     def send():
         built = event() if callable(event) else event
-        if built is not None:
+        if built is None:
+            return
+        if len(targets) == 1:
+            publish(targets[0], built)
+        else:
             publish_many([(group, built) for group in targets])
 
     transaction.on_commit(send, robust=True)
