@@ -82,4 +82,5 @@ def test_search_vectors_are_the_apps_own_and_search_finds_them(scale_data):
     reader = client_for(User.objects.get(username="member000020"))
     page = reader.get("/search/?q=insulin")
     assert page.status_code == 200
-    assert page.content.count(b"<mark>") >= 10
+    assert len(page.context["results"]) == 30
+    assert page.content.count(b"<mark>") > 0
