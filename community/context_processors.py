@@ -24,6 +24,12 @@ def clinician_nav(request):
     return {"clinician_nav": SimpleLazyObject(lambda: _nav(user))}
 
 
+def is_verified_clinician_cached(user) -> bool:
+    """The same rule (accounts.permissions.is_verified_clinician), read through the header's
+    one-minute cache entry: thread-page code that needs it asks no query."""
+    return bool(user.is_authenticated and _nav(user)["show"])
+
+
 def _nav(user) -> dict:
     key = f"nav:clinician:{user.pk}"
     try:

@@ -4,6 +4,8 @@ what does not exist). Drafts and unpublished articles are their author's and sta
 
 from __future__ import annotations
 
+import logging
+
 from django.db.models import Q, QuerySet
 
 from accounts.permissions import (
@@ -16,6 +18,8 @@ from community import permissions as forum
 from community.models import Community, Post
 
 from .models import Article
+
+logger = logging.getLogger(__name__)
 
 
 def can_write_articles(user) -> bool:
@@ -95,6 +99,23 @@ def can_attach_to(user, post: Post) -> bool:
     if not forum.can_view_thread(user, post.thread):
         return False
     return is_verified_clinician(user) or forum.can_moderate_community(user, post.thread.community)
+
+
+def may_attach_in(user, thread) -> bool:
+    """The reader-level part of can_attach_to, for a whole thread page: a moderator of its
+    community (memberships are loaded already) or a verified clinician (asked once a minute
+    through the cache, as the header's clinician link does)."""
+    if not is_in_good_standing(user) or thread.status != "published":
+        return False
+    if forum.can_moderate_community(user, thread.community):
+        return True
+    return _clinician_cached(user)
+
+
+def _clinician_cached(user) -> bool:
+    from community.context_processors import is_verified_clinician_cached
+
+    return is_verified_clinician_cached(user)
 
 
 def can_attach_article(user, post: Post, article: Article) -> bool:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import translation
 
@@ -11,6 +14,8 @@ from community.search import RESULTS, _mark, _snippet
 
 from . import permissions
 from .models import Article, ArticleLink
+
+logger = logging.getLogger(__name__)
 
 
 def library(*, user, community: Community) -> list[Article]:
@@ -55,23 +60,54 @@ def attachable(*, user, post: Post) -> QuerySet[Article]:
         .order_by("title"))
 
 
-def annotate_posts(user, posts: list[Post], context: dict) -> None:
-    """Give each post of a thread page its "Read more" articles (one query for the page) and
-    whether this reader may attach one; both go into the post fragment's key."""
-    ids = [p.pk for p in posts]
-    links: dict[int, list[Article]] = {}
-    if ids:
-        visible = permissions.articles_visible_to(user).values("pk")
-        for link in (ArticleLink.objects.filter(post_id__in=ids, started_here=False,
-                                                article__in=visible)
+LINKS_SECONDS = 24 * 3600
+
+
+def _links_key(thread_id: int) -> str:
+    return f"learn:read-more:{thread_id}"
+
+
+def thread_links(thread_id: int) -> dict[int, list[Article]]:
+    """The published articles under each post of a thread ({post_id: [articles]}), kept in the
+    cache (rebuilt from the database when missing; dropped by every write that changes it), so
+    that a thread page asks no query for them. An attached article is always in the thread's
+    community or in all, so every reader of the thread may read it once published."""
+    key = _links_key(thread_id)
+    try:
+        kept = cache.get(key)
+    except Exception:  # noqa: BLE001 - Redis down: ask the database
+        kept = None
+    if kept is None:
+        kept = {}
+        for link in (ArticleLink.objects.filter(post__thread_id=thread_id, started_here=False,
+                                                article__status=Article.Status.PUBLISHED)
                      .select_related("article").order_by("pk")):
-            links.setdefault(link.post_id, []).append(link.article)
-    may_attach = None
+            kept.setdefault(link.post_id, []).append(link.article)
+        try:
+            cache.set(key, kept, LINKS_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("cache unavailable")
+    return kept
+
+
+def forget_thread_links(thread_ids) -> None:
+    try:
+        cache.delete_many([_links_key(t) for t in thread_ids])
+    except Exception:  # noqa: BLE001 - the entries expire within a day anyway
+        logger.warning("cache unavailable")
+
+
+def annotate_posts(user, posts: list[Post], context: dict) -> None:
+    """Give each post of a thread page its "Read more" articles and whether this reader may
+    attach one; both go into the post fragment's key. No query in the usual case."""
+    if not posts:
+        return
+    links = thread_links(posts[0].thread_id)
+    thread = context.get("thread")
+    may_attach = thread is not None and permissions.may_attach_in(user, thread)
     for post in posts:
         post.read_more = links.get(post.pk, [])
-        if may_attach is None and post.position > 1:
-            may_attach = permissions.can_attach_to(user, post)
-        post.may_attach = bool(may_attach) and post.position > 1 and forum.post_is_public(post)
+        post.may_attach = may_attach and post.position > 1 and forum.post_is_public(post)
         post.extra_key = (*getattr(post, "extra_key", ()), tuple(a.pk for a in post.read_more),
                           tuple(a.title for a in post.read_more), post.may_attach)
 

@@ -22,6 +22,7 @@ from moderation.audit import audit_record
 from . import permissions
 from .models import Article, ArticleLink, ArticleView, ArticleVote
 from .readability import reading_level
+from .selectors import forget_thread_links
 
 EDITABLE = ("community", "language", "title", "summary", "body", "sources", "credentials",
             "reviewer", "last_reviewed_on", "next_review_on")
@@ -86,7 +87,15 @@ def article_update(*, editor, article: Article, **values) -> Article:
     if "next_review_on" in values:
         article.review_reminded_for = None
     article.save()
+    _forget_links_of(article)
     return article
+
+
+def _forget_links_of(article: Article) -> None:
+    thread_ids = list(ArticleLink.objects.filter(article=article).values_list(
+        "post__thread_id", flat=True).distinct())
+    if thread_ids:
+        transaction.on_commit(lambda: forget_thread_links(thread_ids), robust=True)
 
 
 def _set_status(*, actor, article: Article, status: str, action: str, reason: str) -> Article:
@@ -105,6 +114,7 @@ def _set_status(*, actor, article: Article, status: str, action: str, reason: st
         locked.save(update_fields=fields)
         audit_record(actor=actor, action=action, target=locked, reason=reason,
                      community_id=locked.community_id)
+        _forget_links_of(locked)
     return locked
 
 
@@ -157,13 +167,17 @@ def article_attach(*, user, post: Post, article: Article) -> ArticleLink:
         raise PermissionDenied(_("That article cannot be attached here."))
     link, _created = ArticleLink.objects.get_or_create(
         article=article, post=post, defaults={"added_by": user})
+    thread_id = post.thread_id
+    transaction.on_commit(lambda: forget_thread_links([thread_id]), robust=True)
     return link
 
 
 def article_detach(*, user, link: ArticleLink) -> None:
     if not permissions.can_attach_to(user, link.post):
         raise Http404
+    thread_id = link.post.thread_id
     link.delete()
+    transaction.on_commit(lambda: forget_thread_links([thread_id]), robust=True)
 
 
 def question_from_article(*, author, article: Article, community: Community, title: str,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -14,6 +16,8 @@ from .models import MentorApplication, Welcome
 from .permissions import NEW_MEMBER_DAYS
 
 UNANSWERED_HOURS = 24
+
+logger = logging.getLogger(__name__)
 
 
 def new_members(*, community: Community, mentor) -> list[Membership]:
@@ -42,16 +46,44 @@ def pending_applications():
             .select_related("user", "community").order_by("created_at"))
 
 
+MENTORS_SECONDS = 300
+
+
+def _mentors_key(community_id: int) -> str:
+    return f"mentors:of:{community_id}"
+
+
+def mentor_ids(community_id: int) -> frozenset[int]:
+    """The community's mentors, kept in the cache (dropped by every decision)."""
+    key = _mentors_key(community_id)
+    try:
+        kept = cache.get(key)
+    except Exception:  # noqa: BLE001 - Redis down: ask the database
+        kept = None
+    if kept is None:
+        kept = frozenset(MentorApplication.objects.filter(
+            community_id=community_id, status=MentorApplication.Status.APPROVED)
+            .values_list("user_id", flat=True))
+        try:
+            cache.set(key, kept, MENTORS_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("cache unavailable")
+    return kept
+
+
+def forget_mentors(community_id: int) -> None:
+    try:
+        cache.delete(_mentors_key(community_id))
+    except Exception:  # noqa: BLE001 - expires within minutes anyway
+        logger.warning("cache unavailable")
+
+
 def annotate_posts(user, posts, context) -> None:
-    """Mark posts whose (named) author mentors the thread's community: one query per page."""
+    """Mark posts whose (named) author mentors the thread's community (no query usually)."""
     thread = context.get("thread")
-    if thread is None:
+    if thread is None or not posts:
         return
-    author_ids = {p.author_id for p in posts if p.author_id and not p.is_anonymous}
-    mentors = set(MentorApplication.objects.filter(
-        community_id=thread.community_id, user_id__in=author_ids,
-        status=MentorApplication.Status.APPROVED).values_list("user_id", flat=True)) \
-        if author_ids else set()
+    mentors = mentor_ids(thread.community_id)
     for post in posts:
         post.author_is_mentor = post.author_id in mentors and not post.is_anonymous
         post.extra_key = (*getattr(post, "extra_key", ()), post.author_is_mentor)

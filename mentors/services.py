@@ -19,6 +19,7 @@ from moderation.services import target_item_open
 
 from . import permissions
 from .models import MentorApplication, Welcome
+from .selectors import forget_mentors
 
 
 def mentor_apply(*, user, community: Community, motivation: str) -> MentorApplication:
@@ -51,6 +52,8 @@ def mentor_decide(*, staff, application: MentorApplication, approve: bool,
                                         "decision_reason"])
         audit_record(actor=staff, action="mentor_approve" if approve else "mentor_reject",
                      target=application, reason=reason, community_id=application.community_id)
+        community_id = application.community_id
+        transaction.on_commit(lambda: forget_mentors(community_id), robust=True)
     return application
 
 
@@ -62,6 +65,8 @@ def mentor_revoke(*, staff, application: MentorApplication, reason: str = "") ->
         application.save(update_fields=["status"])
         audit_record(actor=staff, action="mentor_revoke", target=application, reason=reason,
                      community_id=application.community_id)
+        community_id = application.community_id
+        transaction.on_commit(lambda: forget_mentors(community_id), robust=True)
 
 
 def welcome_send(*, mentor, member, community: Community, body: str) -> Welcome:

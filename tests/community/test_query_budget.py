@@ -39,7 +39,9 @@ def test_thread_page_query_count_does_not_grow_with_the_thread(client, who, mari
     # A member's first visit also inserts their reading position: one query more, once.
     first_visits = {name: count_queries(reader, url) for name, url in urls.items()}
     counts = {name: count_queries(reader, url) for name, url in urls.items()}
-    assert max(first_visits.values()) <= 10, first_visits
+    # Plus, while their cache entries are cold, one read each of the library's "Read more"
+    # links of the thread and the community's volunteer mentors (learn, mentors).
+    assert max(first_visits.values()) <= 12, first_visits
     assert len(set(counts.values())) == 1, counts
     assert counts["big last"] <= 10, counts
 
