@@ -106,7 +106,9 @@ def test_production_sends_hsts_and_only_secure_cookies(in_world):
 
 def test_every_state_change_needs_a_csrf_token(in_world):
     """A POST without the token is refused (403) on every URL pattern, signed in or not, except
-    the documented RFC 8058 one-click unsubscribe."""
+    the documented RFC 8058 one-click unsubscribe. The API authenticates by token, and checks
+    CSRF whenever the browser session is what authenticates: without a session (a visitor) it
+    refuses before anything happens, 401 (or 404/405 where nothing can be posted)."""
     world = in_world
     values = {"pk": world.posts["public"].pk, "slug": world.communities["public"].slug,
               "username": "member_a", "action": "hide", "token": "x", "object_id": "1",
@@ -119,6 +121,9 @@ def test_every_state_change_needs_a_csrf_token(in_world):
         for role in ("visitor", "member_a", "staff"):
             client = world.client(role, enforce_csrf_checks=True)
             response = client.post(path, {"body": "x", "reason": "x"})
+            if role == "visitor" and path.startswith("/api/v1/") \
+                    and response.status_code in (401, 404, 405):
+                continue
             if response.status_code != 403:
                 wrong.append(f"POST {path} as {role}: {response.status_code}")
     assert not wrong, "\n".join(wrong)
