@@ -101,13 +101,15 @@ def test_seed_demo_creates_the_demo_people_and_communities_and_is_idempotent(db,
         assert community.threads.filter(status=Thread.Status.PUBLISHED).exists()
 
 
-def test_home_page_has_a_skip_link_landmarks_and_no_third_party_resources(client, db):
+def test_home_page_has_a_skip_link_landmarks_and_no_third_party_resources(client, db, settings):
     response = client.get("/")
     html = response.content.decode()
     assert response.status_code == 200
     assert 'class="skip-link" href="#main"' in html
     assert '<main id="main"' in html and "<header" in html and "<footer" in html
-    assert "http://" not in html.replace("http://testserver", "") and "https://" not in html
+    # Absolute addresses only to Hearth itself (the share card names its own image).
+    own = html.replace("http://testserver", "").replace(settings.HEARTH_BASE_URL, "")
+    assert "http://" not in own and "https://" not in own
     csp = response.headers["Content-Security-Policy"]
     assert "default-src 'self'" in csp
     assert "object-src 'none'" in csp and "base-uri 'none'" in csp
