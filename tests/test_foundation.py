@@ -82,9 +82,9 @@ def test_log_records_redact_passwords_in_messages():
 
 
 def test_seed_demo_creates_the_demo_people_and_communities_and_is_idempotent(db, redis_client):
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--no-history", verbosity=0)
     counts = (User.objects.count(), Community.objects.count(), Thread.objects.count())
-    call_command("seed_demo", verbosity=0)
+    call_command("seed_demo", "--no-history", verbosity=0)
     assert (User.objects.count(), Community.objects.count(), Thread.objects.count()) == counts
     assert set(User.objects.values_list("username", flat=True)) >= {
         "maria", "james", "drlee", "sam", "admin"}

@@ -109,6 +109,9 @@ class Command(BaseCommand):
             "--force", action="store_true",
             help="Seed even in production (DEBUG off): creates the staff account admin with "
                  "the published password hearth-demo.")
+        parser.add_argument(
+            "--no-history", action="store_true",
+            help="Leave out the six months of activity behind the insights charts (faster).")
 
     def handle(self, *args, **options):
         production = not (settings.DEBUG or settings.HEARTH_DEMO or settings.TESTING)
@@ -133,6 +136,9 @@ class Command(BaseCommand):
         seed_demo_library()
         seed_demo_events()
         seed_demo_mentor()
+        if options.get("no_history"):
+            self.stdout.write(self.style.SUCCESS("Demo data ready (without history)."))
+            return
         from insights.demo_history import seed_history  # six months of activity for insights
 
         seed_history(progress=lambda days: tqdm(
