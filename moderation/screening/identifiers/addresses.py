@@ -1,0 +1,334 @@
+"""Street addresses, US and Latin American or Spanish forms."""
+
+from __future__ import annotations
+
+import re
+
+from ..base import Finding, Text, finding
+from .common import _Keyed, _keyed, _last, _rule
+from .spelled import _SPELLED_WORD, _UNITS
+
+_STREET = (
+    r"(?:Street|Avenue|Road|Boulevard|Lane|Drive|Court|Way|Place|Terrace|Circle|Parkway"
+    r"|Highway|Trail|Square|Crescent|Alley|Pike|Loop|Plaza|Gardens|Close|Mews|Grove|Rise|Heights"
+    r"|Hollow|Ridge|Commons|Path|Row|Cove|Bend|Run|Pass|Point|Landing|Crossing|Trace|Walk"
+    r"|Ave|Rd|Blvd|Ln|Ct|Pl|Ter|Terr|Cir|Pkwy|Hwy|Trl|Sq|Cres|Cv"
+    r"|street|avenue|road|boulevard|blvd|ave|rd|STREET|AVENUE|ROAD|DRIVE|LANE|ST|AVE|RD|BLVD|DR"
+    r"|LN"
+    # "St" and "Dr" are also Saint and Doctor: not when a name follows ("Dr Lee", "St Mary's").
+    r"|(?:St|Dr)(?!\.?\s+(?!(?:I|It|It's|We|My|The|They|He|She|This|That|If|And|But|So"
+    r"|Please|Thanks|Anyone|Come|Call|Text)\b)[A-Z][a-z]))"
+)
+_STREET_ANY_CASE = (
+    r"(?:street|avenue|road|boulevard|lane|drive|court|way|place|terrace|circle|parkway"
+    r"|highway|trail|crescent|path|st|ave|rd|blvd|ln|dr|ct|pl|ter|terr|cir|pkwy|hwy)"
+)
+_UNIT = r"(?i:,?\s+(?:apt|apartment|unit|suite|ste|\#)\.?\s*\#?\s*[0-9][0-9a-z-]{0,5}\b)?"
+_UNIT_FOLDED = r"(?:,?\s+(?:apt|apartment|unit|suite|ste|\#)\.?\s*\#?\s*[0-9][0-9a-z-]{0,5}\b)?"
+_NOT_A_STREET_NAME = (
+    r"(?:The|A|An|And|Or|Of|On|At|In|To|My|Our|Your|His|Her|Their|Down|Up|Across|Along"
+    r"|Around|From|Off|Over|Past|Near|By|Miles?|Blocks?|Steps?|Times|Days?|Weeks?|Months?"
+    r"|Years?|Hours?|Minutes?|Mins?|Am|Pm|AM|PM|A\.M|P\.M|Units?|Mg|MG|Pills?|Type|I|Is"
+    r"|Was|Laps?|Kids?|Dr|Doctors?)\b"
+)
+# Institutions: an address after these words (nearer than any word of a home) is public.
+_PUBLIC_PLACE = re.compile(
+    r"\b(?:hospital|clinic|center|centre|office|garage|parking|pharmacy|building|campus"
+    r"|lot\s+(?:across|near|behind|next|beside|by|off)"
+    r"|library|church|school|hotel|store|shop|mall|station|museum|gym|ymca|headquarters|hq"
+    r"|university|department|dept|cl[ií]nica|centro|oficina|farmacia|iglesia|escuela"
+    r"|estacionamiento|tienda|sede|imss|issste|universidad|consultorio|laboratorio"
+    r"|laboratory|parroquia|templo|mercado|restaurante?|museo|parque|gimnasio|sanatorio"
+    r"|dispensario|ayuntamiento|theat(?:er|re)|courthouse|city\s+hall|post\s+office|banco"
+    r"|hospice|walgreens|cvs|walmart|costco|kroger|rite\s+aid|motel|shelter"
+    r"|albergue|asilo|residencia\s+de\s+ancianos)\b",
+    re.IGNORECASE,
+)
+_PRIVATE_PLACE = re.compile(
+    r"\b(?:my|mine|our|me|i|i'm|we|home|house|live[sd]?|living|apartment|mi|mis|nuestr[oa]"
+    r"|casa|vivo|vive|viven|vivimos|domicilio|depto|departamento|m[aá]nd\w+|env[ií]\w+"
+    r"|send|mail|ship|her|his|their|mom|dad|mother|father|sister|brother|son|daughter|aunt"
+    r"|uncle|grandma|grandpa|wife|husband|friend|neighbou?r|mam[aá]|pap[aá]|herman[oa]|hij[oa]"
+    r"|abuel[oa]|espos[oa]|t[ií][oa]|amig[oa]|vecin[oa]|su|sus)\b",
+    re.IGNORECASE,
+)
+
+
+# The institution's word close before the address ("the center at", "el hospital está en").
+_PUBLIC_PLACE_NEAR = re.compile(_PUBLIC_PLACE.pattern + r"[^\n.!?]{0,25}$", re.IGNORECASE)
+
+
+def _home_address_at(text: str, start: int) -> bool:
+    """Not an institution's public address ("the cancer center at 1515 Holcombe Blvd")."""
+    before = text[max(0, start - 60):start]
+    public = _PUBLIC_PLACE_NEAR.search(before)
+    return public is None or _last(_PRIVATE_PLACE, before) > public.start()
+
+
+_rule(
+    "address",
+    r"(?<![\w$/.,:#-])(?P<s>[0-9]{1,6}(?:-[0-9]{1,4})?[A-Za-z]?\s+"
+    rf"(?:(?!{_NOT_A_STREET_NAME})(?:[A-Z][A-Za-z'.-]*|[0-9]{{1,3}}(?:st|nd|rd|th))\s+){{1,4}}"
+    rf"{_STREET}(?![\w']){_UNIT}\.?)",
+    flags=0, needs_digit=True, check=lambda m: _home_address_at(m.string, m.start("s")),
+)
+# Lower-case, where the text offers it as where someone lives or where to send things: "i live
+# at 42 maple st", "send the card to 480 oak knoll drive", "we're at 12 elm st".
+_keyed(
+    "address",
+    r"\b(?:live[sd]?|living|stay(?:ing)?|address(?:\s+is)?|house|home|apartment|place"
+    r"|located|meet\s+(?:me|us)|come\s+(?:by|over)|drop\s+(?:it\s+)?off|stop\s+by|visit"
+    r"|i'm\s+at|we're\s+at|i\s+am\s+at|we\s+are\s+at|pick\s+(?:it\s+)?up"
+    r"|(?:mail|send|ship|deliver|bring)(?:\s+[a-z']+){0,3}?\s+to)\b",
+    r"\s*(?:at|on|to|is|:)?\s*"
+    r"(?P<s>[0-9]{1,6}[a-z]?\s+(?:(?!(?:the|a|an|of|and|miles?|blocks?|minutes?|hours?|days?"
+    r"|weeks?|times|from|away)\b)[a-z0-9][a-z'.-]*\s+){1,4}?"
+    rf"{_STREET_ANY_CASE}(?![\w']){_UNIT_FOLDED}\.?)",
+    check=lambda _k, v: _home_address_at(v.string, v.start("s")),
+)
+# Abbreviated street kinds are an address without any other context: "42 maple st"; so are
+# the full words after a name that is not a distance or a time ("480 oak knoll drive", not "a
+# 20 minute drive").
+_rule(
+    "address",
+    r"(?<![\w$/.,:#-])(?P<s>[0-9]{1,6}[a-z]?\s+(?:(?!(?:the|a|an|of|and|mg|ml|times|pills?"
+    r"|tabs?|units?|min|mins|minutes?|hrs?|hours?|days?|weeks?|months?|years?|miles?|mile|km"
+    r"|blocks?|steps?|feet|foot|yards?|way|lane|car|hour|at|on|in|to|for|per|or|my|your|our"
+    r"|his|her|their|long|short|hard|easy|big|small|more|other|different|new|extra|second"
+    r"|minute)\b)[a-z][a-z'.-]*\s+){1,3}?(?:street|avenue|boulevard|road|drive|lane|court"
+    r"|terrace|place|parkway|circle)\b(?![\w'])(?:,?\s+(?:apt|apartment|unit|suite|\#)\.?\s*"
+    r"\#?\s*[0-9][0-9a-z-]{0,5}\b)?)",
+    flags=0, triggers=(" street", " avenue", " boulevard", " road", " drive", " lane", " court",
+                       " terrace", " place", " parkway", " circle"), needs_digit=True,
+    check=lambda m: _home_address_at(m.string, m.start("s")),
+)
+_rule(
+    "address",
+    r"(?<![\w$/.,:#-])(?P<s>[0-9]{1,6}[a-z]?\s+(?:(?!(?:the|a|an|of|and|mg|ml|times|pills?"
+    r"|tabs?|units?|min|mins|hrs?|days?|weeks?|at|on|in|to|for|per|or)\b)[a-z][a-z'.-]*\s+)"
+    r"{1,3}?(?:st|ave|rd|blvd|ln|pkwy|hwy|St|Ave|Rd|Blvd|Ln|Pkwy|Hwy)\b\.?(?![\w']))",
+    flags=0, triggers=(" st", " ave", " rd", " blvd", " ln", " pkwy", " hwy"), needs_digit=True,
+    check=lambda m: _home_address_at(m.string, m.start("s")),
+)
+_rule(
+    "address",
+    r"\b(?P<s>(?:p\.?\s?o\.?\s+box|post\s+office\s+box|(?:rr|rural\s+route|hcr?)[\s-]*[0-9]{1,3},?\s+box"
+    r"|(?:psc|cmr|unit)\s+[0-9]{3,5},?\s+box"
+    r"|apartado(?:\s+(?:postal|de\s+correos))?"
+    r"|apdo\.?|casilla(?:\s+postal)?)\s+(?:n[oº°]\.?\s*)?[0-9]{1,6})\b",
+    triggers=("box", "apartado", "apdo", "casilla"), needs_digit=True,
+)
+
+# Spanish and Latin American: the kind of street, its name, then the number: "Calle 5 de Mayo
+# 492", "Av. Insurgentes Sur #970, Col. Roma Norte", "C/ Mayor 12, 3º B", "Carrera 43A # 7-50",
+# "Privada Nogales 18", "Av. Constitución 1502 Pte", "Jr. Junín 123".
+_VIA = (
+    r"(?<![\w/])(?:[Cc]alle|CALLE|[Aa]venida|AVENIDA|[Aa]vda\.?|[Cc]arrera|[Pp]rivada"
+    r"|[Cc]allej[oó]n|[Cc]alzada|Diagonal|Transversal|Cerrada|Paseo|Pasaje|Camino|Carretera"
+    r"|Bulevar|Boulevard|Prolongaci[oó]n|Andador|Ronda|Traves[ií]a|Circuito|Retorno|V[ií]a|Plaza"
+    r"|Jir[oó]n"
+    r"|C/|c/|Cl\.|Cll\.?|Av\.?|Ave\.?|Cra\.?|Kr\.?|Priv\.|Calz\.|Blvd\.?|Pza\.|Cda\.|Prol\.|Jr\."
+    r"|Psje\.|Dg\.|Tv\.|P[º°]\.?|Pso\.|Ctra\.|Carr\.|[Cc]ra\.?|[Cc]ll\.?|[Cc]l\.|av\.|avda\."
+    r"|Rambla|Carrer|R[uú]a|Avinguda|Passeig|Travessera|Eje|Perif[eé]rico|Anillo|Circunvalaci[oó]n"
+    r"|Viaducto|Libramiento|AV\.?|AVENIDA|CALLE|C\.(?=\s+[A-ZÁÉÍÓÚÑ]))"
+)
+_NAME_WORD = (r"(?:[A-ZÁÉÍÓÚÑ][\w'.ºª°-]*|[0-9]{1,3}[A-Za-zºª°]?|de|del|la|las|los|el|y|esq\."
+              r"|esquina|con|entre)")
+_HOUSE = (
+    r"(?:(?i:s/n)|(?:\#|(?i:no\.?|n[º°]\.?|n[uú]m\.?|n[uú]mero|casa):?)?\s*(?:[NSEO](?=[0-9]))?"
+    r"[0-9]{1,5}[A-Za-z]?(?:\s?-\s?[0-9]{1,4})?)"
+    r"(?:\s+(?:Pte|Ote|Nte|Sur|Norte|Poniente|Oriente)\b\.?)?"
+)
+_UNIT_ES = (
+    r"(?:,?\s*(?:(?i:depto|dpto|apto|apt|int|interior|piso|casa|local)\.?\s*\#?\s*[0-9]{1,5}"
+    r"[A-Za-z]?|[0-9]{1,2}\s?[ºª°]\s?[A-Z]?\b))?"
+)
+_NEIGHBOURHOOD = (
+    r"(?:,?\s*(?i:col\.|colonia|fracc\.|fraccionamiento|barrio|urb\.|urbanizaci[oó]n|sector"
+    r"|zona)\s+(?:[A-ZÁÉÍÓÚÑ0-9][\w'.-]*(?:\s+(?:[A-ZÁÉÍÓÚÑ][\w'.-]*|del?|la|los)){0,3}))?"
+)
+_SPANISH_STREET = re.compile(
+    rf"{_VIA}:?\s+{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}}?,?\s*{_HOUSE}(?![0-9]){_UNIT_ES}"
+    rf"{_NEIGHBOURHOOD}"
+)
+
+
+def _spanish_streets(text: Text) -> list[Finding]:
+    if not text.has_digit:
+        return []
+    return [finding("address", match.span()) for match in _SPANISH_STREET.finditer(text.normal)
+            if _home_address_at(text.normal, match.start())]
+
+
+# Number first, as in Puerto Rico and Central America: "2210 Calle Loíza Apt 3B",
+# "418 Ave Ponce de León", "3a Avenida 14-62 Zona 1".
+_rule(
+    "address",
+    r"(?<![\w$/.,:#-])(?P<s>(?:[0-9]{1,5}[A-Za-z]?\s+(?:Calle|Ave\.?|Avenida|Carretera|Camino)"
+    r"\s+[A-ZÁÉÍÓÚÑ][\w'.-]*(?:\s+(?!(?:Apt|Apartment|Unit|Suite|Ste|Depto|Apto)\b)"
+    r"(?:[A-ZÁÉÍÓÚÑ][\w'.-]*|de|del|la|los)){0,3}"
+    r"|[0-9]{1,2}(?:a|ª|º|o|era|ra)\.?\s+(?i:avenida|calle)\s+[0-9]{1,3}-[0-9]{1,3}"
+    rf"(?:\s+(?i:zona)\s+[0-9]{{1,2}})?){_UNIT}{_UNIT_ES})",
+    flags=0, triggers=(" calle", " ave", " avenida", " carretera", " camino"), needs_digit=True,
+    check=lambda m: _home_address_at(m.string, m.start("s")),
+)
+# A neighbourhood then the house: "colonia Kennedy, bloque F casa 1412", "Urb. Los Pinos calle 3
+# #45", "Bloque 7, portal 2, 1ºA", "Mz. B Lt. 12".
+_rule(
+    "address",
+    r"(?P<s>\b(?i:colonia|col\.|urb\.|urbanizaci[oó]n|barrio|fracc\.|fraccionamiento|residencial"
+    r"|reparto|bloque|manzana|mz\.?|edificio|edif\.|torre|cond\.|condominio|sector|lote"
+    r"|lt\.)\s+"
+    r"[A-ZÁÉÍÓÚÑ0-9][\w'.-]*(?:\s+(?:[A-ZÁÉÍÓÚÑ][\w'.-]*|del?"
+    r"|la|los|las)){0,3},?\s+(?i:bloque|casa|lote|lt\.?|manzana|mz\.?|calle|portal|apto|apt"
+    r"|depto|dpto|edificio|edif\.)\.?\s+\#?\s*[A-Z0-9]{1,4}(?:,?\s+(?i:casa|lote|lt\.?|portal|apto|apt"
+    r"|depto|piso|\#)"
+    r"\s*\#?\s*[0-9]{1,5}[A-Za-z]?)?)",
+    flags=0,
+    triggers=("colonia", "col.", "urb", "barrio", "fracc", "residencial", "reparto", "bloque",
+              "manzana", "mz", "edificio", "edif.", "torre", "cond", "sector", "lote", "lt."),
+    needs_digit=True,
+    check=lambda m: (re.search(r"[0-9]", m.group("s")) is not None
+                     and _home_address_at(m.string, m.start("s"))),
+)
+# Where someone says they live, in Spanish, a street name and a number without the kind of
+# street: "vivo en Insurgentes 1500", "mi dirección es Hidalgo 45, Centro".
+_keyed(
+    "address",
+    r"\b(?:vivo|vive|viven|vivimos|(?:mi|nuestra|su)\s+casa(?:\s+(?:es|est[aá]|queda))?"
+    r"|mi\s+domicilio|mi\s+direcci[oó]n|domicilio|direcci[oó]n)\b",
+    r"\s*(?:es|en|:|a|al)?\s*(?:la\s+|el\s+)?"
+    r"(?P<s>(?:(?i:calle|avenida|av\.?|privada|cerrada|andador|callej[oó]n)\s+)?"
+    r"(?!(?:de|del|la|los|las|el|hace|desde|por|con|en|un|una|mis|mi|los)\b)"
+    r"[A-ZÁÉÍÓÚÑa-záéíóúñ][\w'.-]*(?:\s+(?!(?:hace|desde|por|con|en|un|una|tengo|tiene|son|es"
+    r"|y|a|al|que|para|mis|mi)\b)[\w'.-]+){0,4}?,?\s*"
+    r"(?:\#|(?i:no\.?|n[uú]m\.?))?\s*[0-9]{1,5}[A-Za-z]?(?:\s?-\s?[0-9]{1,4})?)"
+    r"(?![0-9]|\s*%|\s+(?!(?:int|interior|depto|dpto|col|colonia|piso|casa|entre|esq|esquina|y"
+    r"|cp|c\.p)\b)[a-záéíóúñ])",
+    value_folded=False, check=lambda k, _v: _home_address_at(k.string, k.start()),
+)
+
+
+# A street name and number followed by the neighbourhood, as in Mexico: "Morelos 123, Col.
+# Centro", "Hidalgo 45 int. 2, Fracc. Las Palmas".
+_rule(
+    "address",
+    r"(?P<s>(?<![\w])[A-ZÁÉÍÓÚÑ][\w'.-]*(?:\s+(?:[A-ZÁÉÍÓÚÑ][\w'.-]*|de|del|la|los)){0,3}\s+"
+    r"(?:\#\s?|(?i:no\.?)\s?)?[0-9]{1,5}[A-Za-z]?(?:-[0-9]{1,4})?"
+    r"(?:\s+(?i:int|interior|depto|dpto)\.?\s*[0-9A-Z]{1,4})?,?\s*"
+    r"(?i:col\.|colonia|fracc\.|fraccionamiento|barrio|urb\.|urbanizaci[oó]n)\s+"
+    r"[A-ZÁÉÍÓÚÑ0-9][\w'.-]*(?:\s+(?:[A-ZÁÉÍÓÚÑ][\w'.-]*|del?|la|los)){0,2})",
+    flags=0, triggers=("col", "fracc", "barrio", "urb"), needs_digit=True,
+    check=lambda m: _home_address_at(m.string, m.start("s")),
+)
+# A house number and a street name without its kind after the words of living there: "I live
+# at 23 Carver", "my address is 7 Rue Cler" (kept only where no other rule found the address).
+_LIVING_AT = _Keyed(
+    "address",
+    re.compile(r"\b(?:live[sd]?|living|address(?:\s+is)?|house|home|place|apartment|condo"
+               r"|trailer|staying|i'm|we're|i\s+am|we\s+are)\s*(?:at|on|is|:)\s*"),
+    re.compile(
+        rf"(?P<s>(?:[0-9]{{1,6}}[A-Za-z]?|(?i:{_SPELLED_WORD})(?:[\s-](?i:{_SPELLED_WORD})){{0,3}})"
+        r"\s+(?!(?i:minutes?|mins?|miles?|blocks?|hours?|km|steps?|am|pm|a\.m|p\.m|o'clock"
+        r"|percent|degrees?|mg|units?|lbs?|pounds|kg"
+        r"|doors?|houses?|floors?|years?|days?|weeks?|months?|from|away|times|of|the|a|an)\b)"
+        r"(?:[NSEW]\.?\s+(?=[A-Z]))?"
+        r"(?!(?:North|South|East|West)\b(?!\s+[A-Z]))(?!(?:Floor|Wing|Tower|Unit|Ward|Bed|Room"
+        r"|Pod|Bay|Weeks?|Days?|Months?|Years?)\b)[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})"
+        r"(?![\w'])"),
+    value_folded=False, digit_within=0,
+)
+
+
+# A house number and street name with a unit after it: "1420 Elm, Apt 3B".
+_rule(
+    "address",
+    r"(?<![\w$/.,:#-])(?P<s>[0-9]{1,6}[A-Za-z]?\s+[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2},?\s+"
+    r"(?:Apt|Apartment|Unit|Suite|Ste|Flat|apt|unit|suite)\.?\s*\#?\s*[0-9][0-9A-Za-z-]{0,4})\b",
+    flags=0, triggers=("apt", "apartment", "unit", "suite", "ste", "flat"), needs_digit=True,
+    check=lambda m: _home_address_at(m.string, m.start("s")),
+)
+# A house number, then a city, a state and a ZIP code: "77 Harbor View, Springfield, IL 62704".
+_US_STATE = (
+    r"(?:AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV"
+    r"|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|PR|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY)"
+)
+_rule(
+    "address",
+    r"(?<![\w$/.,:#-])(?P<s>[0-9]{1,6}[A-Za-z]?\s+[A-Z][\w'.-]*(?:\s+[\w'.#-]+){0,5}?,\s*"
+    rf"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,2}},?\s+{_US_STATE}\s+[0-9]{{5}}(?:-[0-9]{{4}})?)(?![0-9])",
+    flags=0, needs_digit=True, check=lambda m: _home_address_at(m.string, m.start("s")),
+)
+# A number in words before a named street: "forty-four Elm Street" (not "One Way Street").
+_SPELLED_HOUSE = re.compile(
+    rf"(?<![\w-])(?:{_SPELLED_WORD})(?:[\s-](?:{_SPELLED_WORD})){{0,3}}\s+")
+_NAMED_STREET = re.compile(
+    rf"(?:(?!{_NOT_A_STREET_NAME}|Way\b)[A-Z][A-Za-z'.-]*\s+){{1,3}}{_STREET}(?![\w'])")
+
+
+def _spelled_streets(text: Text) -> list[Finding]:
+    found: list[Finding] = []
+    for number in _SPELLED_HOUSE.finditer(text.folded):
+        words = number.group().split()
+        if len(words) == 1 and "-" not in words[0] and words[0] in _UNITS:
+            continue  # "one", "two": too often not a house number
+        street = _NAMED_STREET.match(text.normal, number.end())
+        if street is not None and _home_address_at(text.normal, number.start()):
+            found.append(finding("address", (number.start(), street.end())))
+    return found
+
+
+# The unit first, then the house number and street: "Apt 4B, 1420 Elm".
+_rule(
+    "address",
+    r"\b(?P<s>(?:Apt|Apartment|Unit|Suite|Ste|Flat|apt|unit)\.?\s*\#?[0-9][0-9A-Za-z-]{0,4},?\s+"
+    r"[0-9]{1,6}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2})(?![\w'])",
+    flags=0, triggers=("apt", "apartment", "unit", "suite", "ste", "flat"), needs_digit=True,
+    check=lambda m: _home_address_at(m.string, m.start("s")),
+)
+# A house number and street, then a city and a state: "44 Elm, Springfield, IL".
+_rule(
+    "address",
+    r"(?<![\w$/.,:#-])(?P<s>[0-9]{1,6}[A-Za-z]?\s+[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2},\s*"
+    rf"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,2}},?\s+{_US_STATE})\b",
+    flags=0, needs_digit=True, check=lambda m: _home_address_at(m.string, m.start("s")),
+)
+# A Mexican or Spanish postal code with its label, after a street and number: "Morelos 123,
+# Centro, C.P. 62000".
+_rule(
+    "address",
+    r"(?P<s>(?<![\w])[A-ZÁÉÍÓÚÑ][\w'.-]*(?:\s+[\w'.-]+){0,3}\s+\#?[0-9]{1,5}[A-Za-z]?"
+    r"(?:[,\s]+[\w'.-]+){0,4}?[,\s]+(?i:c\.\s?p\.|cp|c\.p|c[oó]digo\s+postal)\s*:?\s*[0-9]{5})"
+    r"(?![0-9])",
+    flags=0, triggers=("c.p", "cp", "c. p", "postal"), needs_digit=True,
+    check=lambda m: _home_address_at(m.string, m.start("s")),
+)
+
+
+# The neighbourhood first, then the street and number: "Col. Roma Norte, Durango 123".
+_rule(
+    "address",
+    r"(?P<s>\b(?i:col\.|colonia|fracc\.|fraccionamiento|barrio|urb\.|urbanizaci[oó]n|residencial)"
+    r"\s+[A-ZÁÉÍÓÚÑ0-9][\w'.-]*(?:\s+(?:[A-ZÁÉÍÓÚÑ][\w'.-]*|del?|la|los)){0,3},\s*"
+    r"[A-ZÁÉÍÓÚÑ][\w'.-]*(?:\s+(?:[A-ZÁÉÍÓÚÑ][\w'.-]*|de|del|la|los)){0,3}\s+"
+    r"(?:\#\s?|(?i:no\.?|n[uú]m\.?)\s?)?[0-9]{1,5}[A-Za-z]?(?:-[0-9]{1,4})?)(?![0-9])",
+    flags=0, triggers=("col", "fracc", "barrio", "urb", "residencial"), needs_digit=True,
+    check=lambda m: _home_address_at(m.string, m.start("s")),
+)
+# Lower-case, as people type: "en la calle morelos 123", "av. juárez #45 int 2".
+_rule(
+    "address",
+    r"(?<![\w/])(?P<s>(?:calle|avenida|av\.|avda\.?|c/|privada|cerrada|andador|callej[oó]n|calzada"
+    r"|prolongaci[oó]n|boulevard|bulevar|blvd\.?|carrera|cra\.?|diagonal|transversal|pasaje)\s+"
+    r"(?!(?:de|del|la|las|los|el|hace|desde|por|con|en|un|una|mis|mi|tu|su|y|a|al|que|para|sin"
+    r"|me|se|le|lo|muy|m[aá]s|ya|no|es|est[aá]|son|fue|como|cuando|donde|todo|todos)\b)"
+    r"[a-záéíóúñ][a-záéíóúñ'.-]*(?:\s+(?!(?:hace|desde|por|con|en|un|una|tengo|tiene|son|es|y|a"
+    r"|al|que|para|mis|mi|me|se|le|lo|no|ya|muy|m[aá]s)\b)(?:[a-záéíóúñ][a-záéíóúñ'.-]*|de|del"
+    r"|la)){0,3}\s*(?:\#|no\.?|n[uú]m\.?|n[º°])?\s*[0-9]{1,5}[a-z]?(?:-[0-9]{1,4})?)"
+    r"(?![0-9]|\s*%|\s+(?!(?:int|interior|depto|dpto|col|colonia|piso|casa|entre|esq|esquina|y"
+    r"|cp|c\.p)\b)[a-záéíóúñ])",
+    triggers=("calle", "avenida", "av.", "avda", "c/", "privada", "cerrada", "andador", "callej",
+              "calzada", "prolongaci", "boulevard", "bulevar", "blvd", "carrera", "cra",
+              "diagonal", "transversal", "pasaje"),
+    needs_digit=True, check=lambda m: _home_address_at(m.string, m.start("s")),
+)

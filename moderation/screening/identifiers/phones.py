@@ -1,0 +1,316 @@
+"""Phone numbers, through ``phonenumbers`` (Google's libphonenumber) over the regions of
+``settings.HEARTH_PHONE_REGIONS``, and rules for what the library cannot know: seven-digit local
+numbers and numbers of other countries offered as "my cell"."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+
+import phonenumbers
+from phonenumbers import Leniency, PhoneNumberMatcher, PhoneNumberType
+
+from ..base import Finding, Text, finding
+from .common import _digits, _keyed, _last, _looks_like_date, _rule, phone_regions
+
+
+def warm_up() -> None:
+    """Load the phone metadata of the members' regions now (the library loads it lazily, at a
+    cost of several milliseconds on the first number of each region)."""
+    for region in phone_regions():
+        phonenumbers.example_number(region)
+
+
+# Where a number starts: not inside a word, a price, a decimal or another number; after "tel."
+# or "cel," it may ("cel.55 1234 5678").
+_NUMBER_START = r"(?<![\w$/+-])(?<![0-9][.,])"
+_NUMBER_END = r"(?![0-9]|[./-][0-9])"
+# Numbers that look like phones but are named as something else.
+_NOT_A_PHONE_CONTEXT = re.compile(
+    r"\b(?:lot|batch|serial|order|claim|invoice|tracking|confirmation|reference|ref|ndc|npi|"
+    r"model|part|isbn|case|ticket|item|sku|rx|prescription|account|acct|member|policy|group|"
+    r"accession|specimen|requisition|sample|authori[sz]ation|auth|card|id|identification|"
+    r"license|licence|plate|vin|routing|bank|pin|code|zip|postal|mrn|record|chart|patient|"
+    r"pedido|factura|folio|lote|receta|p[oó]liza|afiliaci[oó]n|afiliado|expediente|nss|"
+    r"paciente|cuenta|registro|c[eé]dula|curp|rfc|dni|nie|pasaporte|passport|tarjeta|clabe|"
+    r"historia|seguro\s+social|social|ssn|sn|s/n|serie)\s*(?:number|no\.?|num|n[uú]mero|\#)?\s*[:#]?\s*"
+    r"(?:is\s+|es\s+|was\s+)?$",
+    re.IGNORECASE,
+)
+# The number belongs to an institution, said just before it: "the main number is", "helpline",
+# "la línea de ... es". The nearest of these and the personal words below decides.
+_PUBLIC_PHONE_CONTEXT = re.compile(
+    r"\b(?:main\s+(?:\w+\s+){0,2}(?:number|line|desk|office)|hot\s?line|help\s?line|help\s+desk"
+    r"|info(?:rmation)?\s+line|customer\s+(?:service|care|support)|member\s+services"
+    r"|support\s+(?:line|number|team)|switchboard|toll[\s-]?free|call\s+cent(?:er|re)"
+    r"|poison\s+control|lifeline|crisis\s+line|nurse\s+line|front\s+desk|operator"
+    r"|(?:appointments?|scheduling|billing|pharmacy|office|hospital|clinic|center|centre"
+    r"|department|dept|foundation|association|society|agency|program|company|insurance"
+    r"|insurer)(?:'s)?\s+(?:main\s+)?(?:line|number|phone|desk)"
+    r"|l[ií]nea|conmutador|atenci[oó]n\s+(?:al?\s+)?(?:cliente|paciente|usuario)s?"
+    r"|lada\s+sin\s+costo|n[uú]mero\s+gratuito|gratuit[oa]|centro\s+de\s+atenci[oó]n"
+    r"|centro\s+de\s+\w+|fundaci[oó]n|asociaci[oó]n|cruz\s+roja|saptel|locatel|conadic"
+    r"|secretar[ií]a|ministerio|instituto|consulado|embajada|salud\s+responde|fax"
+    r"|consejo\s+ciudadano|tel[eé]fono\s+de\s+la\s+esperanza|dif|assmca"
+    r"|(?:doctor|dr|pharmacy|clinic|hospital|dentist|practice|company)'s\s+(?:office\s+)?"
+    r"(?:at|is|number|line|phone)"
+    r"|(?:tel[eé]fono|n[uú]mero|tel\.?)\s+(?:del|de\s+la|de)\s+(?:hospital|cl[ií]nica|centro"
+    r"|fundaci[oó]n|asociaci[oó]n|farmacia|oficina|imss|issste|seguro|cruz\s+roja|aseguradora"
+    r"|consulado|embajada))\b",
+    re.IGNORECASE,
+)
+_PERSONAL_PHONE_CONTEXT = re.compile(
+    r"\b(?:my|mine|me|him|her|his|our|us|mi|me|mis|su|sus|nuestro|ll[aá]mame|m[aá]rcame"
+    r"|escr[ií]beme|cel|cell|mobile|m[oó]vil|celular|whats(?:app)?|home|casa)\b",
+    re.IGNORECASE,
+)
+_PHONE_LOOKBACK = 40
+# Public numbers that are not typed toll-free: crisis and help lines members share for others.
+_PUBLIC_NUMBERS = frozenset({
+    "5552598121",  # SAPTEL, Mexico's crisis line (Cruz Roja)
+    "5556581111",  # Locatel, Mexico City
+    "717003717",  # Teléfono de la Esperanza, Spain
+    "914590050",  # Teléfono de la Esperanza, Madrid
+})
+_PUBLIC_TYPES = frozenset({PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST,
+                           PhoneNumberType.PREMIUM_RATE, PhoneNumberType.UAN})
+# A run of digits, spaces and phone punctuation with room for one number and its extension.
+_PHONE_CANDIDATE = re.compile(
+    r"(?<![\w+@#$/-])(?<![0-9][.,])\+?\(?[0-9][0-9 ()./-]{5,28}[0-9]"
+    r"(?:\s*(?:ext|x)\.?\s*[0-9]{1,5})?(?![0-9]|[./-][0-9])"
+)
+_EXTENSION = re.compile(r"\s*(?:ext|x)")
+_LETTER_O = re.compile(r"(?<=[0-9][0-9-])[Oo](?=[0-9])|(?<=[0-9])[Oo](?=[0-9-][0-9])")
+_NANP_SHAPE = re.compile(
+    r"^(?:\+?1[\s.-]?)?(?:\([0-9]{3}\)\s?|[0-9]{3}[\s./-])[0-9]{3}[\s.-][0-9]{4}$")
+_GROUP_SEPARATOR = re.compile(r"[ ()./-]+")
+_DIGIT_NEXT = re.compile(r"[ ./-]?[0-9]")
+_DIGIT_BEFORE = re.compile(r"[0-9][ ./-]?$")
+
+
+def _public_context(text: str, start: int) -> bool:
+    """The words just before ``start`` offer an institution's number (its main line, a
+    helpline, a company's customer service), not someone's own."""
+    before = text[max(0, start - _PHONE_LOOKBACK):start]
+    public = _last(_PUBLIC_PHONE_CONTEXT, before)
+    if public < 0 or _MINE_BEFORE.search(before, 0, public):  # "my office line": still mine
+        return False
+    return _last(_PERSONAL_PHONE_CONTEXT, before) < public
+
+
+_MINE_BEFORE = re.compile(r"\b(?:my|our|mi|nuestr[oa]|his|her|their|su)\s+(?:\w+\s+)?$",
+                          re.IGNORECASE)
+
+
+def _not_a_phone(text: str, start: int) -> bool:
+    return bool(_NOT_A_PHONE_CONTEXT.search(text[max(0, start - 32):start]))
+
+
+def _calling_regions(regions: tuple[str, ...]) -> tuple[str, ...]:
+    """One region per country calling code (US, CA and PR share +1: one parse covers them)."""
+    seen: dict[int, str] = {}
+    for region in regions:
+        seen.setdefault(phonenumbers.country_code_for_region(region), region)
+    return tuple(seen.values())
+
+
+def _parse_valid(raw: str, regions: tuple[str, ...]
+                 ) -> tuple[phonenumbers.PhoneNumber | None, str | None, bool]:
+    """The number ``raw`` is in the first region where it is valid, that region (None for a
+    number written with its country code), and whether it is only possible (written with its
+    country code but outside the ranges the library knows as assigned).
+
+    Within one ``find`` the same string is parsed once (several rules ask about it)."""
+    parsed = getattr(_screening, "parsed", None)
+    if parsed is None:
+        return _parse_valid_uncached(raw, regions)
+    if (raw, regions) not in parsed:
+        parsed[raw, regions] = _parse_valid_uncached(raw, regions)
+    return parsed[raw, regions]
+
+
+def _parse_valid_uncached(raw: str, regions: tuple[str, ...]
+                          ) -> tuple[phonenumbers.PhoneNumber | None, str | None, bool]:
+    if raw.lstrip("(").startswith("+"):
+        try:
+            number = phonenumbers.parse(raw, None)
+        except phonenumbers.NumberParseException:
+            return None, None, False
+        if phonenumbers.is_valid_number(number):
+            return number, None, False
+        if phonenumbers.is_possible_number(number):
+            return number, None, True
+        return None, None, False
+    for region in _calling_regions(regions):
+        try:
+            number = phonenumbers.parse(raw, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return number, region, False
+    return None, None, False
+
+
+_screening = threading.local()  # what one call of ``find`` has parsed
+
+
+def _is_public_number(number: phonenumbers.PhoneNumber) -> bool:
+    return (phonenumbers.number_type(number) in _PUBLIC_TYPES
+            or phonenumbers.national_significant_number(number) in _PUBLIC_NUMBERS)
+
+
+def public_number(raw: str, regions: tuple[str, ...] | None = None) -> bool:
+    """``raw`` is a valid number of a kind that is not personal (toll-free, shared-cost,
+    premium-rate, a known crisis line) where it is valid."""
+    number, _region, _possible = _parse_valid(raw, regions or phone_regions())
+    return number is not None and _is_public_number(number)
+
+
+def _phone_findings(text: Text) -> list[Finding]:
+    if not text.has_digit:
+        return []
+    regions = phone_regions()
+    # A letter O typed for a zero inside a number ("918-555-O142"), one character for one.
+    normal = _LETTER_O.sub("0", text.normal)
+    found: list[Finding] = []
+    for candidate in _PHONE_CANDIDATE.finditer(normal):
+        raw = _EXTENSION.split(candidate.group())[0]
+        digits = _digits(raw)
+        groups = _GROUP_SEPARATOR.split(raw.strip("()+ "))
+        if len(groups) > 6:
+            # One digit at a time ("6 4 6 5 5 5 0 1 8 6"), not a longer run of digits.
+            if (any(len(group) != 1 for group in groups) or digits > 13
+                    or len(set(_GROUP_SEPARATOR.findall(raw.strip("()+ ")))) != 1
+                    or _DIGIT_NEXT.match(normal, candidate.end())
+                    or _DIGIT_BEFORE.search(normal, max(0, candidate.start() - 2),
+                                            candidate.start())):
+                continue
+            raw = ("+" if raw.startswith("+") else "") + "".join(groups)
+        if not 8 <= digits <= 15 or _looks_like_date(raw):
+            continue
+        at = candidate.start()
+        if _not_a_phone(normal, at) or _public_context(normal, at):
+            continue
+        number, region, possible_only = _parse_valid(raw, regions)
+        if number is None and digits > 10 and " " in raw.strip():
+            # Perhaps a number beside another one ("646-555-0186 2/3"): the library's matcher
+            # finds where each starts and ends.
+            found.extend(_matched_in(normal, candidate.start(), candidate.end(), regions))
+            continue
+        if number is None:
+            # Shaped like a North American number ("(123) 456-7890") though no region has it:
+            # still a number someone gave to be called.
+            if _NANP_SHAPE.match(raw):
+                found.append(finding("phone", candidate.span()))
+            continue
+        if _is_public_number(number):
+            continue
+        # The library's matcher, on the candidate and a character either side, checks what a
+        # parse alone does not: dates and times, letters glued to the digits, grouping.
+        start = max(0, at - 1)
+        window = normal[start:candidate.end() + 1]
+        leniency = Leniency.POSSIBLE if possible_only else Leniency.VALID
+        found.extend(finding("phone", (start + match.start, start + match.end))
+                     for match in PhoneNumberMatcher(window, region, leniency=leniency)
+                     if not _is_public_number(match.number))
+    return found
+
+
+def _matched_in(text: str, start: int, end: int, regions: tuple[str, ...]) -> list[Finding]:
+    window_start = max(0, start - 1)
+    window = text[window_start:end + 1]
+    for region in _calling_regions(regions):
+        matches = [m for m in PhoneNumberMatcher(window, region, leniency=Leniency.VALID)
+                   if not _is_public_number(m.number)]
+        if matches:
+            return [finding("phone", (window_start + m.start, window_start + m.end))
+                    for m in matches]
+    return []
+
+
+def _phone_value(low: int, high: int) -> Callable[[re.Match[str], re.Match[str]], bool]:
+    """For the phone rules: the number has between ``low`` and ``high`` digits, is not named
+    as something else, and is not a public number or an institution's line."""
+    def check(key: re.Match[str], value: re.Match[str]) -> bool:
+        raw = value.group("s")
+        digits = _digits(raw)
+        if not low <= digits <= high or _looks_like_date(raw):
+            return False
+        at = value.start("s")
+        if _not_a_phone(value.string, at) or _public_context(value.string, at):
+            return False
+        # A mobile or WhatsApp number is not a company's line, whatever a region makes of it
+        # (Colombia's 300 mobiles are toll-free in Mexico).
+        return digits < 8 or _MOBILE_KEY.search(key.group()) is not None or not public_number(raw)
+
+    return check
+
+
+_MOBILE_KEY = re.compile(r"cel|mobile|m[oó]vil|whats|wasap|guasap|wsp|wpp")
+# The words that offer a number to call, in both languages.
+_PHONE_WORDS = (
+    r"\b(?:call(?:s|ed|ing)?|text(?:s|ed)?|phone|cell|cel|mobile|m[oó]vil|celular|tel[eé]fono"
+    r"|telefono|tel|ring|reach|number|numbers|nums?|digits|whats(?:app)?|hmu|hit\s+me\s+up"
+    r"|ll[aá]m[aáeéo]\w{0,6}|m[aá]r(?:c|qu)\w{0,6}|n[uú]mero|escr[ií]b\w{0,6}|cont[aá]ct\w{0,6}"
+    r"|(?:i'm|is|'s|are|am|me|him|her|them|us)\s+at"
+    r"|contact(?:o|ar)?|mensaje|escr[ií]beme|fono|wasap|guasap|wsp|wpp|informes|comun[ií](?:c|qu)\w*"
+    r"|txt|tx|msg|sms|pager|beeper|b[ií]per|h[aá]bl\w{0,6}|fijo|casa|home|landline)\b"
+)
+# A seven-digit local number, only where it is offered as a number to call: "text me at
+# 555-0142", "my nums 555-0183", "call (555) 0159".
+_keyed(
+    "phone", _PHONE_WORDS,
+    r"[^0-9\n]{0,24}?" + _NUMBER_START
+    + r"(?P<s>(?:[2-9][0-9]{2}\s?[.-]?\s?|\([2-9][0-9]{2}\)\s?)[0-9]{4})" + _NUMBER_END,
+    check=_phone_value(7, 7),
+)
+_NOT_A_LOCAL_BEFORE = re.compile(
+    r"\b(?:from|between|range|to|of|about|around|entre|de|open|opens|hours|horario|until|till"
+    r"|at|a\s+las|desde|hasta)\s*$", re.IGNORECASE)
+_NOT_A_LOCAL_AFTER = re.compile(r"\s?(?:am|pm|a\.m|p\.m|hrs?|h|horas|hours)\b", re.IGNORECASE)
+# A seven-digit number written with its dash, alone: "Jenny 867-5309"; not a range or a dose
+# ("200-1000 mg", "$250-1500") nor a number named as something else.
+_rule(
+    "phone",
+    r"(?<![\w$/.,+#:-])(?<![0-9] )(?P<s>[2-9][0-9]{2}-[0-9]{4})(?![0-9]|[./-][0-9]|\s?(?:mg|mcg|ml"
+    r"|units?|iu|steps|cal|kcal|calories|%|dollars|pesos|usd|mxn|lbs?|kg|m|km|ft|mi)\b|\s?%)",
+    flags=0, needs_digit=True,
+    check=lambda m: (not _not_a_phone(m.string, m.start("s"))
+                     and not _public_context(m.string, m.start("s"))
+                     and _NOT_A_LOCAL_BEFORE.search(m.string, max(0, m.start("s") - 16),
+                                                    m.start("s")) is None
+                     and _NOT_A_LOCAL_AFTER.match(m.string, m.end("s")) is None),
+)
+# The words after the number: "555-0134 is my cell", "5 5501 0147 es mi whats".
+_PHONE_AFTER = re.compile(
+    r"\s*[,(-]?\s*(?:is|es|=)?\s*(?:my|mi|her|his|our|su|the|el)?\s*"
+    r"(?:cell|cel|celular|mobile|m[oó]vil|number|n[uú]mero|phone|tel[eé]fono|whats(?:app)?"
+    r"|home|house|casa|work)\b", re.IGNORECASE)
+_LOCAL_NUMBER = re.compile(
+    _NUMBER_START + r"(?P<s>(?:[2-9][0-9]{2}[\s.-]|\([2-9][0-9]{2}\)\s?)[0-9]{4}"
+    r"|\+?\(?[0-9]{1,5}\)?(?:[\s.-][0-9]{1,6}){1,5})" + _NUMBER_END)
+
+
+def _numbers_named_after(text: Text) -> list[Finding]:
+    """A number followed by the words that make it a phone: "555-0134 is my cell"."""
+    found: list[Finding] = []
+    if not text.has_digit:
+        return found
+    for match in _LOCAL_NUMBER.finditer(text.normal):
+        after = _PHONE_AFTER.match(text.normal, match.end())
+        digits = _digits(match.group("s"))
+        if after is None or not 7 <= digits <= 13 or _looks_like_date(match.group("s")):
+            continue
+        if not _not_a_phone(text.normal, match.start()) and (
+                digits < 8 or not public_number(match.group("s"))):
+            found.append(finding("phone", match.span("s")))
+    return found
+# Any grouping of 8 to 13 digits offered as a number to call, for the countries and ranges
+# the library does not read as valid here: "tel. casa 2 555 0163", "ring me on 07700 900461".
+_keyed(
+    "phone", _PHONE_WORDS,
+    r"[^0-9\n]{0,30}?" + _NUMBER_START
+    + r"(?P<s>\+?\(?[0-9]{1,5}\)?(?:[\s.-][0-9]{1,6}){1,5}|[0-9]{8,13})" + _NUMBER_END,
+    check=_phone_value(8, 13),
+)
