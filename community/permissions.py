@@ -4,6 +4,8 @@ and export asks these functions; what a member may not see is a 404, like what d
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
+
 from django.db.models import Q, QuerySet
 
 from accounts.permissions import (
@@ -273,6 +275,49 @@ def can_keep_thread_draft(user, community: Community) -> bool:
 def can_see_draft(user, draft: Draft) -> bool:
     """A draft is its writer's alone: not moderators', not staff's."""
     return user.is_authenticated and draft.user_id == user.pk
+
+
+# --- Blocks ------------------------------------------------------------------------------
+# Blocks are kept by messaging, which stands above community: in its AppConfig.ready() it
+# registers the read "which of these members block this author?", so the forum's rules honour
+# blocks without importing it (with none registered, nobody blocks anyone).
+
+BlockersAmong = Callable[[int, Collection[int]], set[int]]
+
+
+def _nobody_blocks(author_id: int, member_ids: Collection[int]) -> set[int]:
+    return set()
+
+
+_blockers_among: list[BlockersAmong] = [_nobody_blocks]
+
+
+def register_blocks(blockers_among: BlockersAmong) -> None:
+    _blockers_among[0] = blockers_among
+
+
+def post_reaches(member_id: int, post: Post) -> bool:
+    """Does `post` reach this member as addressed to them (a reply to a discussion they
+    started or an answer to their question, a reply in one they follow, an @mention: a
+    notification, an email, a count)? Never their own post, and never a post by someone they
+    block, signed or anonymous. The post itself is published for everyone as usual, so its
+    author sees no difference and never learns of the block."""
+    if post.author_id is None:
+        return True
+    if post.author_id == member_id:
+        return False
+    return member_id not in _blockers_among[0](post.author_id, [member_id])
+
+
+def members_reached_by(post: Post, member_ids: Collection[int]) -> set[int]:
+    """The twin of post_reaches for a fan-out: one read for any number of members."""
+    ids = set(member_ids)
+    if post.author_id is None:
+        return ids
+    ids.discard(post.author_id)
+    if not ids:
+        return ids
+    return ids - _blockers_among[0](post.author_id, ids)
 
 
 # --- Querysets ----------------------------------------------------------------------------

@@ -7,8 +7,11 @@ class MessagingConfig(AppConfig):
 
     def ready(self):
         from accounts.export import register_eraser, register_exporter
+        from community.permissions import register_blocks
 
-        from . import live, services, targets
+        from . import live, permissions, services, targets
+
+        register_blocks(permissions.blockers_among)
 
         register_exporter("conversations", services.export_conversations)
         register_exporter("requests_to_the_hospital", services.export_requests)

@@ -86,6 +86,14 @@ def blocks(blocker, blocked) -> bool:
     return Block.objects.filter(blocker=blocker, blocked=blocked).exists()
 
 
+def blockers_among(author_id: int, member_ids) -> set[int]:
+    """Which of these members block this author (one query): registered with
+    community.permissions, whose post_reaches keeps a blocked member's replies and mentions
+    from reaching the blocker."""
+    return set(Block.objects.filter(blocked_id=author_id, blocker_id__in=list(member_ids))
+               .values_list("blocker_id", flat=True))
+
+
 def allows_messages_from(recipient, sender) -> bool:
     """The recipient's own choice: everyone, members they follow, or nobody. Staff and
     moderators may always write (a check-in after a crisis)."""
