@@ -69,7 +69,7 @@ def test_a_locked_thread_keeps_no_new_draft(as_james, thread):
 
 
 def test_draft_saves_are_rate_limited(as_james, james, thread, monkeypatch):
-    monkeypatch.setattr(services, "DRAFT_RATE", (3, 60))
+    monkeypatch.setattr(services.drafts, "DRAFT_RATE", (3, 60))
     codes = [save(as_james, thread, f"version {i}").status_code for i in range(5)]
     assert codes == [204, 204, 204, 429, 429]
     assert Draft.objects.get(user=james).body == "version 2"
