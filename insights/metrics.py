@@ -36,11 +36,12 @@ from django.db.models import (
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ClinicianProfile, User
-from community.models import Membership, Post, Reaction, Thread, ThreadRead
-from community.permissions import PUBLIC_SCREENING
+from community.models import Reaction, Thread, ThreadRead
 from moderation.models import ModerationItem
 from notifications.models import DigestClick, Outbox
 
+from . import definitions, facts
+from .definitions import memberships_in, public_posts, published_threads, reactions_in
 from .periods import Period
 from .sources import SOURCES, normalise_source
 from .stats import duration_percentiles
@@ -179,52 +180,12 @@ def _pct(part: int, whole: int) -> float | None:
     return None if not whole else round(100 * part / whole, 1)
 
 
-# --- Querysets of what counts ---------------------------------------------------------------
-
-
-def public_posts(community_ids) -> QuerySet[Post]:
-    qs = Post.objects.filter(
-        status=Post.Status.PUBLISHED, screening__in=PUBLIC_SCREENING,
-        thread__status=Thread.Status.PUBLISHED,
-    )
-    if community_ids is not None:
-        qs = qs.filter(thread__community_id__in=community_ids)
-    return qs
-
-
-def published_threads(community_ids) -> QuerySet[Thread]:
-    qs = Thread.objects.filter(status=Thread.Status.PUBLISHED)
-    if community_ids is not None:
-        qs = qs.filter(community_id__in=community_ids)
-    return qs
-
-
-def reactions_in(community_ids) -> QuerySet[Reaction]:
-    qs = Reaction.objects.filter(
-        post__status=Post.Status.PUBLISHED, post__screening__in=PUBLIC_SCREENING,
-        post__thread__status=Thread.Status.PUBLISHED,
-    )
-    if community_ids is not None:
-        qs = qs.filter(post__thread__community_id__in=community_ids)
-    return qs
-
-
-def reads_in(community_ids) -> QuerySet[ThreadRead]:
-    qs = ThreadRead.objects.filter(thread__status=Thread.Status.PUBLISHED)
-    if community_ids is not None:
-        qs = qs.filter(thread__community_id__in=community_ids)
-    return qs
-
-
-def memberships_in(community_ids) -> QuerySet[Membership]:
-    return Membership.objects.filter(
-        community_id__in=community_ids, status=Membership.Status.ACTIVE
-    )
+# --- Querysets of what counts: insights.definitions (one rule each) ------------------------
 
 
 def members(community_ids) -> QuerySet[User]:
     """Members, with `joined`: when they created their account, or joined the community."""
-    qs = User.objects.filter(is_active=True, is_staff=False)
+    qs = definitions.members()
     if community_ids is None:
         return qs.annotate(joined=F("date_joined"))
     mine = memberships_in(community_ids).filter(user=OuterRef("pk"))
@@ -233,86 +194,76 @@ def members(community_ids) -> QuerySet[User]:
     )
 
 
-def _latest_before(queryset, *, user_field: str, time_field: str, end) -> Subquery:
-    return Subquery(
-        queryset.filter(**{user_field: OuterRef("pk"), f"{time_field}__lt": end})
-        .order_by(f"-{time_field}")
-        .values(time_field)[:1]
-    )
-
-
-def active_condition(*, prefix: str, since, end, with_visits: bool) -> Q:
-    condition = (
-        Q(**{f"{prefix}post__gte": since})
-        | Q(**{f"{prefix}reaction__gte": since})
-        | Q(**{f"{prefix}read__gte": since})
-    )
-    if with_visits:
-        condition |= Q(last_seen_at__gte=since, last_seen_at__lt=end)
-    return condition
-
-
-def annotate_latest_activity(queryset, community_ids, ends: dict[str, object]):
-    """For each end, the member's latest post, reaction and read before it (in scope)."""
-    annotations = {}
-    for name, end in ends.items():
-        annotations[f"{name}_post"] = _latest_before(
-            public_posts(community_ids), user_field="author", time_field="created_at", end=end)
-        annotations[f"{name}_reaction"] = _latest_before(
-            reactions_in(community_ids), user_field="user", time_field="created_at", end=end)
-        annotations[f"{name}_read"] = _latest_before(
-            reads_in(community_ids), user_field="user", time_field="last_visit_at", end=end)
-    return queryset.annotate(**annotations)
-
-
 # --- The figures ----------------------------------------------------------------------------
 
+SPANS = {"daily": 1, "weekly": 7, "monthly": 30}
 
-def _members(community_ids, windows) -> dict:
-    qs = annotate_latest_activity(
-        members(community_ids), community_ids, {p: w.end for p, w in windows.items()}
-    )
-    spans = {"daily": 1, "weekly": 7, "monthly": 30}
+
+def _live(community_ids, windows) -> tuple | None:
+    """Activity of the days in the windows not rolled up yet (today), read from those days'
+    rows only, with the first posts of those days' authors."""
+    first = min(w.last_day - timedelta(days=SPANS["monthly"] - 1) for w in windows.values())
+    first = min(first, *(w.first_day for w in windows.values()))
+    days = facts.live_days(max(w.last_day for w in windows.values()))
+    if days is None or days.last_day < first:
+        return None
+    days = Period(max(days.first_day, first), days.last_day)
+    activity = definitions.day_activity(days)
+    return activity, facts.first_posts_of(activity)
+
+
+def _member_facts(community_ids, windows) -> dict:
+    """Active members, new and returning contributors per window and source (one query over
+    the stored facts)."""
+    active = {}
+    for p, w in windows.items():
+        for span, days in SPANS.items():
+            active[f"{p}_{span}"] = Period(w.last_day - timedelta(days=days - 1), w.last_day)
+        active[f"{p}_period"] = w
+    return facts.member_counts(community_ids, active, windows,
+                               live=_live(community_ids, windows))
+
+
+def _members(community_ids, windows, counts) -> dict:
     aggregates = {}
     for p, w in windows.items():
         aggregates[f"members_total__{p}"] = Count("pk", filter=Q(joined__lt=w.end))
         aggregates[f"members_new__{p}"] = Count("pk", filter=_in("joined", w))
-        for span, days in spans.items():
-            aggregates[f"active_{span}__{p}"] = Count("pk", filter=active_condition(
-                prefix=f"{p}_", since=w.end - timedelta(days=days), end=w.end,
-                with_visits=community_ids is None))
-        aggregates[f"active_period__{p}"] = Count("pk", filter=active_condition(
-            prefix=f"{p}_", since=w.start, end=w.end, with_visits=community_ids is None))
-    return qs.aggregate(**aggregates)
+    result = members(community_ids).aggregate(**aggregates)
+    for p in windows:
+        for span in [*SPANS, "period"]:
+            result[f"active_{span}__{p}"] = sum(
+                row[f"active:{p}_{span}"] for row in counts.values())
+    return result
 
 
-def _contributors_and_sources(community_ids, windows) -> tuple[dict, list]:
-    posts = public_posts(community_ids)
-    qs = members(community_ids).annotate(
-        first_post=Subquery(
-            posts.filter(author=OuterRef("pk")).order_by("created_at").values("created_at")[:1]
-        ),
-        **{f"posted_{p}": Exists(posts.filter(author=OuterRef("pk"),
-                                              created_at__gte=w.start, created_at__lt=w.end))
-           for p, w in windows.items()},
-    )
-    aggregates = {}
-    for p, w in windows.items():
-        aggregates[f"contributors_new__{p}"] = Count("pk", filter=_in("first_post", w))
-        aggregates[f"contributors_returning__{p}"] = Count(
-            "pk", filter=Q(first_post__lt=w.start, **{f"posted_{p}": True}))
-        aggregates[f"signups__{p}"] = Count("pk", filter=_in("date_joined", w))
-    rows = list(qs.values("signup_source").annotate(**aggregates).order_by("signup_source"))
-    totals = {key: sum(row[key] for row in rows) for key in aggregates}
-    by_source = {source: {key: 0 for key in aggregates} for source in SOURCES}
-    for row in rows:
-        bucket = by_source[normalise_source(row["signup_source"])]
-        for key in aggregates:
-            bucket[key] += row[key]
+def _contributors_and_sources(community_ids, windows, counts) -> tuple[dict, list]:
+    signups = (members(community_ids).values("signup_source")
+               .annotate(**{f"signups__{p}": Count("pk", filter=_in("date_joined", w))
+                            for p, w in windows.items()}).order_by())
+    by_source = {source: {} for source in SOURCES}
+    totals: dict = {}
+
+    def add(source, key, value):
+        bucket = by_source[normalise_source(source)]
+        bucket[key] = bucket.get(key, 0) + value
+        totals[key] = totals.get(key, 0) + value
+
+    for row in signups:
+        for p in windows:
+            add(row["signup_source"], f"signups__{p}", row[f"signups__{p}"])
+    for source, row in counts.items():
+        for p in windows:
+            add(source, f"contributors_new__{p}", row[f"new:{p}"])
+            add(source, f"contributors_returning__{p}", row[f"returning:{p}"])
+    for p in windows:
+        for key in ("signups", "contributors_new", "contributors_returning"):
+            totals.setdefault(f"{key}__{p}", 0)
     sources = [
         {"source": source,
-         "signups": {p: by_source[source][f"signups__{p}"] for p in windows},
-         "first_posts": {p: by_source[source][f"contributors_new__{p}"] for p in windows}}
+         "signups": {p: by_source[source].get(f"signups__{p}", 0) for p in windows},
+         "first_posts": {p: by_source[source].get(f"contributors_new__{p}", 0)
+                         for p in windows}}
         for source in SOURCES
     ]
     return totals, sources
@@ -525,8 +476,9 @@ def figures(*, community_ids, period: Period) -> Figures:
     """Every figure of the dashboard for the period and the one before (20 queries)."""
     windows = _windows(period, period.previous())
     flat: dict = {}
-    flat.update(_members(community_ids, windows))
-    contributors, sources = _contributors_and_sources(community_ids, windows)
+    counts = _member_facts(community_ids, windows)
+    flat.update(_members(community_ids, windows, counts))
+    contributors, sources = _contributors_and_sources(community_ids, windows, counts)
     flat.update(contributors)
     conversation, table = _conversation(community_ids, windows)
     flat.update(conversation)

@@ -50,4 +50,41 @@ class ReportSubscription(models.Model):
         return f"monthly report for {self.user_id}"
 
 
+class DayBits(models.Field):
+    """A PostgreSQL bit(366): bit i is day i of the year (1 January is bit 0)."""
+
+    description = "days of one year as bits"
+
+    def db_type(self, connection):
+        if connection.vendor == "postgresql":
+            return "bit(366)"
+        return "varchar(366)"
+
+    def get_placeholder(self, value, compiler, connection):
+        return "%s::bit(366)" if connection.vendor == "postgresql" else "%s"
+
+
+class MemberActivity(models.Model):
+    """Per-member facts kept by the rollup (issue 24): the days of one year on which a member
+    was active and on which they posted, in one community (scope = its id) or over all
+    (scope 0, visits included), and the time of their first public post in that scope as of
+    the latest rollup that saw them. The dashboard counts these rows; it never scans history.
+    """
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    scope = models.IntegerField()  # a community's id, or 0 for all communities
+    year = models.SmallIntegerField()
+    active = DayBits()
+    posted = DayBits()
+    first_post_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "scope", "year"],
+                                               name="member_activity_unique")]
+        indexes = [models.Index(fields=["scope", "year"], name="member_activity_scope")]
+
+    def __str__(self) -> str:
+        return f"activity of {self.user_id} in {self.scope or 'all'} {self.year}"
+
+
 from .campaign_models import Campaign, CampaignVisit  # noqa: E402, F401  (issue 23)

@@ -9,15 +9,14 @@ from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_noop
 
-from accounts.models import User
 from community.models import AnswerVote, Membership, Thread
 from moderation.models import ModerationItem
 from notifications.models import CheckIn, DigestClick
 
-from . import metrics
+from . import definitions, facts, metrics
 from .models import DailyMetric
 from .periods import Period, today
 
@@ -39,7 +38,28 @@ DISTINCT_SERIES = {"members_new", "active"}
 ALL = None  # the all-communities row
 
 
-def day_figures(day: date, community_ids: Iterable[int] | None = None) -> dict:
+def active_members(activity: definitions.DayActivity, day: date, ids) -> dict:
+    """{community id: members of it active in it that day, None: members active at all}
+    (two queries), from the day's facts (insights.definitions)."""
+    pairs = {(user, scope) for (user, scope), days in activity.active.items()
+             if day in days and scope != definitions.ALL_SCOPE
+             and (ids is None or scope in ids)}
+    counts: dict = defaultdict(int)
+    memberships = Membership.objects.filter(
+        status=Membership.Status.ACTIVE, user__in=definitions.members(),
+        user_id__in={user for user, _scope in pairs},
+        community_id__in={scope for _user, scope in pairs})
+    for pair in memberships.values_list("user_id", "community_id"):
+        if pair in pairs:
+            counts[pair[1]] += 1
+    if ids is None:
+        counts[ALL] = definitions.members().filter(
+            pk__in=activity.active_on(day, definitions.ALL_SCOPE)).count()
+    return counts
+
+
+def day_figures(day: date, community_ids: Iterable[int] | None = None, *,
+                activity: definitions.DayActivity | None = None) -> dict:
     """{community id, or None for all communities: {series name: value}} for one UTC day."""
     window = Period(day, day)
     ids = None if community_ids is None else list(community_ids)
@@ -53,30 +73,11 @@ def day_figures(day: date, community_ids: Iterable[int] | None = None) -> dict:
                 .values("community_id").annotate(n=Count("pk")).order_by()):
         rows[row["community_id"]]["members_new"] = row["n"]
 
-    def active_in(community_ref) -> Q:
-        scope = {} if community_ref is None else {"thread__community_id": community_ref}
-        reaction_scope = ({} if community_ref is None
-                          else {"post__thread__community_id": community_ref})
-        return Q(
-            Exists(metrics.public_posts(None).filter(
-                author=OuterRef("user" if community_ref is not None else "pk"),
-                created_at__gte=window.start, created_at__lt=window.end, **scope))
-        ) | Q(
-            Exists(metrics.reactions_in(None).filter(
-                user=OuterRef("user" if community_ref is not None else "pk"),
-                created_at__gte=window.start, created_at__lt=window.end, **reaction_scope))
-        ) | Q(
-            Exists(metrics.reads_in(None).filter(
-                user=OuterRef("user" if community_ref is not None else "pk"),
-                last_visit_at__gte=window.start, last_visit_at__lt=window.end, **scope))
-        )
+    activity = activity if activity is not None else definitions.day_activity(window)
+    for cid, n in active_members(activity, day, ids).items():
+        rows[cid]["active"] = n
 
-    for row in (memberships.values("community_id")
-                .annotate(n=Count("pk", filter=active_in(OuterRef("community_id"))))
-                .order_by()):
-        rows[row["community_id"]]["active"] = row["n"]
-
-    posts = metrics.public_posts(ids).filter(created_at__gte=window.start,
+    posts = definitions.public_posts(ids).filter(created_at__gte=window.start,
                                              created_at__lt=window.end)
     for row in (posts.values("thread__community_id").annotate(
             threads=Count("pk", filter=Q(position=1)),
@@ -87,7 +88,7 @@ def day_figures(day: date, community_ids: Iterable[int] | None = None) -> dict:
         for name in ("threads", "questions", "replies", "clinician_answers"):
             rows[row["thread__community_id"]][name] = row[name]
 
-    for row in (metrics.reactions_in(ids)
+    for row in (definitions.reactions_in(ids)
                 .filter(created_at__gte=window.start, created_at__lt=window.end)
                 .values("post__thread__community_id").annotate(n=Count("pk")).order_by()):
         rows[row["post__thread__community_id"]]["reactions"] = row["n"]
@@ -115,6 +116,7 @@ def day_figures(day: date, community_ids: Iterable[int] | None = None) -> dict:
     for row in votes.values("post__thread__community_id").annotate(n=Count("pk")).order_by():
         rows[row["post__thread__community_id"]]["helped"] = row["n"]
 
+    all_active = rows.pop(ALL, {}).get("active", 0)
     result = {cid: dict(values) for cid, values in rows.items()}
     if ids is not None:
         for cid in ids:
@@ -126,14 +128,9 @@ def day_figures(day: date, community_ids: Iterable[int] | None = None) -> dict:
             if name not in DISTINCT_SERIES:
                 overall[name] += values[name]
     overall["moderation_items"] = moderation_all
-    everyone = User.objects.filter(is_active=True, is_staff=False)
-    row = everyone.aggregate(
-        members_new=Count("pk", filter=Q(date_joined__gte=window.start,
-                                         date_joined__lt=window.end)),
-        active=Count("pk", filter=active_in(None)
-                     | Q(last_seen_at__gte=window.start, last_seen_at__lt=window.end)),
-    )
-    overall.update(row)
+    overall["members_new"] = definitions.members().filter(
+        date_joined__gte=window.start, date_joined__lt=window.end).count()
+    overall["active"] = all_active
     # The monthly check-in belongs to no community: it counts for all communities only.
     overall["helped"] += CheckIn.objects.filter(
         answer__in=("yes", "somewhat"), user__is_staff=False,
@@ -147,13 +144,15 @@ def rollup_day(day: date) -> int:
     from community.models import Community
 
     community_ids = list(Community.objects.values_list("pk", flat=True))
-    figures = day_figures(day)
+    activity = definitions.day_activity(Period(day, day))
+    figures = day_figures(day, activity=activity)
     rows = []
     for cid in [*community_ids, ALL]:
         values = figures.get(cid) or dict.fromkeys(SERIES, 0)
         rows.extend(DailyMetric(community_id=cid, date=day, name=name, value=values[name])
                     for name in SERIES)
     with transaction.atomic():
+        facts.store(day, activity, facts.first_posts_of(activity, day))
         DailyMetric.objects.filter(date=day).delete()
         DailyMetric.objects.bulk_create(rows)
     return len(rows)

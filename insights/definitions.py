@@ -1,0 +1,119 @@
+"""What insights counts, each rule written once (issue 17): what is public, and who is active.
+
+- A public post is one every reader of its thread sees (community.permissions.public_posts:
+  published and through screening) in a published thread.
+- A member is *active* on a day if they wrote a public post, reacted to one, or opened a
+  published discussion (its latest visit) in a community that day; for all communities,
+  also if Hearth's latest visit of theirs (`last_seen_at`) falls on that day.
+
+`day_activity()` reads one range of days from the forum's tables (four queries bounded by the
+range, never the history): the rollup stores it, the dashboard adds it for days not rolled up
+yet (today). Every "active" figure (the headline, the daily chart, reach) counts these facts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+from community.models import Membership, Post, Reaction, Thread, ThreadRead
+from community.permissions import PUBLIC_SCREENING
+
+from .periods import Period
+
+ALL_SCOPE = 0  # the facts of a member over all communities (visits included)
+
+
+def members(*, staff: bool = False) -> QuerySet[User]:
+    """Who insights counts as a member: open accounts that are not staff."""
+    return User.objects.filter(is_active=True, is_staff=staff)
+
+
+def public_post(prefix: str = "") -> Q:
+    """The rule, as a condition on a post (or on `prefix`, e.g. "post__" for a reaction):
+    community.permissions' public post (published, through screening), in a published
+    thread."""
+    return Q(**{f"{prefix}status": Post.Status.PUBLISHED,
+                f"{prefix}screening__in": PUBLIC_SCREENING,
+                f"{prefix}thread__status": Thread.Status.PUBLISHED})
+
+
+def public_posts(community_ids=None) -> QuerySet[Post]:
+    qs = Post.objects.filter(public_post())
+    if community_ids is not None:
+        qs = qs.filter(thread__community_id__in=community_ids)
+    return qs
+
+
+def published_threads(community_ids=None) -> QuerySet[Thread]:
+    qs = Thread.objects.filter(status=Thread.Status.PUBLISHED)
+    if community_ids is not None:
+        qs = qs.filter(community_id__in=community_ids)
+    return qs
+
+
+def reactions_in(community_ids=None) -> QuerySet[Reaction]:
+    """Reactions to public posts."""
+    qs = Reaction.objects.filter(public_post("post__"))
+    if community_ids is not None:
+        qs = qs.filter(post__thread__community_id__in=community_ids)
+    return qs
+
+
+def reads_in(community_ids=None) -> QuerySet[ThreadRead]:
+    qs = ThreadRead.objects.filter(thread__status=Thread.Status.PUBLISHED)
+    if community_ids is not None:
+        qs = qs.filter(thread__community_id__in=community_ids)
+    return qs
+
+
+def memberships_in(community_ids) -> QuerySet[Membership]:
+    return Membership.objects.filter(community_id__in=community_ids,
+                                     status=Membership.Status.ACTIVE)
+
+
+@dataclass
+class DayActivity:
+    """Who was active (and who posted) on which days, per community and over all."""
+
+    # (user id, scope) -> set of days; scope is a community id, or ALL_SCOPE
+    active: dict = field(default_factory=lambda: defaultdict(set))
+    posted: dict = field(default_factory=lambda: defaultdict(set))
+
+    def add(self, user_id: int, community_id: int, day: date, *, posted: bool = False) -> None:
+        for scope in (community_id, ALL_SCOPE):
+            self.active[(user_id, scope)].add(day)
+            if posted:
+                self.posted[(user_id, scope)].add(day)
+
+    def active_on(self, day: date, scope: int) -> set[int]:
+        return {user for (user, s), days in self.active.items() if s == scope and day in days}
+
+
+def day_activity(period: Period) -> DayActivity:
+    """Every member's activity on the days of `period`, from the forum's tables (4 queries,
+    each bounded by the period's rows)."""
+    facts = DayActivity()
+    window = {"created_at__gte": period.start, "created_at__lt": period.end}
+    for user, community, when in (public_posts().filter(**window)
+                                  .values_list("author_id", "thread__community_id",
+                                               "created_at")):
+        facts.add(user, community, when.date(), posted=True)
+    for user, community, when in (reactions_in().filter(**window)
+                                  .values_list("user_id", "post__thread__community_id",
+                                               "created_at")):
+        facts.add(user, community, when.date())
+    for user, community, when in (reads_in().filter(last_visit_at__gte=period.start,
+                                                    last_visit_at__lt=period.end)
+                                  .values_list("user_id", "thread__community_id",
+                                               "last_visit_at")):
+        facts.add(user, community, when.date())
+    for user, when in (User.objects.filter(last_seen_at__gte=period.start,
+                                           last_seen_at__lt=period.end)
+                       .values_list("pk", "last_seen_at")):
+        facts.active[(user, ALL_SCOPE)].add(when.date())
+    return facts

@@ -1,0 +1,235 @@
+"""Per-member facts (issue 24): stored by the rollup, counted by the dashboard.
+
+`store()` writes one day's activity (insights.definitions.day_activity) into MemberActivity:
+one row per member, scope (a community, or 0 for all) and year, whose bit strings say on
+which days they were active and posted, with the time of their first public post in that
+scope. `member_counts()` answers "how many members were active / posted / wrote their first
+post in each window" from those rows alone (one query), adding the days not rolled up yet
+(today) from day_activity, which reads only those days' rows.
+"""
+
+# ruff: noqa: S608, S610  (our own names and placeholders only; every value is a parameter)
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.db import connection, transaction
+from django.db.models import Min
+
+from accounts.models import User
+
+from .definitions import ALL_SCOPE, DayActivity, members
+from .models import MemberActivity
+from .periods import Period
+
+DAYS = 366
+EMPTY = "0" * DAYS
+
+
+def day_index(day: date) -> int:
+    """1-based position of the day in its year's bit string."""
+    return day.timetuple().tm_yday
+
+
+def _set(bits: str, day: date, value: str) -> str:
+    i = day_index(day) - 1
+    return bits[:i] + value + bits[i + 1:]
+
+
+def _any_day(column: str, first: int, length: int) -> str:
+    """SQL: the row has a 1 among `length` days from day `first` of its year."""
+    if connection.vendor == "postgresql":
+        return f"position(B'1' in substring({column} from {first:d} for {length:d})) > 0"
+    return f"instr(substr({column}, {first:d}, {length:d}), '1') > 0"
+
+
+# --- Writing (the rollup) -------------------------------------------------------------------
+
+
+def store(day: date, facts: DayActivity, first_posts: dict) -> int:
+    """Make the stored facts of `day` those of `facts` (idempotent). `first_posts`:
+    {(user id, scope): first public post time} for the members who posted that day."""
+    year, i = day.year, day_index(day)
+    with transaction.atomic():
+        # forget what an earlier run stored for this day
+        stale = list(MemberActivity.objects.filter(year=year)
+                     .extra(where=[_any_day("active", i, 1)]).only("active", "posted"))
+        for row in stale:
+            row.active, row.posted = _set(row.active, day, "0"), _set(row.posted, day, "0")
+        MemberActivity.objects.bulk_update(stale, ["active", "posted"], batch_size=1000)
+        keys = {key for key, days in facts.active.items() if day in days}
+        by_scope: dict = defaultdict(set)
+        for user, scope in keys:
+            by_scope[scope].add(user)
+        existing = {}
+        for scope, users in by_scope.items():
+            for row in MemberActivity.objects.filter(year=year, scope=scope,
+                                                     user_id__in=users):
+                existing[(row.user_id, scope)] = row
+        changed, new = [], []
+        for key in keys:
+            posted = day in facts.posted.get(key, ())
+            row = existing.get(key) or MemberActivity(user_id=key[0], scope=key[1], year=year,
+                                                      active=EMPTY, posted=EMPTY)
+            row.active = _set(row.active, day, "1")
+            if posted:
+                row.posted = _set(row.posted, day, "1")
+            if key in first_posts:
+                row.first_post_at = first_posts[key]
+            (changed if row.pk else new).append(row)
+        MemberActivity.objects.bulk_update(changed, ["active", "posted", "first_post_at"],
+                                           batch_size=1000)
+        MemberActivity.objects.bulk_create(new, batch_size=1000)
+    return len(keys)
+
+
+def first_posts_of(facts: DayActivity, day: date | None = None) -> dict:
+    """{(user, scope): first public post} for the members who posted (on `day`)."""
+    from .definitions import public_posts
+
+    authors = {user for (user, _scope), days in facts.posted.items()
+               if day is None or day in days}
+    result: dict = {}
+    rows = (public_posts().filter(author_id__in=authors)
+            .values("author_id", "thread__community_id")
+            .annotate(first=Min("created_at")).order_by())
+    for row in rows:
+        user, first = row["author_id"], row["first"]
+        for scope in (row["thread__community_id"], ALL_SCOPE):
+            if result.get((user, scope)) is None or first < result[(user, scope)]:
+                result[(user, scope)] = first
+    return result
+
+
+def _dt(value, *, text: bool = False):
+    """A time as the database compares it (SQLite keeps text), or as JSON text."""
+    if value is None:
+        return None
+    if connection.vendor != "postgresql":
+        return connection.ops.adapt_datetimefield_value(value)
+    return value.isoformat() if text else value
+
+
+# --- Reading (the dashboard) ----------------------------------------------------------------
+
+
+def _window_sql(column: str, period: Period, params: list) -> str:
+    """SQL: the row's year has a 1 in `column` on a day of `period`."""
+    parts = []
+    for year in range(period.first_day.year, period.last_day.year + 1):
+        first = max(period.first_day, date(year, 1, 1))
+        last = min(period.last_day, date(year, 12, 31))
+        parts.append(f"(f.year = {year:d} AND "
+                     f"{_any_day(column, day_index(first), (last - first).days + 1)})")
+    return "(" + " OR ".join(parts) + ")"
+
+
+def _live_rows(facts: DayActivity, scopes, first_posts: dict) -> list[dict]:
+    rows: dict = {}
+    for (user, scope), days in facts.active.items():
+        if scopes is not None and scope not in scopes:
+            continue
+        for day in days:
+            row = rows.setdefault((user, scope, day.year), {
+                "user_id": user, "year": day.year, "active": EMPTY, "posted": EMPTY,
+                "first_post_at": first_posts.get((user, scope))})
+            row["active"] = _set(row["active"], day, "1")
+            if day in facts.posted.get((user, scope), ()):
+                row["posted"] = _set(row["posted"], day, "1")
+    for row in rows.values():
+        row["first_post_at"] = _dt(row["first_post_at"], text=True)
+    return list(rows.values())
+
+
+def _live_sql(rows: list[dict], params: list) -> str:
+    params.append(json.dumps(rows))
+    if connection.vendor == "postgresql":
+        return ("SELECT t.user_id, t.year, t.active::bit(366) AS active, "
+                "t.posted::bit(366) AS posted, t.first_post_at "
+                "FROM jsonb_to_recordset(%s::jsonb) AS t(user_id int, year int, active text, "
+                "posted text, first_post_at timestamptz)")
+    return ("SELECT json_extract(value, '$.user_id') AS user_id, "
+            "json_extract(value, '$.year') AS year, json_extract(value, '$.active') AS active, "
+            "json_extract(value, '$.posted') AS posted, "
+            "json_extract(value, '$.first_post_at') AS first_post_at FROM json_each(%s)")
+
+
+def live_days(last_day: date) -> Period | None:
+    """The days up to `last_day` not rolled up yet: after the latest rolled-up day."""
+    from .models import DailyMetric
+    from .periods import today
+
+    latest = (DailyMetric.objects.filter(community__isnull=True, name="active")
+              .order_by("-date").values_list("date", flat=True).first())
+    first = (latest + timedelta(days=1)) if latest else None
+    last = min(last_day, today())
+    if first is None:
+        first = last - timedelta(days=2 * 366)
+    return Period(first, last) if first <= last else None
+
+
+def member_counts(community_ids, active_windows: dict, posting_windows: dict,
+                  live: tuple[DayActivity, dict] | None = None) -> dict:
+    """{signup_source: {"active:<name>": n, "new:<name>": n, "returning:<name>": n}} for the
+    members of the scope (one query). `active_windows`: {name: Period}, active at all in it;
+    `posting_windows`: {name: Period}, wrote their first post in it (new) or posted in it
+    after an earlier first post (returning). `live`: facts of days not rolled up, added."""
+    periods = [*active_windows.values(), *posting_windows.values()]
+    years = sorted({y for p in periods for y in range(p.first_day.year, p.last_day.year + 1)})
+    scopes = [ALL_SCOPE] if community_ids is None else sorted(community_ids)
+    # Only our own names and placeholders are put into the SQL; every value is a parameter.
+    params: list = []
+    stored = (f"SELECT user_id, year, active, posted, first_post_at "
+              f"FROM {MemberActivity._meta.db_table} "
+              f"WHERE scope IN ({', '.join(['%s'] * len(scopes))}) "
+              f"AND year IN ({', '.join(['%s'] * len(years))})")
+    params += [*scopes, *years]
+    union = stored
+    if live is not None:
+        facts, first_posts = live
+        rows = _live_rows(facts, set(scopes), first_posts)
+        if rows:
+            union += " UNION ALL " + _live_sql(rows, params)
+    flags, sums = [], []
+    for name, period in active_windows.items():
+        flags.append(f"MAX(CASE WHEN {_window_sql('f.active', period, params)} "
+                     f"THEN 1 ELSE 0 END) AS a_{name}")
+        sums.append(f"SUM(u.a_{name})")
+    for name, period in posting_windows.items():
+        flags.append(f"MAX(CASE WHEN {_window_sql('f.posted', period, params)} "
+                     f"THEN 1 ELSE 0 END) AS p_{name}")
+        sums.append("SUM(CASE WHEN u.first_post >= %s AND u.first_post < %s "
+                    "THEN 1 ELSE 0 END)")
+        sums.append(f"SUM(CASE WHEN u.first_post < %s AND u.p_{name} = 1 THEN 1 ELSE 0 END)")
+    sum_params = []
+    for period in posting_windows.values():
+        sum_params += [_dt(period.start), _dt(period.end), _dt(period.start)]
+    member_sql, member_params = members().values("pk").query.sql_with_params()
+    where, where_params = "", []
+    if community_ids is not None:
+        where = (f"AND EXISTS (SELECT 1 FROM community_membership m WHERE m.user_id = u.user_id "
+                 f"AND m.status = 'active' AND m.community_id IN "
+                 f"({', '.join(['%s'] * len(scopes))}))")
+        where_params = scopes
+    sql = (f"SELECT acc.signup_source, {', '.join(sums)} FROM ("
+           f"SELECT f.user_id, {', '.join(flags)}, MIN(f.first_post_at) AS first_post "
+           f"FROM ({union}) AS f "
+           f"GROUP BY f.user_id) AS u "
+           f"JOIN {User._meta.db_table} acc ON acc.id = u.user_id "
+           f"WHERE u.user_id IN ({member_sql}) {where} "
+           f"GROUP BY acc.signup_source")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*sum_params, *params, *member_params, *where_params])
+        result = {}
+        for row in cursor.fetchall():
+            values = iter(row[1:])
+            out = {}
+            for name in active_windows:
+                out[f"active:{name}"] = next(values) or 0
+            for name in posting_windows:
+                out[f"new:{name}"] = next(values) or 0
+                out[f"returning:{name}"] = next(values) or 0
+            result[row[0]] = out
+    return result
