@@ -27,6 +27,21 @@ def can_schedule_in(user, community: Community) -> bool:
     return is_in_good_standing(user) and is_staff_member(user)
 
 
+def can_edit_event(user, event: Event) -> bool:
+    """Staff edit an event until it is cancelled (an archived one too: a typo in its title)."""
+    return (
+        event.status == Event.Status.SCHEDULED
+        and can_schedule_in(user, event.community)
+    )
+
+
+def can_cancel_event(user, event: Event) -> bool:
+    return (
+        can_edit_event(user, event)
+        and event.phase() != "archived"
+    )
+
+
 def can_be_expert(user) -> bool:
     return is_verified_clinician(user) and is_in_good_standing(user)
 

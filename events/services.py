@@ -1,5 +1,6 @@
 """Every write of expert Q&A events: scheduling, registration, questions (screened like posts),
-votes, live answers, the moderator's hide/release/order (audited), attendance, and the
+votes, live answers, the moderator's hide/release/order (audited), staff's edit and cancel
+(audited; a cancellation is emailed to registered members), attendance, and the
 reminders the day before and an hour before (through the outbox, in the member's language,
 with an .ics attachment)."""
 
@@ -59,6 +60,44 @@ def event_schedule(*, by, community: Community, title: str, expert, starts_at, e
         audit_record(actor=by, action="event_schedule", target=event,
                      community_id=community.pk)
     return event
+
+
+def event_update(*, by, event: Event, title: str, expert, starts_at, ends_at,
+                 description: str = "") -> Event:
+    """Staff change a scheduled event (audited). Registered members are reminded of the new
+    time by the reminders that are still due."""
+    if not permissions.can_edit_event(by, event):
+        raise Http404
+    if not permissions.can_be_expert(expert):
+        raise ValidationError({"expert": _("The expert must be a verified clinician.")})
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The event must end after it starts.")})
+    with transaction.atomic():
+        event.title, event.description, event.expert = title, description, expert
+        event.description_html = render_markdown(description)
+        event.starts_at, event.ends_at = starts_at, ends_at
+        event.save(update_fields=["title", "description", "description_html", "expert",
+                                  "starts_at", "ends_at"])
+        audit_record(actor=by, action="event_edit", target=event,
+                     community_id=event.community_id)
+    return event
+
+
+def event_cancel(*, by, event: Event, reason: str = "") -> int:
+    """Staff cancel a scheduled event (audited): every registered member who may still see it
+    gets an email through the outbox, in their language, and open pages reload. Returns the
+    number of emails queued."""
+    if not permissions.can_cancel_event(by, event):
+        raise Http404
+    with transaction.atomic():
+        event.status = Event.Status.CANCELLED
+        event.save(update_fields=["status"])
+        audit_record(actor=by, action="event_cancel", target=event, reason=reason,
+                     community_id=event.community_id)
+        made = _email_registered(event, kind="cancelled", template="events/cancelled",
+                                 context={"reason": reason})
+        live.event_reload_on_commit(event.pk)
+    return made
 
 
 def event_register(*, user, event: Event) -> Registration:
@@ -236,38 +275,50 @@ def reminders_send(*, now=None) -> int:
     """The day-before and hour-before reminders due now: one outbox row per event, member and
     kind (its dedupe key), to registered members who may still see the event and be emailed.
     A member registering 3 hours before gets only the hour's."""
+    now = now or timezone.now()
+    made = 0
+    for kind in ("hour", "day"):
+        for event in _due(kind, now):
+            if kind == "day" and event.starts_at - now <= DAY_REMINDER_FROM:
+                continue  # too close for "tomorrow": the hour's reminder covers it
+            made += _email_registered(event, kind=f"reminder:{kind}",
+                                      template=f"events/reminder_{kind}")
+    return made
+
+
+def _email_registered(event: Event, *, kind: str, template: str,
+                      context: dict | None = None) -> int:
+    """One outbox row per registered member who may see the event and be emailed (dedupe key
+    events:<kind>:<event>:<member>), rendered in the member's language and time zone; sent
+    after commit."""
     from notifications import emails
     from notifications.models import Outbox
     from notifications.services import _dispatch, eligible_for_email
     from notifications.tasks import outbox_send_batch
 
-    now = now or timezone.now()
+    prefix, _sep, suffix = kind.partition(":")
     made: list[int] = []
-    for kind in ("hour", "day"):
-        for event in _due(kind, now):
-            if kind == "day" and event.starts_at - now <= DAY_REMINDER_FROM:
-                continue  # too close for "tomorrow": the hour's reminder covers it
-            registered = Registration.objects.filter(event=event).values("user_id")
-            for member in eligible_for_email().filter(pk__in=registered):
-                if not permissions.can_view_event(member, event):
-                    continue
-                key = f"events:reminder:{event.pk}:{member.pk}:{kind}"
-                if Outbox.objects.filter(dedupe_key=key).exists():
-                    continue
-                link = emails.absolute(event.get_absolute_url())
-                with timezone.override(_zone(member)):
-                    subject, text, html = emails.render_email(
-                        f"events/reminder_{kind}", {"event": event, "link": link}, user=member)
-                with transaction.atomic():
-                    try:
-                        row = Outbox.objects.create(
-                            recipient=member, kind=Outbox.Kind.REPORT, dedupe_key=key,
-                            subject=subject, text=text, html=html,
-                            headers={"Auto-Submitted": "auto-generated",
-                                     "Message-ID": emails.message_id(key)})
-                    except IntegrityError:
-                        continue
-                made.append(row.pk)
+    registered = Registration.objects.filter(event=event).values("user_id")
+    link = emails.absolute(event.get_absolute_url())
+    for member in eligible_for_email().filter(pk__in=registered):
+        if not permissions.can_view_event(member, event):
+            continue
+        key = f"events:{prefix}:{event.pk}:{member.pk}" + (f":{suffix}" if suffix else "")
+        if Outbox.objects.filter(dedupe_key=key).exists():
+            continue
+        with timezone.override(_zone(member)):
+            subject, text, html = emails.render_email(
+                template, {"event": event, "link": link, **(context or {})}, user=member)
+        with transaction.atomic():
+            try:
+                row = Outbox.objects.create(
+                    recipient=member, kind=Outbox.Kind.REPORT, dedupe_key=key,
+                    subject=subject, text=text, html=html,
+                    headers={"Auto-Submitted": "auto-generated",
+                             "Message-ID": emails.message_id(key)})
+            except IntegrityError:
+                continue
+        made.append(row.pk)
     if made:
         transaction.on_commit(lambda: _dispatch(outbox_send_batch, made), robust=True)
     return len(made)

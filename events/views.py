@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community import permissions as forum
@@ -72,6 +73,45 @@ def event_new(request, slug):
     return render(request, "events/new.html", {"community": community, "form": form})
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_edit(request, pk):
+    event = _event(request, pk)
+    if not permissions.can_edit_event(request.user, event):
+        raise Http404
+    form = EventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.event_update(
+                by=request.user, event=event, title=data["title"], expert=data["expert"],
+                starts_at=data["starts_at"], ends_at=data["ends_at"],
+                description=data["description"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The event is saved."))
+            return redirect(event)
+    return render(request, "events/edit.html", {
+        "event": event, "form": form, "registrations": event.registrations.count(),
+        "can_cancel": permissions.can_cancel_event(request.user, event)})
+
+
+@login_required
+@require_POST
+def event_cancel(request, pk):
+    event = _event(request, pk)
+    if not permissions.can_cancel_event(request.user, event):
+        raise Http404
+    sent = services.event_cancel(by=request.user, event=event,
+                                 reason=request.POST.get("reason", "").strip()[:300])
+    messages.success(request, ngettext(
+        "The event is cancelled. %(n)s registered member will get an email.",
+        "The event is cancelled. %(n)s registered members will get an email.", sent)
+        % {"n": sent})
+    return redirect(event)
+
+
 @require_GET
 def event_detail(request, pk):
     event = _event(request, pk)
@@ -87,6 +127,7 @@ def event_detail(request, pk):
         "can_ask": permissions.can_ask(user, event),
         "can_answer": permissions.can_answer(user, event),
         "can_moderate": permissions.can_moderate_event(user, event),
+        "can_edit": permissions.can_edit_event(user, event),
         "voted": set(event.questions.filter(votes__user=user).values_list("pk", flat=True))
         if user.is_authenticated else set(),
         "form": QuestionForm(allow_anonymous=event.community.allow_anonymous),

@@ -44,3 +44,50 @@ async def test_a_non_member_cannot_open_a_private_events_socket(redis_client, ad
     _socket, connected = await connect(f"/ws/e/{event.pk}/",
                                        await sync_to_async(session_headers)(james))
     assert not connected
+
+
+async def test_a_moderators_order_and_hide_reach_every_page_with_controls_for_each_reader(
+        redis_client, admin, diabetes, drlee, maria, sam):
+    event = await sync_to_async(_live_event)(admin, diabetes, drlee)
+    socket, ok = await connect(f"/ws/e/{event.pk}/", await sync_to_async(session_headers)(maria))
+    assert ok
+    question = await sync_to_async(services.question_ask)(
+        author=maria, event=event, body="Can I fast before my blood test?")
+    arrived = await socket.receive_json_from(timeout=3)
+    # rendered once for everyone: each control says whom it is for, hidden until the page
+    # keeps its reader's; no CSRF token inside (the page adds its own); Spanish beside it
+    html = arrived["html"]
+    for role in ("voter", "answerer", "moderator"):
+        assert f'data-for="{role}" hidden' in html
+    assert "csrfmiddlewaretoken" not in html
+    assert f'data-author="{maria.pk}"' in html
+    assert "Ocultar" in arrived["translations"]["es"]
+    await sync_to_async(services.question_moderate)(moderator=sam, question=question,
+                                                    action="order", order=1)
+    ordered = await socket.receive_json_from(timeout=3)
+    assert ordered["type"] == "event.question" and ordered["order"] == 1
+    assert 'data-order="1"' in ordered["html"]
+    await sync_to_async(services.question_moderate)(moderator=sam, question=question,
+                                                    action="hide")
+    hidden = await socket.receive_json_from(timeout=3)
+    assert hidden == {"type": "event.question.removed", "event": event.pk,
+                      "seq": hidden["seq"], "question": question.pk}
+    assert hidden["seq"] == ordered["seq"] + 1
+    await socket.disconnect()
+
+
+async def test_an_anonymous_question_arrives_without_its_author(redis_client, admin, diabetes,
+                                                                 drlee, maria):
+    def anonymous_event():
+        diabetes.allow_anonymous = True
+        diabetes.save(update_fields=["allow_anonymous"])
+        return _live_event(admin, diabetes, drlee)
+
+    event = await sync_to_async(anonymous_event)()
+    socket, ok = await connect(f"/ws/e/{event.pk}/", HOST)
+    assert ok
+    await sync_to_async(services.question_ask)(author=maria, event=event, anonymous=True,
+                                               body="Is my dose too high?")
+    arrived = await socket.receive_json_from(timeout=3)
+    assert 'data-author=""' in arrived["html"] and "maria" not in arrived["html"].lower()
+    await socket.disconnect()

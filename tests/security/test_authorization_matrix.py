@@ -436,6 +436,13 @@ SPECS: dict[str, Spec] = {
                          _extra_args("event")),
     "events:ics": Spec("GET", lambda r, o: 200 if r in EVENT_READERS[o] else 404, EVENTS,
                        _extra_args("event")),
+    # Staff edit and cancel (the cancel form is on the edit page).
+    "events:edit": Spec("GET", signed_in(
+        lambda r, o: 200 if r == "staff" and o != "missing" else 404), EVENTS,
+        _extra_args("event")),
+    "events:cancel": Spec("POST", signed_in(
+        lambda r, o: 302 if r == "staff" and o != "missing" else 404), EVENTS,
+        _extra_args("event")),
     "events:register": Spec("POST", signed_in(_event_post), EVENTS, _extra_args("event")),
     "events:ask": Spec("POST", signed_in(_event_post), EVENTS, _extra_args("event")),
     "events:vote": Spec("POST", signed_in(_question_vote), EVENTS, _extra_args("question")),
@@ -709,6 +716,7 @@ POST_TOO = {
     "messaging:ask", "messaging:ask_detail",
     "api_v1:threads", "api_v1:thread_posts", "api:tokens", "api:webhooks",
     "learn:new", "learn:edit", "learn:translate", "learn:ask", "learn:read_more", "events:new",
+    "events:edit",
     "mentors:apply", "mentors:welcome",
 }
 
