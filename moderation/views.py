@@ -20,7 +20,7 @@ from community import selectors as forum_selectors
 from community.models import Community, Thread
 from hearth.params import int_list_param, int_param
 
-from . import permissions, selectors, services
+from . import permissions, selectors, services, targets
 from .forms import (
     AuditFilterForm,
     FlagForm,
@@ -68,6 +68,8 @@ def queue(request):
         kind = form.cleaned_data["kind"]
     items = selectors.queue(user=request.user, community=community, kind=kind or "")
     page = Paginator(items, 30).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    targets.prefetch(page.object_list)  # the cards of messages and requests, at once
     return render(request, "moderation/queue.html", {
         "form": form, "page": page, "now": timezone.now(),
         "Kind": ModerationItem.Kind,
