@@ -141,9 +141,3 @@ class ClinicianApplyForm(forms.Form):
                 "This is not a valid NPI: it must be 10 digits and pass the NPI check digit. "
                 "Please check the number on your NPPES record."))
         return npi
-
-class ClinicianDecisionForm(forms.Form):
-    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject")),
-                                          ("revoke", _("Revoke"))])
-    reason = forms.CharField(label=_("Reason (the applicant sees it)"), required=False,
-                             widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

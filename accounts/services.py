@@ -307,8 +307,8 @@ def social_tokens_revoke(*, user: User) -> int:
 
 def account_delete(*, user: User, keep_posts: bool, by_staff: User | None = None) -> None:
     """Erase the member: personal data, social tokens, sessions, exports; their posts are
-    deleted or kept under "Former member" as chosen. The `account_deleted` signal (an audit
-    row, in moderation) carries the id only."""
+    deleted or kept under "Former member" as chosen. The `account_deleted` signal, sent on
+    commit (moderation records it in the audit log), carries the id only."""
     if by_staff is not None and not permissions.is_staff_member(by_staff):
         raise PermissionDenied
     user_id = user.pk
@@ -323,11 +323,8 @@ def account_delete(*, user: User, keep_posts: bool, by_staff: User | None = None
         ).delete()
         user.delete()
         transaction.on_commit(lambda: [_delete_export_file(e) for e in exports], robust=True)
-        # Sent inside the transaction so that the audit row commits with the erasure.
-        signals.account_deleted.send(
-            sender=User, user_id=user_id, keep_posts=keep_posts,
-            by_staff_id=by_staff.pk if by_staff else None,
-        )
+        _send_on_commit(signals.account_deleted, user_id=user_id, keep_posts=keep_posts,
+                        by_staff_id=by_staff.pk if by_staff else None)
 
 
 # --- Clinician verification ---------------------------------------------------------------------
@@ -377,12 +374,12 @@ def clinician_apply(
     return profile
 
 
-def clinician_decide(
+def clinician_status_set(
     *, profile: ClinicianProfile, by: User, decision: str, reason: str = ""
 ) -> ClinicianProfile:
-    """Staff approve or reject an application, or revoke a verification."""
-    if not permissions.can_review_clinicians(by):
-        raise PermissionDenied
+    """The status change of a staff decision (approve or reject an application, revoke a
+    verification). Called only by `moderation.clinicians.clinician_decide`, inside its
+    transaction, which checks who may decide and writes the audit row and the queue item."""
     allowed = {
         "approve": ({ClinicianProfile.Status.PENDING}, ClinicianProfile.Status.VERIFIED),
         "reject": ({ClinicianProfile.Status.PENDING}, ClinicianProfile.Status.REJECTED),
@@ -403,9 +400,4 @@ def clinician_decide(
         profile.decided_by = by
         profile.decision_reason = reason[:2000]
         profile.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
-        # Inside the transaction: the audit row (moderation) commits with the decision;
-        # receivers with outside effects (notifications) defer them with on_commit.
-        signals.clinician_decided.send(
-            sender=ClinicianProfile, profile=profile, decision=decision, by=by, reason=reason
-        )
     return profile

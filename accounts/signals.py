@@ -1,8 +1,7 @@
-"""What accounts announces. Accounts imports no other Hearth app, so moderation (audit rows)
-and notifications (telling the applicant) connect receivers to these in their apps.py.
-account_deleted and clinician_decided are sent inside the writing transaction, so that the
-audit row commits with the action; a receiver with effects outside the database (email, a
-socket) defers them with transaction.on_commit. The others are sent on commit."""
+"""What accounts announces, always after commit. Accounts imports no other Hearth app, so
+moderation (the audit row of an erasure, the review queue's clinician applications) connects
+receivers to these in its apps.py. A staff decision about a clinician is moderation's service
+(`moderation.clinicians.clinician_decide`), announced by `moderation.signals`."""
 
 from django.dispatch import Signal
 
@@ -13,7 +12,3 @@ account_deleted = Signal()
 
 # clinician_applied(profile: ClinicianProfile)
 clinician_applied = Signal()
-
-# clinician_decided(profile: ClinicianProfile, decision: "approve" | "reject" | "revoke",
-#                   by: User, reason: str)
-clinician_decided = Signal()

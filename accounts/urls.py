@@ -16,6 +16,4 @@ urlpatterns = [
          name="export_download"),
     path("settings/delete/", views.account_delete, name="delete"),
     path("clinicians/apply/", views.clinician_apply, name="clinician_apply"),
-    path("clinicians/review/", views.clinician_review_list, name="clinician_review_list"),
-    path("clinicians/review/<int:pk>/", views.clinician_review, name="clinician_review"),
 ]

@@ -10,26 +10,19 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+
+from hearth.forms import form_errors_add
 
 from . import permissions, services
 from .forms import (
     ClinicianApplyForm,
-    ClinicianDecisionForm,
     DeleteAccountForm,
     ProfileForm,
 )
 from .models import ClinicianProfile, DataExport, User
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _fresh(user):
@@ -51,7 +44,7 @@ def settings_profile(request):
                 services.profile_update(user=user, **form.cleaned_data)
             except ValidationError as error:
                 user.refresh_from_db()
-                _apply_errors(form, error)
+                form_errors_add(form, error)
             else:
                 messages.success(request, _("Your profile is saved."))
                 return redirect("accounts:settings")
@@ -161,7 +154,7 @@ def clinician_apply(request):
             try:
                 services.clinician_apply(user=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                form_errors_add(form, error)
             else:
                 messages.success(request, _("Thank you. Our team will check your details, "
                                             "usually within two working days."))
@@ -169,39 +162,3 @@ def clinician_apply(request):
         status = 400
     return render(request, "accounts/clinician_apply.html",
                   {"form": form, "profile": profile}, status=status)
-
-
-@login_required
-@require_GET
-def clinician_review_list(request):
-    if not permissions.can_review_clinicians(request.user):
-        raise Http404
-    profiles = ClinicianProfile.objects.select_related("user", "decided_by").order_by(
-        "status", "-created_at")
-    return render(request, "accounts/clinician_review_list.html", {
-        "pending": [p for p in profiles if p.status == ClinicianProfile.Status.PENDING],
-        "decided": [p for p in profiles if p.status != ClinicianProfile.Status.PENDING][:100],
-    })
-
-
-@login_required
-def clinician_review(request, pk: int):
-    if not permissions.can_review_clinicians(request.user):
-        raise Http404
-    profile = get_object_or_404(ClinicianProfile.objects.select_related("user"), pk=pk)
-    form = ClinicianDecisionForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.clinician_decide(profile=profile, by=request.user,
-                                          decision=form.cleaned_data["decision"],
-                                          reason=form.cleaned_data["reason"])
-            except ValidationError as error:
-                _apply_errors(form, error)
-            else:
-                messages.success(request, _("Decision recorded; the applicant is notified."))
-                return redirect("accounts:clinician_review_list")
-        status = 400
-    return render(request, "accounts/clinician_review.html",
-                  {"profile": profile, "form": form}, status=status)

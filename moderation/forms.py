@@ -82,3 +82,10 @@ class AuditFilterForm(forms.Form):
                             widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("To"), required=False,
                             widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ClinicianDecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("approve", _("Approve")), ("reject", _("Reject")),
+                                          ("revoke", _("Revoke"))])
+    reason = forms.CharField(label=_("Reason (the applicant sees it)"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)

@@ -18,33 +18,19 @@ def connect() -> None:
     post_submitted.connect(enqueue_screening, dispatch_uid="moderation.enqueue_screening")
 
 
-# --- Accounts: audit rows for account deletions and clinician decisions ---------------------
+# --- Accounts: the audit row of an erasure (sent on commit) --------------------------------
 
 
 def audit_account_deleted(sender, user_id, keep_posts, by_staff_id=None, **kwargs):
-    """The deletion is recorded; what was erased is not (no name, no email)."""
-    from .models import AuditLog
+    from .audit import audit_account_erased
 
-    AuditLog.objects.create(
-        actor_id=by_staff_id, actor_label="staff" if by_staff_id else "member",
-        action="account.delete", target_type="user", target_id=str(user_id),
-        reason="posts kept as Former member" if keep_posts else "posts deleted",
-    )
-
-
-def audit_clinician_decided(sender, profile, decision, by, reason="", **kwargs):
-    from .audit import audit_record
-
-    audit_record(actor=by, action=f"clinician.{decision}", target=profile, reason=reason)
+    audit_account_erased(user_id=user_id, keep_posts=keep_posts, by_staff_id=by_staff_id)
 
 
 def connect_accounts() -> None:
-    from accounts.signals import account_deleted, clinician_decided
+    from accounts.signals import account_deleted
 
     account_deleted.connect(audit_account_deleted, dispatch_uid="moderation.audit_account_deleted")
-    clinician_decided.connect(
-        audit_clinician_decided, dispatch_uid="moderation.audit_clinician_decided"
-    )
 
 
 # --- Crisis resources at once, and the review queue on /ws/me/ -------------------------------
@@ -89,47 +75,16 @@ def connect_live() -> None:
 
 
 def queue_clinician_application(sender, profile, **kwargs):
-    """A new application joins the one review queue (staff only); sent on commit."""
-    from django.db import transaction
+    from .clinicians import clinician_application_queue
 
-    from .live import queue_changed_on_commit
-    from .models import ModerationItem
-
-    with transaction.atomic():
-        item, created = ModerationItem.objects.get_or_create(
-            kind=ModerationItem.Kind.CLINICIAN, subject_user=profile.user,
-            status=ModerationItem.Status.OPEN,
-            defaults={"reason": "clinician_application", "priority": 60,
-                      "detail": f"{profile.credentials} · {profile.specialty}"[:300]},
-        )
-        if created:
-            queue_changed_on_commit(community_id=None, item=item)
-
-
-def resolve_clinician_application(sender, profile, decision, by=None, **kwargs):
-    """Sent inside the deciding transaction: the queue item closes with the decision."""
-    from django.utils import timezone
-
-    from .live import queue_changed_on_commit
-    from .models import ModerationItem
-
-    now = timezone.now()
-    updated = ModerationItem.objects.filter(
-        kind=ModerationItem.Kind.CLINICIAN, subject_user=profile.user,
-        status=ModerationItem.Status.OPEN,
-    ).update(status=ModerationItem.Status.RESOLVED, resolved_at=now, resolution=decision,
-             first_action_at=now, claimed_by=by)
-    if updated:
-        queue_changed_on_commit(community_id=None)
+    clinician_application_queue(profile=profile)
 
 
 def connect_clinicians() -> None:
-    from accounts.signals import clinician_applied, clinician_decided
+    from accounts.signals import clinician_applied
 
     clinician_applied.connect(queue_clinician_application,
                               dispatch_uid="moderation.queue_clinician_application")
-    clinician_decided.connect(resolve_clinician_application,
-                              dispatch_uid="moderation.resolve_clinician_application")
 
 
 # --- The crisis model loads when a Celery worker starts --------------------------------------

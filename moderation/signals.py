@@ -1,6 +1,7 @@
 """What moderation announces, sent on commit by moderation.services. Moderation imports
 neither of its listeners: notifications tells the member (moderation_decided), the api app's
-webhooks report escalations (crisis_escalated); they connect in their apps.py."""
+webhooks report escalations (crisis_escalated); notifications tells an applicant of staff's
+decision (clinician_decided); they connect in their apps.py."""
 
 from django.dispatch import Signal
 
@@ -10,3 +11,6 @@ moderation_decided = Signal()
 # crisis_escalated(item, escalated=False): a crisis item was opened by screening, or a
 # moderator escalated an item to staff (escalated=True). Ids and links only go further.
 crisis_escalated = Signal()
+# clinician_decided(profile, decision): staff approved or rejected a clinician application,
+# or revoked a verification (moderation.clinicians.clinician_decide).
+clinician_decided = Signal()

@@ -17,4 +17,6 @@ urlpatterns = [
     path("moderation/words/", views.words, name="words"),
     path("moderation/check/", views.check_text, name="check"),
     path("p/<int:pk>/flag/", views.flag, name="flag"),
+    path("clinicians/review/", views.clinician_review_list, name="clinician_review_list"),
+    path("clinicians/review/<int:pk>/", views.clinician_review, name="clinician_review"),
 ]

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,15 +15,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.models import User
+from accounts.models import ClinicianProfile, User
+from accounts.permissions import can_review_clinicians
 from community import permissions as forum_permissions
 from community import selectors as forum_selectors
 from community.models import Community, Thread
+from hearth.forms import form_errors_add
 from hearth.params import int_list_param, int_param
 
 from . import permissions, selectors, services, targets
+from .clinicians import clinician_decide
 from .forms import (
     AuditFilterForm,
+    ClinicianDecisionForm,
     FlagForm,
     NoteForm,
     QueueFilterForm,
@@ -359,3 +364,43 @@ def check_text(request):
         "crisis": result.crisis_outcome == ESCALATE,
         "support": result.crisis_outcome == REVIEW,
     })
+
+
+# --- Clinician applications (staff) -------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def clinician_review_list(request):
+    if not can_review_clinicians(request.user):
+        raise Http404
+    profiles = ClinicianProfile.objects.select_related("user", "decided_by")
+    return render(request, "moderation/clinician_review_list.html", {
+        "pending": profiles.filter(status=ClinicianProfile.Status.PENDING).order_by(
+            "-created_at"),
+        "decided": profiles.exclude(status=ClinicianProfile.Status.PENDING).order_by(
+            "-decided_at", "-created_at")[:100],
+    })
+
+
+@login_required
+def clinician_review(request, pk: int):
+    if not can_review_clinicians(request.user):
+        raise Http404
+    profile = get_object_or_404(ClinicianProfile.objects.select_related("user"), pk=pk)
+    form = ClinicianDecisionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                clinician_decide(profile=profile, by=request.user,
+                                 decision=form.cleaned_data["decision"],
+                                 reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                form_errors_add(form, error)
+            else:
+                messages.success(request, _("Decision recorded; the applicant is notified."))
+                return redirect("moderation:clinician_review_list")
+        status = 400
+    return render(request, "moderation/clinician_review.html",
+                  {"profile": profile, "form": form}, status=status)

@@ -1,14 +1,12 @@
-"""Receivers of what the forum, moderation and accounts announce (their signals.py; each sent
-on commit except accounts' clinician_decided). None of them imports this module;
-notifications/apps.py connects it."""
+"""Receivers of what the forum and moderation announce (their signals.py, each sent on
+commit). Neither imports this module; notifications/apps.py connects it."""
 
 from __future__ import annotations
 
 import logging
 
-from accounts.signals import clinician_decided
 from community import signals
-from moderation.signals import moderation_decided
+from moderation.signals import clinician_decided, moderation_decided
 
 from . import services
 
@@ -53,12 +51,11 @@ def on_answer_accepted(sender, thread, post, by=None, **kwargs):
     _enqueue(notifications_for_accepted, post.pk, getattr(by, "pk", None))
 
 
-def on_clinician_decided(sender, profile, decision="", reason="", **kwargs):
-    """accounts.signals.clinician_decided, sent inside the deciding transaction: the
-    notification row commits with the decision, its live count is sent after commit."""
+def on_clinician_decided(sender, profile, decision="", **kwargs):
+    """moderation.signals.clinician_decided, sent on commit by moderation.clinicians."""
     services.notify(
         profile.user, services.Kind.CLINICIAN_DECIDED, detail=str(decision or profile.status),
-        message=reason or "",
+        message=profile.decision_reason or "",
         key=f"clinician:{profile.pk}:{profile.status}:"
             f"{profile.decided_at.isoformat() if profile.decided_at else ''}",
     )

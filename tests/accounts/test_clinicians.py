@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from accounts import services
 from accounts.models import ClinicianProfile
 from accounts.npi import npi_valid
-from accounts.signals import clinician_decided
+from moderation.clinicians import clinician_decide
 from moderation.models import AuditLog
+from moderation.signals import clinician_decided
 from tests.conftest import client_for, publish_reply, publish_thread
 
 BADGE = "Verified clinician · NP · Cardiology"
@@ -73,7 +74,7 @@ def test_rejecting_needs_a_reason_that_the_applicant_sees(maria, admin):
 
 
 def test_an_approved_clinicians_badge_shows_on_their_posts_and_a_revoked_ones_does_not(
-    maria, james, admin, diabetes
+    maria, james, admin, diabetes, django_capture_on_commit_callbacks
 ):
     # given maria applied and has posted
     services.clinician_apply(user=maria, **APPLICATION)
@@ -86,16 +87,18 @@ def test_an_approved_clinicians_badge_shows_on_their_posts_and_a_revoked_ones_do
                               weak=False, dispatch_uid="test-decisions")
     try:
         # when staff approve
-        response = client_for(admin).post(f"/clinicians/review/{profile.pk}/",
-                                          {"decision": "approve"})
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client_for(admin).post(f"/clinicians/review/{profile.pk}/",
+                                              {"decision": "approve"})
         assert response.status_code == 302
         # then her posts carry the badge, for anyone
         html = client_for(james).get(thread.get_absolute_url()).content.decode()
         assert BADGE in html
         assert "Verified clinician" in client_for(james).get("/u/maria/").content.decode()
         # when staff revoke it, it is gone
-        response = client_for(admin).post(f"/clinicians/review/{profile.pk}/",
-                                          {"decision": "revoke", "reason": "Licence lapsed"})
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client_for(admin).post(f"/clinicians/review/{profile.pk}/",
+                                              {"decision": "revoke", "reason": "Licence lapsed"})
         assert response.status_code == 302
         html = client_for(james).get(thread.get_absolute_url()).content.decode()
         assert BADGE not in html
@@ -112,6 +115,27 @@ def test_an_approved_clinicians_badge_shows_on_their_posts_and_a_revoked_ones_do
 def test_a_decided_application_cannot_be_decided_again(maria, admin):
     services.clinician_apply(user=maria, **APPLICATION)
     profile = ClinicianProfile.objects.get(user=maria)
-    services.clinician_decide(profile=profile, by=admin, decision="approve")
+    clinician_decide(profile=profile, by=admin, decision="approve")
     with pytest.raises(ValidationError):
-        services.clinician_decide(profile=profile, by=admin, decision="reject", reason="x")
+        clinician_decide(profile=profile, by=admin, decision="reject", reason="x")
+
+
+def test_a_decision_the_audit_log_cannot_record_is_not_made(maria, admin, monkeypatch):
+    """The status, the audit row and the queue item commit together or not at all."""
+    from moderation import clinicians
+    from moderation.models import ModerationItem
+
+    services.clinician_apply(user=maria, **APPLICATION)
+    profile = ClinicianProfile.objects.get(user=maria)
+    clinicians.clinician_application_queue(profile=profile)
+
+    def audit_down(**kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    monkeypatch.setattr(clinicians, "audit_record", audit_down)
+    with pytest.raises(RuntimeError):
+        clinician_decide(profile=profile, by=admin, decision="approve")
+    profile.refresh_from_db()
+    assert profile.status == ClinicianProfile.Status.PENDING
+    assert ModerationItem.objects.get(subject_user=maria).status == ModerationItem.Status.OPEN
+    assert not AuditLog.objects.filter(target_type="clinicianprofile").exists()

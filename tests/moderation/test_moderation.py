@@ -345,7 +345,9 @@ def test_a_clinician_application_waits_in_the_staff_queue_until_decided(
     assert item.subject_user == applicant and item.status == ModerationItem.Status.OPEN
     assert "Review the application from drnew" in as_admin.get("/moderation/").content.decode()
     assert "drnew" not in client_for(sam).get("/moderation/").content.decode().split("<main")[1]
-    accounts.clinician_decide(profile=profile, by=admin, decision="approve")
+    from moderation.clinicians import clinician_decide
+
+    clinician_decide(profile=profile, by=admin, decision="approve")
     item.refresh_from_db()
     assert item.status == ModerationItem.Status.RESOLVED and item.resolution == "approve"
 

@@ -175,14 +175,13 @@ def test_notify_about_a_hidden_post_tells_the_author_without_the_link(maria, jam
 
 
 def test_a_clinician_decision_notifies_the_applicant(james, admin, committed):
-    from accounts import services as account_services
+    from moderation.clinicians import clinician_decide
 
     profile = ClinicianProfile.objects.create(
         user=james, credentials="RN", specialty="Cardiology", organisation="Hearth General",
         npi="1234567893")
     with committed():
-        account_services.clinician_decide(profile=profile, decision="approve", by=admin,
-                                          reason="")
+        clinician_decide(profile=profile, decision="approve", by=admin, reason="")
     [note] = notes_for(james)
     assert note.kind == Kind.CLINICIAN_DECIDED
     assert "approved" in notification_text(note, viewer=james)

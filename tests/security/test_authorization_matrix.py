@@ -498,8 +498,8 @@ SPECS: dict[str, Spec] = {
         ("own", "missing"), extra_pk("export")),
     "accounts:delete": Spec("GET", signed_in(lambda r, o: 200)),
     "accounts:clinician_apply": Spec("GET", signed_in(lambda r, o: 200)),
-    "accounts:clinician_review_list": Spec("GET", signed_in(only({"staff"}))),
-    "accounts:clinician_review": Spec("GET", signed_in(_clinician_review), ("own", "missing"),
+    "moderation:clinician_review_list": Spec("GET", signed_in(only({"staff"}))),
+    "moderation:clinician_review": Spec("GET", signed_in(_clinician_review), ("own", "missing"),
                                       extra_pk("pending_clinician")),
     # --- notifications --------------------------------------------------------------------
     "notifications:list": Spec("GET", signed_in(lambda r, o: 200)),
@@ -711,7 +711,7 @@ def test_authorization_matrix(in_world, name, monkeypatch):
 POST_TOO = {
     "community:thread_new", "community:requests", "community:edit", "moderation:flag",
     "moderation:member", "moderation:words", "moderation:thread_move", "accounts:settings",
-    "accounts:delete", "accounts:clinician_apply", "accounts:data", "accounts:clinician_review",
+    "accounts:delete", "accounts:clinician_apply", "accounts:data", "moderation:clinician_review",
     "notifications:settings", "messaging:new", "messaging:settings", "messaging:report",
     "messaging:ask", "messaging:ask_detail",
     "api_v1:threads", "api_v1:thread_posts", "api:tokens", "api:webhooks",
