@@ -65,6 +65,7 @@ def _find(text: Text) -> list[Finding]:
     for rule in KEYED:
         found.extend(rule.find(text))
     found += (phones._phone_findings(text) + spelled._spelled_findings(text)
+              + spelled._spaced_digits(text)
               + emails._spelled_emails(text) + emails._user_names(text)
               + addresses._spelled_streets(text) + addresses._spanish_streets(text)
               + phones._numbers_named_after(text) + dates._dates_beside_ages(text))

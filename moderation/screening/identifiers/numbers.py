@@ -7,6 +7,17 @@ import re
 from .common import _digits, _Keyed, _keyed, _looks_like_date, _rule, phone_regions
 from .phones import _parse_valid, public_number
 
+# Numbers shaped like an SSN but named as something else just before: "claim number 552-19-8830",
+# "invoice 334-55-1209", "mi factura es la 118-22-4456", "the serial number on my CPAP is".
+_NOT_AN_SSN_BEFORE = re.compile(
+    r"\b(?:lot|lots|batch|serial|order|claim|invoice|tracking|confirmation|reference|ref|ndc|npi"
+    r"|model|part|case|ticket|item|sku|rx|prescription|account|acct|policy|group|recall|receipt"
+    r"|pedido|factura|folio|lote|receta|p[oó]liza|cuenta|gu[ií]a|serie|recibo|ticket|orden"
+    r"|registro\s+sanitario|c[oó]digo)\b(?:\s+(?:number|no\.?|num|n[uú]mero|\#))?"
+    r"(?:\s+(?:de|del|of|from|for|on|in)\s+(?:la\s+|el\s+|the\s+|my\s+|mi\s+)?[\w.&'-]+){0,2}"
+    r"\s*[:#]?\s*(?:(?:is|es|was|era|la|el|the)\s+){0,2}$",
+    re.IGNORECASE,
+)
 _SSN_AREA = r"(?!000|666|9[0-9]{2})[0-9]{3}"
 _SSN_GROUP = r"(?!00)[0-9]{2}"
 _SSN_SERIAL = r"(?!0000)[0-9]{4}"
@@ -16,6 +27,8 @@ _rule(
     rf"(?<![\w/.,+-])(?<![0-9][ .-])(?P<s>{_SSN_AREA}(?P<sep>[-./ ]){_SSN_GROUP}(?P=sep)"
     rf"{_SSN_SERIAL})(?![\w-]|[./ ][0-9])",
     flags=0, needs_digit=True,
+    check=lambda m: _NOT_AN_SSN_BEFORE.search(m.string, max(0, m.start("s") - 40),
+                                              m.start("s")) is None,
 )
 # Any layout, no separator or odd ones, where the text says it is a social security number:
 # "ssn 123456789", "mi numero de seguro social es 604 55 01 94".
@@ -53,7 +66,11 @@ _RECORD_WORDS = (
     r"|credencial\s+del\s+(?:imss|issste|seguro)|pulsera|brazalete|nhc|cartilla"
     r"|n\.?\s?[º°o]\.?\s+de\s+(?:paciente|expediente|historia|afiliaci[oó]n|afiliad[oa]|registro"
     r"|p[oó]liza|socio|beneficiario|seguridad\s+social)"
-    r"|(?:id|clave|c[oó]digo)\s+(?:de|del)\s+(?:paciente|afiliad[oa]|expediente|asegurad[oa])"
+    r"|(?:id|clave|c[oó]digo|folio|registro)\s+(?:de|del)\s+(?:paciente|afiliad[oa]|expediente"
+    r"|asegurad[oa]|beneficiario)"
+    r"|(?:paciente|patient)(?=\s+\#?\s*[0-9])"
+    r"|(?:n[uú]mero|n[uú]m\.?|id|tarjeta)\s+(?:de|del)\s+(?:medicare|medicaid|medi-cal|mbi)"
+    r"|mbi"
     r"|(?:n[uú]mero|n[uú]m\.?|nro\.?|no\.|n\.?\s?[º°])\s+(?:de|del)\s+(?:la\s+|el\s+|mi\s+)?"
     r"(?:afiliaci[oó]n|afiliad[oa]|asegurad[oa]|derechohabiente|credencial|carn[eé]t?"
     r"|seguro(?:\s+social|\s+popular)?|imss|issste|insabi|sis|essalud|fonasa|isapre|eps"
@@ -82,7 +99,8 @@ _RECORD_WORDS = (
 _NOT_A_RECORD_SKIP = re.compile(
     r"\b(?:ext|extension|press|option|phone|tel|call|fax|line|dob|born|birth|nac\w*|zip"
     r"|steps?|times|days|weeks|years|mg|lbs?|kg|group|grupo|plan|rx|bin|pcn|since|desde|hace"
-    r"|sanitario|cofepris|invima|anmat"
+    r"|sanitario|cofepris|invima|anmat|cel|celular|m[oó]vil|whats\w*|tel[eé]fono|llam\w+"
+    r"|(?:my|mi|su|his|her)\s+(?:number|n[uú]mero)"
     r"|ago|a[nñ]os?|year)\b"
     r"|\bof\s*$",
     re.IGNORECASE,
@@ -111,8 +129,16 @@ _NOT_A_RECORD_AFTER = re.compile(
     r"\b", re.IGNORECASE)
 
 
+_LETTER_PREFIX = re.compile(r"^(?P<p>[A-Za-z]{1,5})[ -]?")
+
+
 def _record_check(key: re.Match[str], value: re.Match[str]) -> bool:
     if not _record_value(value.group("s")):
+        return False
+    # "DOB 02/28/1937" after "bracelet": a date with its label, not a record number.
+    prefix = _LETTER_PREFIX.match(value.group("s"))
+    if prefix is not None and (_looks_like_date(value.group("s")[prefix.end():])
+                               or prefix.group("p").lower() in ("dob", "fn", "nac", "born")):
         return False
     if _NOT_A_RECORD_AFTER.match(value.string, value.end("s")) or value.string[
             max(0, value.start("s") - 1):value.start("s")] == "$":
@@ -120,15 +146,19 @@ def _record_check(key: re.Match[str], value: re.Match[str]) -> bool:
     skipped = value.string[key.end():value.start("s")]
     if _NOT_A_RECORD_SKIP.search(skipped):
         return False
-    # "seguro social" names an SSN when it has nine digits (Mexico's NSS has eleven).
-    if key.group().startswith("seguro") and _digits(value.group("s")) == 9:
+    # "seguro social" names an SSN when it has nine digits, the last four of something when it
+    # has four; Mexico's NSS has eleven, Spain's twelve.
+    if _SOCIAL_KEY.search(key.group()) and _digits(value.group("s")) < 10:
         return False
     # "the number of the hospital is 55 5555 1234": its phone, not a record.
     return not (_PLACE_NUMBER_KEY.match(key.group())
                 and _parse_valid(value.group("s"), phone_regions())[0] is not None)
 
 
-_PLACE_NUMBER_KEY = re.compile(r"(?:id|number|\#|n[uú]mero)\s+(?:at|with|from|en|del?)\s")
+_SOCIAL_KEY = re.compile(r"(?:seguro|seguridad)\s+social")
+_PLACE_NUMBER_KEY = re.compile(
+    r"(?:id|number|\#|n[uú]mero)\s+(?:at|with|from|en|del?)\s.*(?:center|centre|clinic|hospital"
+    r"|unit|office|practice|lab|cl[ií]nica|centro|consultorio|unidad)$")
 _keyed(
     "mrn", _RECORD_WORDS,
     rf"[^0-9\n]{{0,50}}?(?<![\w-])(?P<s>{_ID})",

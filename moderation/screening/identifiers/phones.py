@@ -34,8 +34,11 @@ _NOT_A_PHONE_CONTEXT = re.compile(
     r"license|licence|plate|vin|routing|bank|pin|code|zip|postal|mrn|record|chart|patient|"
     r"pedido|factura|folio|lote|receta|p[oó]liza|afiliaci[oó]n|afiliado|expediente|nss|"
     r"paciente|cuenta|registro|c[eé]dula|curp|rfc|dni|nie|pasaporte|passport|tarjeta|clabe|"
-    r"historia|seguro\s+social|social|ssn|sn|s/n|serie)\s*(?:number|no\.?|num|n[uú]mero|\#)?\s*[:#]?\s*"
-    r"(?:is\s+|es\s+|was\s+)?$",
+    r"historia|seguro\s+social|social|ssn|sn|s/n|serie|gu[ií]a|env[ií]o|rastreo|shipment|package"
+    r")\s*(?:number|no\.?|num|n[uú]mero|\#)?"
+    # whose it is, between the label and the number: "guía de DHL es", "order from Amazon:"
+    r"(?:\s+(?:de|del|of|from|for|on|with|at)\s+(?:la\s+|el\s+|the\s+|my\s+|mi\s+)?[\w.&'-]+)?"
+    r"\s*[:#]?\s*(?:is\s+|es\s+|was\s+)?$",
     re.IGNORECASE,
 )
 # The number belongs to an institution, said just before it: "the main number is", "helpline",
@@ -66,6 +69,43 @@ _PERSONAL_PHONE_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _PHONE_LOOKBACK = 40
+# A place that answers the phone, named as the number's owner in the same sentence: "el número
+# de la clínica de dolor del Hospital Ángeles es", "call the pharmacy at Walgreens on 5th,", "la
+# farmacia de la esquina tiene el teléfono", "the hospital's number is".
+_PLACE = (
+    r"(?:hospital|clinic|cl[ií]nica|pharmacy|farmacia|consultorio|campus|imss|issste|sanatorio"
+    r"|laboratorio|lab|urgencias|centro\s+m[eé]dico|medical\s+cent(?:er|re)|health\s+cent(?:er|re)"
+    r"|centro\s+de\s+salud|aseguradora|insurance\s+company|insurer|office|oficina)"
+)
+_PUBLIC_PLACE_BEFORE = re.compile(
+    r"\b(?:(?:n[uú]mero|tel[eé]fono|tel\.?|number|phone|line|l[ií]nea)\s+(?:de|del|of|for|at)"
+    rf"\s+(?:la\s+|el\s+|the\s+|this\s+|that\s+)?(?:[\w'.-]+\s+){{0,3}}?{_PLACE}"
+    r"|(?:call|llam[eéaá]\w*|marqu[eé]\w*|marc[aoó]\w*|ring|contact\w*|habl[eé]\w*)\s+"
+    rf"(?:the|a\s+la|al|la|el|to\s+the)\s+(?:[\w'.-]+\s+){{0,2}}?{_PLACE}"
+    rf"|{_PLACE}(?:'s)?\s+(?:[\w'.-]+\s+){{0,4}}?(?:tiene|has|have)\s+(?:el\s+|the\s+|un\s+|a\s+)?"
+    r"(?:tel[eé]fono|n[uú]mero|number|phone)"
+    rf"|{_PLACE}'s\s+(?:number|phone|line|tel)"
+    rf"|{_PLACE}\s+(?:is|es)(?=\s+(?:\+|\(|[0-9])))",
+    re.IGNORECASE,
+)
+_OWNER = re.compile(r"\b(?:my|mi|our|nuestr[oa]|his|her|their|su)\s+(?!\w+'s\b)", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[a-záéíóúñ]{3})[.]\s|[!?\n]")
+_PLACE_LOOKBACK = 60
+# A clinician's office, even "my neurologist's office: (303) ...": the office's line.
+_CLINICIANS_OFFICE = re.compile(
+    r"\b(?:doctor|dr\.?(?:\s+[A-Z][\w'-]+)?|\w+ologist|dentist|pediatrician|physician|surgeon"
+    r"|gp|therapist|psychiatrist|nurse\s+practitioner|np|pcp)'s\s+(?:office|practice|clinic)\b"
+    r"|\b(?:consultorio|oficina)\s+del?\s+(?:dr|doctor|la\s+dra|dra)\b",
+    re.IGNORECASE,
+)
+# Named just after the number: "212-241-6500 (Mount Sinai main)", "55 5080 2000 del IMSS".
+_PUBLIC_AFTER = re.compile(
+    r"\s*[,(]?\s*(?:(?:del?|of|at|for|from)\s+)?(?:the\s+|la\s+|el\s+)?"
+    r"(?:(?-i:[A-Z][\w'.&-]*)\s+){0,3}(?:main(?:\s+(?:line|number|desk))?\)|hospital|clinic"
+    r"|cl[ií]nica|pharmacy|farmacia|imss|issste|consultorio|switchboard|conmutador|help\s?line"
+    r"|hot\s?line|front\s+desk|main\s+(?:line|number|desk|office))\b",
+    re.IGNORECASE,
+)
 # Public numbers that are not typed toll-free: crisis and help lines members share for others.
 _PUBLIC_NUMBERS = frozenset({
     "5552598121",  # SAPTEL, Mexico's crisis line (Cruz Roja)
@@ -89,14 +129,27 @@ _DIGIT_NEXT = re.compile(r"[ ./-]?[0-9]")
 _DIGIT_BEFORE = re.compile(r"[0-9][ ./-]?$")
 
 
-def _public_context(text: str, start: int) -> bool:
+def _public_context(text: str, start: int, end: int | None = None) -> bool:
     """The words just before ``start`` offer an institution's number (its main line, a
-    helpline, a company's customer service), not someone's own."""
+    helpline, a company's customer service, a clinic or a clinician's office), not someone's
+    own; or the words just after the number (at ``end``) name the place it belongs to."""
+    if end is not None and _PUBLIC_AFTER.match(text, end):
+        return True
     before = text[max(0, start - _PHONE_LOOKBACK):start]
     public = _last(_PUBLIC_PHONE_CONTEXT, before)
-    if public < 0 or _MINE_BEFORE.search(before, 0, public):  # "my office line": still mine
-        return False
-    return _last(_PERSONAL_PHONE_CONTEXT, before) < public
+    if public >= 0 and not _MINE_BEFORE.search(before, 0, public):  # "my office line": mine
+        return _last(_PERSONAL_PHONE_CONTEXT, before) < public
+    wider = text[max(0, start - _PLACE_LOOKBACK):start]
+    ends = list(_SENTENCE_END.finditer(wider))
+    if ends:
+        wider = wider[ends[-1].end():]
+    for place in (_CLINICIANS_OFFICE, _PUBLIC_PLACE_BEFORE):
+        found = list(place.finditer(wider))
+        if found:
+            # "the number of my office": still the member's own
+            return (_OWNER.search(found[-1].group()) is None
+                    and _PERSONAL_PHONE_CONTEXT.search(wider, found[-1].end()) is None)
+    return False
 
 
 _MINE_BEFORE = re.compile(r"\b(?:my|our|mi|nuestr[oa]|his|her|their|su)\s+(?:\w+\s+)?$",
@@ -190,7 +243,7 @@ def _phone_findings(text: Text) -> list[Finding]:
         if not 8 <= digits <= 15 or _looks_like_date(raw):
             continue
         at = candidate.start()
-        if _not_a_phone(normal, at) or _public_context(normal, at):
+        if _not_a_phone(normal, at) or _public_context(normal, at, candidate.end()):
             continue
         number, region, possible_only = _parse_valid(raw, regions)
         if number is None and digits > 10 and " " in raw.strip():
@@ -238,7 +291,7 @@ def _phone_value(low: int, high: int) -> Callable[[re.Match[str], re.Match[str]]
         if not low <= digits <= high or _looks_like_date(raw):
             return False
         at = value.start("s")
-        if _not_a_phone(value.string, at) or _public_context(value.string, at):
+        if _not_a_phone(value.string, at) or _public_context(value.string, at, value.end("s")):
             return False
         # A mobile or WhatsApp number is not a company's line, whatever a region makes of it
         # (Colombia's 300 mobiles are toll-free in Mexico).
@@ -277,7 +330,7 @@ _rule(
     r"|units?|iu|steps|cal|kcal|calories|%|dollars|pesos|usd|mxn|lbs?|kg|m|km|ft|mi)\b|\s?%)",
     flags=0, needs_digit=True,
     check=lambda m: (not _not_a_phone(m.string, m.start("s"))
-                     and not _public_context(m.string, m.start("s"))
+                     and not _public_context(m.string, m.start("s"), m.end("s"))
                      and _NOT_A_LOCAL_BEFORE.search(m.string, max(0, m.start("s") - 16),
                                                     m.start("s")) is None
                      and _NOT_A_LOCAL_AFTER.match(m.string, m.end("s")) is None),

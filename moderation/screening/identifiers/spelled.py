@@ -1,11 +1,13 @@
-"""Numbers written as words: phone numbers and SSNs spelled out to get past filters."""
+"""Numbers written as words or one digit at a time: phone numbers and SSNs spelled out to get
+past filters."""
 
 from __future__ import annotations
 
 import re
 
 from ..base import Finding, Text, finding
-from .phones import _PHONE_WORDS
+from .common import phone_regions
+from .phones import _PHONE_WORDS, _is_public_number, _not_a_phone, _parse_valid, _public_context
 
 # Digits written as words, to get past filters: "nine three seven, 555, 0158", "four two one,
 # five five, three eight eight oh" (after "social": an SSN).
@@ -82,3 +84,41 @@ def _spelled_findings(text: Text) -> list[Finding]:
         elif spelled >= 5 or len(digits) >= 10 or _PHONE_WORDS_RE.search(before):
             found.append(finding("phone", span))
     return found
+
+
+# Digits typed one at a time with spaces, grouped by dashes or dots to get past filters:
+# "2 1 5 - 5 5 5 - 0 1 8 9", "3 2 8 - 4 1 - 6 6 2 0 is my social", "seguro social 6 0 2 4 4 1 9
+# 8 7".
+_SPACED_DIGITS = re.compile(
+    r"(?<![\w.,/-])(?P<s>[0-9](?:(?:\s{1,2}|\s?[-./]\s?)[0-9]){6,13})(?![\w]|\s?[-./]?\s?[0-9])")
+_SSN_AROUND = re.compile(
+    r"\b(?:ssn|ss\#|social(?:\s+security)?|seguro\s+social|seguridad\s+social)\b")
+
+
+def _spaced_digits(text: Text) -> list[Finding]:
+    if not text.has_digit:
+        return []
+    found: list[Finding] = []
+    for match in _SPACED_DIGITS.finditer(text.folded):
+        groups = re.findall(r"[0-9]+", match.group("s"))
+        # Mostly single digits with spaces between: not "215-555-0189" nor "120 / 80 / 95".
+        if sum(len(group) == 1 for group in groups) < 7 or match.group("s").count(" ") < 5:
+            continue
+        digits = "".join(groups)
+        start, end = match.span("s")
+        around = text.folded[max(0, start - 60):end + 60]
+        if len(digits) == 9 and _SSN_AROUND.search(around):
+            found.append(finding("ssn", (start, end)))
+        elif len(digits) >= 10 and _phone_like(digits, text.folded, start, end):
+            found.append(finding("phone", (start, end)))
+    return found
+
+
+def _phone_like(digits: str, text: str, start: int, end: int) -> bool:
+
+    if _not_a_phone(text, start) or _public_context(text, start, end):
+        return False
+    number, _region, _possible = _parse_valid(digits, phone_regions())
+    if number is not None:
+        return not _is_public_number(number)
+    return len(digits) == 10 and digits[0] in "23456789"
