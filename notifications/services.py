@@ -244,6 +244,8 @@ def notifications_for_post(*, post_id: int) -> list[Notification]:
         for user_id in mentioned.values_list("pk", flat=True):
             want(user_id, Kind.MENTION)
     plan.pop(post.author_id, None)
+    for user_id in set(plan) - permissions.members_reached_by(post, plan):
+        del plan[user_id]  # they block its author (a silent block: nobody is told)
     if not plan:
         _fanout_done(post, [])
         return []
