@@ -9,21 +9,30 @@ from __future__ import annotations
 import os
 import threading
 import time
-from datetime import timedelta
 
 import pytest
 import redis
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from accounts.models import ClinicianProfile, User
-from community import services as forum
-from community.models import Community, Membership, Post, Thread
+from community.models import Membership
+from tests.factories import (
+    PASSWORD,
+    client_for,
+    join,
+    make_clinician,
+    make_community,
+    make_user,
+    publish_reply,
+    publish_thread,
+)
+
+# The factories live in tests/factories.py; tests import them from here too.
+__all__ = ["PASSWORD", "client_for", "join", "make_clinician", "make_community", "make_user",
+           "publish_reply", "publish_thread", "service_missing"]
 
 REQUIRE_SERVICES = os.environ.get("HEARTH_REQUIRE_SERVICES") == "1"
-PASSWORD = "hearth-demo"
 
 
 def service_missing(reason: str):
@@ -41,50 +50,6 @@ def redis_client():
     except redis.RedisError:
         service_missing(f"Redis is not reachable at {settings.REDIS_URL}")
     return client
-
-
-def make_user(username: str, *, staff: bool = False, days: int = 60, **extra) -> User:
-    user = User(
-        username=username, email=f"{username}@example.org", is_staff=staff,
-        is_superuser=staff, date_joined=timezone.now() - timedelta(days=days), **extra,
-    )
-    user.set_password(PASSWORD)
-    user.save()
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
-
-
-def make_community(slug: str, *, private: bool = False, anonymous: bool = False) -> Community:
-    return Community.objects.create(
-        slug=slug, name=slug.replace("-", " ").title(), description=f"About {slug}",
-        visibility=Community.Visibility.PRIVATE if private else Community.Visibility.PUBLIC,
-        allow_anonymous=anonymous,
-    )
-
-
-def join(user: User, community: Community, role: str = Membership.Role.MEMBER) -> Membership:
-    membership = Membership.objects.create(
-        user=user, community=community, role=role, status=Membership.Status.ACTIVE
-    )
-    Community.objects.filter(pk=community.pk).update(member_count=community.memberships.count())
-    return membership
-
-
-def publish_thread(author: User, community: Community, title: str = "A question",
-                   body: str = "What helped you?", kind: str = "question",
-                   anonymous: bool = False) -> Thread:
-    """A thread as it is once screening has passed it."""
-    thread = Thread.objects.create(community=community, author=author, title=title, kind=kind,
-                                   is_anonymous=anonymous, status=Thread.Status.HELD)
-    post = forum._new_post(thread=thread, author=author, body=body, anonymous=anonymous)
-    forum.post_screened(post=post, held=False)
-    thread.refresh_from_db()
-    return thread
-
-
-def publish_reply(author: User, thread: Thread, body: str, anonymous: bool = False) -> Post:
-    post = forum._new_post(thread=thread, author=author, body=body, anonymous=anonymous)
-    return forum.post_screened(post=post, held=False)
 
 
 @pytest.fixture(autouse=True)
@@ -151,10 +116,7 @@ def james(db, diabetes, heart):
 @pytest.fixture
 def drlee(db, diabetes, heart):
     user = make_user("drlee")
-    ClinicianProfile.objects.create(
-        user=user, credentials="MD", specialty="Endocrinology", organisation="Hearth General",
-        npi="1234567893", status=ClinicianProfile.Status.VERIFIED,
-    )
+    make_clinician(user)
     for community in (diabetes, heart):
         join(user, community)
     return user
@@ -183,12 +145,6 @@ def banned(db, diabetes):
 @pytest.fixture
 def visitor():
     return Client()
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from accounts.models import ClinicianProfile, User
+from accounts.models import User
 from community.models import AnswerVote, Membership, Post, Reaction, Thread, ThreadRead
 from moderation.models import ModerationItem
 from notifications.models import CheckIn, DigestClick, Outbox
-from tests.conftest import make_community, make_user
+from tests.factories import join, make_clinician, make_community, make_user
 
 QUERY = "period=custom&start=2025-03-01&end=2025-03-07"
 
@@ -30,16 +30,11 @@ class World:
 
 def _member(username, joined, source, communities, *, seen=None, clinician=False,
             role=Membership.Role.MEMBER):
-    user = make_user(username)
-    User.objects.filter(pk=user.pk).update(date_joined=joined, signup_source=source,
-                                           last_seen_at=seen)
+    user = make_user(username, joined=joined, signup_source=source, last_seen_at=seen)
     for community in communities:
-        Membership.objects.create(user=user, community=community, role=role, joined_at=joined)
+        join(user, community, role, joined_at=joined)
     if clinician:
-        ClinicianProfile.objects.create(
-            user=user, credentials="MD", specialty="Cardiology", organisation="Hearth General",
-            npi="1234567893", status=ClinicianProfile.Status.VERIFIED)
-    user.refresh_from_db()
+        make_clinician(user, specialty="Cardiology")
     return user
 
 
@@ -89,8 +84,7 @@ def world(db):
     w.drpat = _member("drpat", at(2, 24), "email", [D, M], seen=at(3, 3, 9, 30), clinician=True)
     w.sam = _member("sam", at(11, 1).replace(year=2024), "", [D], seen=at(2, 23, 9),
                     role=Membership.Role.MODERATOR)
-    w.admin = make_user("admin", staff=True)
-    User.objects.filter(pk=w.admin.pk).update(date_joined=at(10, 1).replace(year=2024))
+    w.admin = make_user("admin", staff=True, joined=at(10, 1).replace(year=2024))
 
     # Threads and posts. "q" questions, "d" discussions.
     w.T1, _ = _thread(D, w.ana, at(3, 2, 10))

@@ -15,11 +15,17 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import ClinicianProfile, DataExport, User
-from community import services as forum
 from community.models import Community, Membership, Post, Thread
 from moderation.models import ModerationItem, StaffNote
 from notifications.models import Notification
-from tests.conftest import join, make_community, make_user, publish_reply
+from tests.factories import (
+    join,
+    make_clinician,
+    make_community,
+    make_user,
+    publish_reply,
+    publish_thread,
+)
 
 ROLES = ("visitor", "newbie", "member_a", "member_b", "clinician", "mod_a", "staff",
          "suspended", "banned", "deactivated")
@@ -48,23 +54,6 @@ class World:
         return client
 
 
-def _thread(author, community, title, body, *, status=Thread.Status.PUBLISHED,
-            anonymous=False, kind="question") -> Thread:
-    thread = Thread.objects.create(community=community, author=author, title=title, kind=kind,
-                                   is_anonymous=anonymous, status=Thread.Status.HELD)
-    post = forum._new_post(thread=thread, author=author, body=body, anonymous=anonymous)
-    forum.post_screened(post=post, held=False)
-    if status != Thread.Status.PUBLISHED:
-        post_status = {Thread.Status.HELD: Post.Status.HELD,
-                       Thread.Status.HIDDEN: Post.Status.HIDDEN,
-                       Thread.Status.DELETED: Post.Status.DELETED}[status]
-        screening = Post.Screening.HELD if status == Thread.Status.HELD else Post.Screening.CLEAN
-        Thread.objects.filter(pk=thread.pk).update(status=status)
-        Post.objects.filter(pk=post.pk).update(status=post_status, screening=screening)
-    thread.refresh_from_db()
-    return thread
-
-
 def build_world(*, export_dir=None) -> World:
     world = World()
     pub = make_community("open-commons", anonymous=True)
@@ -76,9 +65,7 @@ def build_world(*, export_dir=None) -> World:
     u["member_a"] = make_user("member_a")
     u["member_b"] = make_user("member_b")
     u["clinician"] = make_user("clinician")
-    ClinicianProfile.objects.create(
-        user=u["clinician"], credentials="MD", specialty="Cardiology", organisation="General",
-        npi="1234567893", status=ClinicianProfile.Status.VERIFIED)
+    make_clinician(u["clinician"], specialty="Cardiology", organisation="General")
     u["mod_a"] = make_user("mod_a")
     u["staff"] = make_user("staff", staff=True)
     u["suspended"] = make_user("suspended")
@@ -94,16 +81,16 @@ def build_world(*, export_dir=None) -> World:
     join(u["member_b"], b)
 
     t = world.threads
-    t["public"] = _thread(u["member_a"], pub, "Public question", "Walking helps me.")
-    t["private"] = _thread(u["member_a"], a, "Private question", f"Night fears {CANARY}.")
-    t["held"] = _thread(u["member_a"], a, "Held question", f"Held words {CANARY}.",
-                        status=Thread.Status.HELD)
-    t["hidden"] = _thread(u["member_a"], a, "Hidden question", f"Hidden words {CANARY}.",
-                          status=Thread.Status.HIDDEN)
-    t["deleted"] = _thread(u["member_a"], a, "Deleted question", f"Deleted words {CANARY}.",
-                           status=Thread.Status.DELETED)
-    t["anonymous"] = _thread(u["anon"], pub, "Asked anonymously", "Nobody knows it is me.",
-                             anonymous=True)
+    t["public"] = publish_thread(u["member_a"], pub, "Public question", "Walking helps me.")
+    t["private"] = publish_thread(u["member_a"], a, "Private question", f"Night fears {CANARY}.")
+    t["held"] = publish_thread(u["member_a"], a, "Held question", f"Held words {CANARY}.",
+                               status=Thread.Status.HELD)
+    t["hidden"] = publish_thread(u["member_a"], a, "Hidden question",
+                                 f"Hidden words {CANARY}.", status=Thread.Status.HIDDEN)
+    t["deleted"] = publish_thread(u["member_a"], a, "Deleted question",
+                                  f"Deleted words {CANARY}.", status=Thread.Status.DELETED)
+    t["anonymous"] = publish_thread(u["anon"], pub, "Asked anonymously",
+                                    "Nobody knows it is me.", anonymous=True)
     world.posts = {kind: thread.posts.get(position=1) for kind, thread in t.items()}
     # replies, so that "accept an answer" has something to act on
     world.extra["reply_public"] = publish_reply(u["member_b"], t["public"], "Same for me.")
@@ -115,8 +102,8 @@ def build_world(*, export_dir=None) -> World:
     world.extra["notification"] = Notification.objects.create(
         recipient=u["member_a"], kind=Notification.Kind.MENTION, actor=u["mod_a"],
         thread=t["private"], post=world.posts["private"])
-    world.extra["pending_clinician"] = ClinicianProfile.objects.create(
-        user=u["member_b"], credentials="RN", specialty="Nursing", organisation="General",
+    world.extra["pending_clinician"] = make_clinician(
+        u["member_b"], credentials="RN", specialty="Nursing", organisation="General",
         npi="1245319599", status=ClinicianProfile.Status.PENDING)
     export = DataExport.objects.create(user=u["member_a"])
     if export_dir is not None:
