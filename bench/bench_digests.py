@@ -132,14 +132,13 @@ def build() -> tuple[list[int], float, int]:
 def send_chunk(outbox_ids: list[int], port: int) -> int:
     from django.core.mail import get_connection
 
-    from notifications import services
+    from notifications import outbox
 
     connection = get_connection("django.core.mail.backends.smtp.EmailBackend",
                                 host="127.0.0.1", port=port, timeout=10)
     sent = 0
     for start in range(0, len(outbox_ids), 100):
-        sent += services.outbox_send(outbox_ids[start:start + 100],
-                                     connection=connection)["sent"]
+        sent += outbox.send(outbox_ids[start:start + 100], connection=connection)["sent"]
     return sent
 
 

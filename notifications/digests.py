@@ -33,7 +33,7 @@ from community.models import Membership, Post, Thread
 
 from . import emails, tokens
 from .models import CheckIn, DigestClick, DigestRun, NotificationSettings, Outbox
-from .services import eligible_for_email, prime_memberships, settings_for
+from .selectors import eligible_for_email, prime_memberships, settings_for
 
 logger = logging.getLogger(__name__)
 
@@ -475,6 +475,17 @@ def _build_batch(user_ids, *, now, frequency, ignore_morning, dry_run) -> BuildR
 
 
 # --- At send time ---------------------------------------------------------------------------
+
+
+def recheck_reasons(rows: list[Outbox]) -> dict[int, str]:
+    """The outbox's recheck for digests (outbox.register_recheck): a digest is cancelled
+    when the member turned digests off, or when nothing is left in it that they may see."""
+    reasons = {row.pk: "digests turned off" for row in rows
+               if settings_for(row.recipient).digest_frequency == Frequency.NEVER}
+    rest = [row for row in rows if row.pk not in reasons]
+    wanted = recheck_at_send(rest) if rest else {}
+    reasons.update({pk: "nothing left the member may see" for pk, ok in wanted.items() if not ok})
+    return reasons
 
 
 def recheck_at_send(rows: list[Outbox]) -> dict[int, bool]:

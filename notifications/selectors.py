@@ -1,11 +1,21 @@
-"""Reads for the notifications page and the header bell."""
+"""Reads of the notifications app: the notifications page and the header bell's count, a
+member's settings, and who Hearth may email."""
 
 from __future__ import annotations
 
-from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from collections import defaultdict
+from collections.abc import Iterable
+
+from allauth.account.models import EmailAddress
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Concat
 
-from .models import Notification
+from accounts.models import User
+from accounts.permissions import in_good_standing, is_in_good_standing
+from community import permissions
+from community.models import Membership
+
+from .models import Notification, NotificationSettings
 
 PER_PAGE = 30
 # Several replies or mentions in one discussion are one line ("maria and 2 others replied to
@@ -39,8 +49,18 @@ def unread_groups() -> Count:
 
 
 def unread_count(*, user) -> int:
+    """Unread lines of the list (replies in one discussion are one line)."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).aggregate(
         n=unread_groups())["n"]
+
+
+def unread_counts(user_ids: Iterable[int]) -> dict[int, int]:
+    """unread_count of many members in one query (members with none are left out)."""
+    return dict(
+        Notification.objects.filter(recipient_id__in=list(user_ids), read_at__isnull=True)
+        .values_list("recipient_id")
+        .annotate(n=unread_groups())
+    )
 
 
 def same_group(notification: Notification) -> Q:
@@ -61,3 +81,41 @@ def group_page(notifications: list[Notification]) -> list[list[Notification]]:
             key = ("one", notification.pk)
         lines.setdefault(key, []).append(notification)
     return list(lines.values())
+
+
+# --- Settings and email recipients ----------------------------------------------------------
+
+
+def settings_for(user: User) -> NotificationSettings:
+    """The member's settings (unsaved defaults if they never changed them)."""
+    try:
+        return user.notification_settings
+    except NotificationSettings.DoesNotExist:
+        return NotificationSettings(user=user)
+
+
+def can_receive_email(user: User) -> bool:
+    return bool(user.email) and is_in_good_standing(user)
+
+
+def email_verified_q() -> Exists:
+    return Exists(
+        EmailAddress.objects.filter(user=OuterRef("pk"), email__iexact=OuterRef("email"),
+                                    verified=True)
+    )
+
+
+def eligible_for_email(queryset: QuerySet[User] | None = None) -> QuerySet[User]:
+    """Members Hearth may email: active, not banned or suspended, email address verified."""
+    queryset = User.objects.all() if queryset is None else queryset
+    return in_good_standing(queryset).exclude(email="").filter(email_verified_q())
+
+
+def prime_memberships(users: Iterable[User]) -> None:
+    """Load the memberships of many members in one query, into the per-user cache that
+    community.permissions.memberships_of reads, so that checking each of them is free."""
+    users = list(users)
+    by_user: dict[int, dict[int, Membership]] = defaultdict(dict)
+    for membership in Membership.objects.filter(user__in=[u.pk for u in users]):
+        by_user[membership.user_id][membership.community_id] = membership
+    permissions.prime_memberships({user: by_user[user.pk] for user in users})

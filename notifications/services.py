@@ -1,67 +1,49 @@
-"""Every write of the notifications app: notifications, settings, the outbox and its sending.
+"""Every write of the notifications app but the outbox's own (outbox.py) and the digests'
+(digests.py): settings, in-app notifications and the fan-out of a post to its readers.
 
 Receivers (receivers.py) and other apps call `notify` and the `notifications_for_*`
 functions; each checks the one access rule of community.permissions for the recipient at
-the moment it runs, and never names the author of an anonymous post to anyone but staff.
+the moment it runs, and never names the author of an anonymous post to anyone who may not
+see it. Reads are in selectors.py.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import timedelta
 
-from allauth.account.models import EmailAddress
-from django.core.mail import get_connection
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db import connection as db_connection
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.models import User
-from accounts.permissions import in_good_standing, is_in_good_standing
 from community import permissions
 from community.markdown import mentioned_names
 from community.models import Membership, Post, Reaction, Thread, ThreadFollow
 from community.permissions import can_see_author
 from hearth.live import publish_many_on_commit, user_group
-from hearth.logging import redact
 
-from . import emails, selectors, tokens
+from . import immediate, outbox, selectors
 from .models import CheckIn, Notification, NotificationSettings, Outbox, PostFanout
+
+# Other apps and tests reach these through this module; each has one definition (outbox.py,
+# selectors.py).
+from .outbox import SEND_LEASE, backoff  # noqa: F401
+from .outbox import dispatch as _dispatch  # noqa: F401
+from .outbox import due_ids as outbox_due_ids  # noqa: F401
+from .outbox import send as outbox_send  # noqa: F401
+from .selectors import can_receive_email, eligible_for_email, settings_for  # noqa: F401
 
 logger = logging.getLogger(__name__)
 
 Kind = Notification.Kind
-IMMEDIATE_WINDOW = timedelta(minutes=15)
-# A row being sent is leased for a minute, and the lease is renewed every 20 s while the send
-# runs: a row held by a killed worker goes back to the sweep about a minute later, and a slow
-# relay never lets a second worker send a row that is still being sent.
-SEND_LEASE = timedelta(minutes=1)
-LEASE_RENEW_EVERY = 20.0  # seconds
-MAX_ATTEMPTS = 8
 REPLY_KINDS = (Kind.REPLY, Kind.FOLLOWED_REPLY, Kind.CLINICIAN_ANSWER)
 # When one post concerns a member in several ways, the most specific notification wins.
 _PRIORITY = {
     Kind.CLINICIAN_ANSWER: 4, Kind.REPLY: 3, Kind.MENTION: 2, Kind.FOLLOWED_REPLY: 1,
 }
-
-
-# --- Access helpers -------------------------------------------------------------------------
-
-
-def prime_memberships(users: Iterable[User]) -> None:
-    """Load the memberships of many members in one query, into the per-user cache that
-    community.permissions.memberships_of reads, so that checking each of them is free."""
-    users = list(users)
-    by_user: dict[int, dict[int, Membership]] = defaultdict(dict)
-    for membership in Membership.objects.filter(user__in=[u.pk for u in users]):
-        by_user[membership.user_id][membership.community_id] = membership
-    permissions.prime_memberships({user: by_user[user.pk] for user in users})
 
 
 def _hide_actor(recipient: User, thread: Thread | None, post: Post | None) -> bool:
@@ -71,32 +53,7 @@ def _hide_actor(recipient: User, thread: Thread | None, post: Post | None) -> bo
                for item in (post, thread))
 
 
-def can_receive_email(user: User) -> bool:
-    return bool(user.email) and is_in_good_standing(user)
-
-
-def email_verified_q() -> Exists:
-    return Exists(
-        EmailAddress.objects.filter(user=OuterRef("pk"), email__iexact=OuterRef("email"),
-                                    verified=True)
-    )
-
-
-def eligible_for_email(queryset: QuerySet[User] | None = None) -> QuerySet[User]:
-    """Members Hearth may email: active, not banned or suspended, email address verified."""
-    queryset = User.objects.all() if queryset is None else queryset
-    return in_good_standing(queryset).exclude(email="").filter(email_verified_q())
-
-
 # --- Settings -------------------------------------------------------------------------------
-
-
-def settings_for(user: User) -> NotificationSettings:
-    """The member's settings (unsaved defaults if they never changed them)."""
-    try:
-        return user.notification_settings
-    except NotificationSettings.DoesNotExist:
-        return NotificationSettings(user=user)
 
 
 def settings_update(*, user: User, **values) -> NotificationSettings:
@@ -134,21 +91,12 @@ def unsubscribe(*, user_id: int, list_name: str) -> bool:
 # --- Notifications --------------------------------------------------------------------------
 
 
-def unread_count(user: User) -> int:
-    """Unread lines of the list (replies in one discussion are one line)."""
-    return selectors.unread_count(user=user)
-
-
 def publish_unread(user_ids: Iterable[int]) -> None:
     """Send each member's unread count to their /ws/me/ socket after commit."""
     user_ids = list(set(user_ids))
     if not user_ids:
         return
-    counts = dict(
-        Notification.objects.filter(recipient_id__in=user_ids, read_at__isnull=True)
-        .values_list("recipient_id")
-        .annotate(n=selectors.unread_groups())
-    )
+    counts = selectors.unread_counts(user_ids)
     publish_many_on_commit([
         (user_group(user_id), {"type": "notifications", "unread": counts.get(user_id, 0)})
         for user_id in user_ids
@@ -198,7 +146,7 @@ def notify(
         return None
     publish_unread([recipient.pk])
     if kind in REPLY_KINDS or kind == Kind.MENTION:
-        immediate_email_queue(notification)
+        immediate.queue_one(notification)
     return notification
 
 
@@ -250,7 +198,7 @@ def notifications_for_post(*, post_id: int) -> list[Notification]:
         _fanout_done(post, [])
         return []
     recipients = list(User.objects.filter(pk__in=plan, is_active=True))
-    prime_memberships(recipients)
+    selectors.prime_memberships(recipients)
     key = f"post:{post.pk}"
     already = set(
         Notification.objects.filter(recipient__in=recipients, key=key).values_list(
@@ -270,9 +218,9 @@ def notifications_for_post(*, post_id: int) -> list[Notification]:
     with transaction.atomic():
         if created:
             Notification.objects.bulk_create(created, ignore_conflicts=True,
-                                             batch_size=OUTBOX_CHUNK)
+                                             batch_size=outbox.CHUNK)
             publish_unread(n.recipient_id for n in created)
-            immediate_emails_queue(created)
+            immediate.queue(created)
         _fanout_done(post, created)
     return created
 
@@ -386,309 +334,6 @@ def notifications_mark_all_read(*, user: User) -> int:
     )
     publish_unread([user.pk])
     return marked
-
-
-# --- Immediate emails -----------------------------------------------------------------------
-
-
-def _email_allowed(kind: str, prefs: NotificationSettings) -> bool:
-    if kind == Kind.MENTION:
-        return prefs.email_mentions
-    return prefs.email_replies
-
-
-def immediate_email_queue(notification: Notification) -> Outbox | None:
-    return (immediate_emails_queue([notification]) or [None])[0]
-
-
-def immediate_emails_queue(notifications: list[Notification]) -> list[Outbox]:
-    """An email for a reply or a mention, per the member's settings, at most one per thread
-    every 15 minutes. Sent by a Celery task after commit."""
-    wanted = {n.recipient_id: n for n in notifications if n.thread_id}
-    if not wanted:
-        return []
-    recipients = {
-        u.pk: u for u in eligible_for_email(User.objects.filter(pk__in=wanted))
-        .select_related("notification_settings")
-    }
-    now = timezone.now()
-    # What each member was emailed about these threads in the window, and which of these
-    # posts they were emailed already: two queries for the whole fan-out, whatever its size.
-    recent: set[tuple[int, str]] = set()
-    prefixes = {f"thread:{n.thread_id}:" for n in wanted.values()}
-    for user_id, key in Outbox.objects.filter(
-        recipient_id__in=list(recipients), created_at__gte=now - IMMEDIATE_WINDOW,
-        kind__in=[Outbox.Kind.REPLY, Outbox.Kind.MENTION],
-    ).filter(_startswith_any("dedupe_key", prefixes)).values_list("recipient_id", "dedupe_key"):
-        recent.add((user_id, key.split(":", 2)[1]))
-    planned = []
-    for user_id, notification in wanted.items():
-        user = recipients.get(user_id)
-        if user is None or not _email_allowed(notification.kind, settings_for(user)):
-            continue
-        if (user_id, str(notification.thread_id)) in recent:
-            continue
-        key = f"thread:{notification.thread_id}:{user_id}:" \
-              f"{notification.post_id or notification.pk}"
-        planned.append((user, notification, key))
-    sent = set(Outbox.objects.filter(dedupe_key__in=[key for _u, _n, key in planned])
-               .values_list("dedupe_key", flat=True))
-    rendered: dict = {}
-    fresh = [_immediate_row(user, notification, key, rendered)
-             for user, notification, key in planned if key not in sent]
-    rows: list[Outbox] = []
-    for chunk in range(0, len(fresh), OUTBOX_CHUNK):
-        part = fresh[chunk:chunk + OUTBOX_CHUNK]
-        try:
-            with transaction.atomic():
-                rows.extend(Outbox.objects.bulk_create(part))
-        except IntegrityError:  # a concurrent fan-out emailed some of them: one at a time
-            for row in part:
-                try:
-                    with transaction.atomic():
-                        row.save(force_insert=True)
-                except IntegrityError:  # this post was emailed to this member already
-                    continue
-                rows.append(row)
-    if rows:
-        from .tasks import outbox_send_batch
-
-        ids = [row.pk for row in rows]
-        transaction.on_commit(lambda: _dispatch(outbox_send_batch, ids), robust=True)
-    return rows
-
-
-OUTBOX_CHUNK = 1000  # rows a bulk INSERT (PostgreSQL takes at most 65,535 parameters)
-
-
-def _startswith_any(field: str, prefixes: set[str]):
-    from django.db.models import Q
-
-    condition = Q()
-    for prefix in sorted(prefixes):
-        condition |= Q(**{f"{field}__startswith": prefix})
-    return condition
-
-
-_NAME_SLOT = "__HEARTH_MEMBER_NAME__"
-
-
-class _Placeholder:
-    """Stands for the member in an email rendered once for everyone who gets the same one."""
-
-    public_name = _NAME_SLOT
-    language = ""
-
-
-def _immediate_row(user: User, notification: Notification, dedupe_key: str,
-                   rendered: dict | None = None) -> Outbox:
-    """The member's email about a reply or a mention. Members who get the same words (same
-    language, post and summary) share one rendering (CSS inlining is the slow part), with
-    their name and unsubscribe link put in afterwards."""
-    from django.utils.html import escape
-
-    from .presenters import notification_text
-
-    kind = Outbox.Kind.MENTION if notification.kind == Kind.MENTION else Outbox.Kind.REPLY
-    list_name = "mentions" if kind == Outbox.Kind.MENTION else "replies"
-    thread = notification.thread
-    rendered = {} if rendered is None else rendered
-    link = rendered.get(("link", notification.post_id, notification.thread_id))
-    if link is None:  # reversed once per post, not once per follower
-        link = reverse("community:post", kwargs={"pk": notification.post_id}) \
-            if notification.post_id else thread.get_absolute_url()
-        rendered[("link", notification.post_id, notification.thread_id)] = link
-    language = emails.member_language(user)
-    with translation.override(language):
-        summary = notification_text(notification, viewer=user)
-    group = (language, kind, link, summary)
-    if group not in rendered:
-        placeholder = _Placeholder()
-        placeholder.language = language
-        with translation.override(language):
-            rendered[group] = emails.render_email(
-                "notifications/immediate",
-                {
-                    "summary": summary, "thread": thread, "community": thread.community,
-                    "link": emails.absolute(link), "list_name": list_name,
-                    # the link with a slot for each member's own token
-                    "unsubscribe_url": emails._unsubscribe_prefix(),  # noqa: SLF001
-                },
-                user=placeholder,
-            )
-    token = tokens.unsubscribe_token(user.pk, list_name)
-    name = user.public_name
-    subject, text, html = (part.replace(emails._SLOT, token)  # noqa: SLF001
-                           for part in rendered[group])
-    subject = subject.replace(_NAME_SLOT, name)
-    text = text.replace(_NAME_SLOT, name)
-    html = html.replace(_NAME_SLOT, escape(name))
-    return Outbox(
-        recipient=user, kind=kind, dedupe_key=dedupe_key, subject=subject, text=text,
-        html=html,
-        headers=emails.list_headers(user_id=user.pk, list_name=list_name, dedupe_key=dedupe_key),
-    )
-
-
-def _dispatch(task, ids: list[int]) -> None:
-    """Queue a send; if the broker is down the sweep sends it later (rule 3)."""
-    try:
-        task.delay(ids)
-    except Exception:  # noqa: BLE001
-        logger.warning("outbox send of %s rows not queued; the sweep will send them", len(ids))
-
-
-# --- Sending the outbox ---------------------------------------------------------------------
-
-
-def outbox_claim(outbox_id: int, *, now=None) -> bool:
-    """Take a row for sending. One atomic UPDATE: of two workers, exactly one wins."""
-    now = now or timezone.now()
-    return bool(
-        Outbox.objects.filter(
-            pk=outbox_id, status=Outbox.Status.PENDING, next_attempt_at__lte=now
-        ).update(
-            status=Outbox.Status.SENDING, attempts=F("attempts") + 1,
-            next_attempt_at=now + SEND_LEASE,
-        )
-    )
-
-
-class LeaseKept:
-    """While a row is being sent, a thread renews its lease every LEASE_RENEW_EVERY seconds
-    (it touches the database only if the send lasts that long)."""
-
-    def __init__(self, outbox_id: int) -> None:
-        self.outbox_id = outbox_id
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._renew, name=f"outbox-lease-{outbox_id}",
-                                        daemon=True)
-
-    def __enter__(self) -> LeaseKept:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self._done.set()
-        self._thread.join()
-
-    def _renew(self) -> None:
-        try:
-            while not self._done.wait(LEASE_RENEW_EVERY):
-                Outbox.objects.filter(pk=self.outbox_id, status=Outbox.Status.SENDING).update(
-                    next_attempt_at=timezone.now() + SEND_LEASE)
-        except DatabaseError:
-            logger.warning("lease of outbox row %s not renewed", self.outbox_id)
-        finally:
-            db_connection.close()  # this thread's own connection, if it opened one
-
-
-def backoff(attempts: int) -> timedelta:
-    """1, 2, 4, 8 ... minutes after each failed attempt, at most an hour."""
-    return timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
-
-
-def outbox_send(outbox_ids: Iterable[int], *, connection=None) -> dict[str, int]:
-    """Send the pending rows among these ids; returns how many were sent, failed, skipped."""
-    from . import digests
-
-    outbox_ids = list(outbox_ids)
-    result = {"sent": 0, "failed": 0, "cancelled": 0, "skipped": 0}
-    rows = list(
-        Outbox.objects.filter(
-            pk__in=outbox_ids, status=Outbox.Status.PENDING, next_attempt_at__lte=timezone.now()
-        )
-        .select_related("recipient__notification_settings")
-        .order_by("pk")
-    )
-    result["skipped"] = len(outbox_ids) - len(rows)
-    if not rows:
-        return result
-    eligible = set(
-        eligible_for_email(User.objects.filter(pk__in={r.recipient_id for r in rows}))
-        .values_list("pk", flat=True)
-    )
-    digest_rows = [r for r in rows if r.kind == Outbox.Kind.DIGEST and r.recipient_id in eligible]
-    still_wanted = digests.recheck_at_send(digest_rows) if digest_rows else {}
-    own_connection = connection is None
-    connection = connection or get_connection()
-    try:
-        connection.open()
-        for row in rows:
-            # Claimed one at a time, just before sending: a killed worker strands one row at
-            # most, which the sweep sends again once its lease has run out.
-            if not outbox_claim(row.pk):
-                result["skipped"] += 1
-                continue
-            reason = _cancel_reason(row, eligible, still_wanted)
-            if reason:
-                Outbox.objects.filter(pk=row.pk).update(
-                    status=Outbox.Status.CANCELLED, last_error=reason
-                )
-                result["cancelled"] += 1
-                continue
-            try:
-                with LeaseKept(row.pk):
-                    emails.build_message(row, to=row.recipient.email,
-                                         connection=connection).send()
-            except Exception as exc:  # noqa: BLE001 - one bad address must not stop the batch
-                _record_failure(row, exc)
-                result["failed"] += 1
-                continue
-            Outbox.objects.filter(pk=row.pk).update(
-                status=Outbox.Status.SENT, sent_at=timezone.now(), last_error=""
-            )
-            result["sent"] += 1
-    finally:
-        if own_connection:
-            try:
-                connection.close()
-            except Exception:  # noqa: BLE001
-                logger.warning("closing the mail connection failed", exc_info=True)
-    return result
-
-
-def _cancel_reason(row: Outbox, eligible: set[int], still_wanted: dict[int, bool]) -> str:
-    if row.recipient_id not in eligible:
-        return "recipient can no longer be emailed"
-    prefs = settings_for(row.recipient)
-    if row.kind == Outbox.Kind.DIGEST:
-        if prefs.digest_frequency == NotificationSettings.Frequency.NEVER:
-            return "digests turned off"
-        if not still_wanted.get(row.pk, False):
-            return "nothing left the member may see"
-    elif row.kind == Outbox.Kind.REPLY and not prefs.email_replies:
-        return "reply emails turned off"
-    elif row.kind == Outbox.Kind.MENTION and not prefs.email_mentions:
-        return "mention emails turned off"
-    return ""
-
-
-def _record_failure(row: Outbox, exc: Exception) -> None:
-    attempts = row.attempts + 1  # the claim added one in the database
-    error = redact(f"{type(exc).__name__}: {exc}")[:500]
-    if attempts >= MAX_ATTEMPTS:
-        status, next_at = Outbox.Status.FAILED, timezone.now()
-    else:
-        status, next_at = Outbox.Status.PENDING, timezone.now() + backoff(attempts)
-    Outbox.objects.filter(pk=row.pk).update(
-        status=status, last_error=error, next_attempt_at=next_at
-    )
-    logger.warning("outbox %s not sent (attempt %s): %s", row.pk, attempts, type(exc).__name__)
-
-
-def outbox_due_ids(*, limit: int = 1000) -> list[int]:
-    """Rows left behind: pending and due, or abandoned mid-send by a killed worker (its
-    lease ran out; those go back to pending first)."""
-    now = timezone.now()
-    Outbox.objects.filter(status=Outbox.Status.SENDING, next_attempt_at__lt=now).update(
-        status=Outbox.Status.PENDING, next_attempt_at=now
-    )
-    return list(
-        Outbox.objects.filter(status=Outbox.Status.PENDING, next_attempt_at__lte=now)
-        .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
 
 
 def checkin_answer(*, user_id: int, month: str, answer: str, now=None) -> CheckIn | None:

@@ -9,7 +9,7 @@ import logging
 from celery import shared_task
 from django.db import InterfaceError, OperationalError, transaction
 
-from . import digests, services
+from . import digests, outbox, services
 
 logger = logging.getLogger(__name__)
 
@@ -24,13 +24,13 @@ FANOUT_OPTIONS = {
 
 @shared_task(**TASK_OPTIONS)
 def outbox_send_batch(outbox_ids: list[int]) -> dict[str, int]:
-    result = services.outbox_send(outbox_ids)
+    result = outbox.send(outbox_ids)
     if result["failed"]:
         # Try again after the shortest back-off; the sweep is the safety net if this is lost.
         retry_ids = list(outbox_ids)
         try:
             outbox_send_batch.apply_async(
-                args=[retry_ids], countdown=services.backoff(1).total_seconds()
+                args=[retry_ids], countdown=outbox.backoff(1).total_seconds()
             )
         except Exception:  # noqa: BLE001
             logger.warning("outbox retry not queued; the sweep will retry")
@@ -40,7 +40,7 @@ def outbox_send_batch(outbox_ids: list[int]) -> dict[str, int]:
 @shared_task(acks_late=True)
 def outbox_sweep() -> int:
     """Beat, every minute: send what the queue lost (broker down, worker killed)."""
-    ids = services.outbox_due_ids()
+    ids = outbox.due_ids()
     for batch in digests.batches(ids):
         outbox_send_batch.delay(batch)
     return len(ids)

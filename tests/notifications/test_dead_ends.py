@@ -9,7 +9,7 @@ import html
 import pytest
 
 from hearth.live import user_group
-from notifications import services
+from notifications import selectors, services
 from notifications.models import Notification
 from tests.conftest import client_for, join, make_user, publish_reply, publish_thread
 
@@ -44,7 +44,7 @@ def test_replies_in_one_discussion_are_one_line_in_the_list_and_the_bell(
     assert "james replied to your discussion “Night sweats”." in page
     assert page.count("replied to your discussion") == 2
     assert "data-notifications-unread> 2" in as_maria.get("/").content.decode()
-    assert services.unread_count(maria) == 2
+    assert selectors.unread_count(user=maria) == 2
 
     # the line opens at the first of its replies, and all of them are read
     line = page[page.index("rosa and 2 others") - 300:page.index("rosa and 2 others")]
@@ -53,7 +53,7 @@ def test_replies_in_one_discussion_are_one_line_in_the_list_and_the_bell(
     response = as_maria.get(f"/notifications/{opened.pk}/")
     assert response.status_code == 302 and response["Location"] == f"/p/{first.pk}/"
     assert Notification.objects.filter(recipient=maria, thread=thread, read_at=None).count() == 0
-    assert services.unread_count(maria) == 1
+    assert selectors.unread_count(user=maria) == 1
     assert "data-notifications-unread> 1" in as_maria.get("/").content.decode()
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from community import services as forum
 from community.models import Membership, Thread, ThreadFollow
-from notifications import digests, services, tokens
+from notifications import digests, outbox, services, tokens
 from notifications.models import DigestClick, DigestRun, NotificationSettings, Outbox
 from notifications.tasks import digests_queue_due
 from tests.conftest import join, make_user, publish_reply, publish_thread
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 def build_and_send(*users, now=None):
     result = digests.build_batch([u.pk for u in users], now=now, ignore_morning=True)
-    services.outbox_send(result.outbox_ids)
+    outbox.send(result.outbox_ids)
     return result
 
 
@@ -63,7 +63,7 @@ def test_a_member_removed_between_queueing_and_building_does_not_get_it(maria, m
     assert maria.pk in queued
     forum.community_leave(user=maria, community=mental)
     digests_batch = digests.build_batch(queued, ignore_morning=True)
-    services.outbox_send(digests_batch.outbox_ids)
+    outbox.send(digests_batch.outbox_ids)
     assert "Private thread" not in digest_for(maria)
 
 
@@ -77,7 +77,7 @@ def test_a_member_removed_between_building_and_sending_does_not_get_it(maria, di
     result = digests.build_batch([maria.pk], ignore_morning=True)
     assert "Private thread" in Outbox.objects.get(recipient=maria).text
     Membership.objects.filter(user=maria, community=mental).delete()
-    services.outbox_send(result.outbox_ids)
+    outbox.send(result.outbox_ids)
     assert "Private thread" not in digest_for(maria)
     assert "Private thread" not in mail.outbox[0].alternatives[0][0]
     assert "Public thread" in digest_for(maria)
@@ -93,7 +93,7 @@ def test_a_digest_left_with_nothing_visible_is_cancelled(maria, mental):
     publish_thread(author, mental, title="Private thread", kind="discussion")
     result = digests.build_batch([maria.pk], ignore_morning=True)
     Membership.objects.filter(user=maria, community=mental).delete()
-    assert services.outbox_send(result.outbox_ids)["cancelled"] == 1
+    assert outbox.send(result.outbox_ids)["cancelled"] == 1
     assert mail.outbox == []
 
 
@@ -240,7 +240,7 @@ def test_one_click_unsubscribe_without_cookies_stops_the_next_digest(maria, jame
     next_week = timezone.now() + timedelta(days=7)
     assert maria.pk not in digests.due_user_ids(now=next_week, ignore_morning=True)
     result = digests.build_batch([maria.pk], now=next_week, ignore_morning=True)
-    services.outbox_send(result.outbox_ids)
+    outbox.send(result.outbox_ids)
     assert len(mail.outbox) == 1
 
 

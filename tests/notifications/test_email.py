@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from community.models import ThreadFollow
-from notifications import emails, services, tokens
+from notifications import emails, outbox, services, tokens
 from notifications.models import NotificationSettings, Outbox
 from tests.conftest import client_for, publish_reply, publish_thread
 
@@ -96,14 +96,14 @@ def test_an_anonymous_reply_email_does_not_name_the_author(maria, james, mental,
 
 def test_a_row_is_claimed_by_one_sender_only(maria):
     row = _outbox_row(maria)
-    assert services.outbox_claim(row.pk) is True
-    assert services.outbox_claim(row.pk) is False
+    assert outbox.claim(row.pk) is True
+    assert outbox.claim(row.pk) is False
 
 
 def test_sending_twice_sends_once(maria):
     row = _outbox_row(maria)
-    services.outbox_send([row.pk])
-    services.outbox_send([row.pk])
+    outbox.send([row.pk])
+    outbox.send([row.pk])
     assert len(mail.outbox) == 1
 
 
@@ -120,20 +120,20 @@ def test_a_failure_backs_off_and_records_a_redacted_error(maria):
     boom = mock.patch("django.core.mail.message.EmailMessage.send",
                       side_effect=OSError("refused for maria@example.org"))
     with boom:
-        result = services.outbox_send([row.pk])
+        result = outbox.send([row.pk])
     assert result["failed"] == 1
     row.refresh_from_db()
     assert row.status == Outbox.Status.PENDING and row.attempts == 1
     assert row.next_attempt_at > timezone.now() + timedelta(seconds=30)
     assert "maria@example.org" not in row.last_error and "[email]" in row.last_error
-    assert services.outbox_send([row.pk])["skipped"] == 1  # not before its time
-    assert services.backoff(1) < services.backoff(2) < services.backoff(3)
+    assert outbox.send([row.pk])["skipped"] == 1  # not before its time
+    assert outbox.backoff(1) < outbox.backoff(2) < outbox.backoff(3)
 
 
 def test_a_row_that_keeps_failing_is_given_up(maria):
-    row = _outbox_row(maria, attempts=services.MAX_ATTEMPTS - 1)
+    row = _outbox_row(maria, attempts=outbox.MAX_ATTEMPTS - 1)
     with mock.patch("django.core.mail.message.EmailMessage.send", side_effect=OSError("down")):
-        services.outbox_send([row.pk])
+        outbox.send([row.pk])
     row.refresh_from_db()
     assert row.status == Outbox.Status.FAILED
 
@@ -167,7 +167,7 @@ def test_no_email_to_members_who_cannot_get_one(maria, problem):
         EmailAddress.objects.filter(user=maria).update(verified=False)
     maria.save()
     row = _outbox_row(maria)
-    assert services.outbox_send([row.pk])["cancelled"] == 1
+    assert outbox.send([row.pk])["cancelled"] == 1
     assert mail.outbox == []
 
 

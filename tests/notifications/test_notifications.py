@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.models import ClinicianProfile
 from community import services as forum
 from community.models import Membership, Post, Reaction, ThreadFollow
-from notifications import services
+from notifications import selectors, services
 from notifications.models import Notification
 from notifications.presenters import notification_text
 from tests.conftest import client_for, join, make_user, publish_reply, publish_thread
@@ -233,7 +233,7 @@ def test_mark_all_read_is_a_post(maria, james, diabetes, committed):
     client = client_for(maria)
     assert client.get("/notifications/read-all/").status_code == 405
     assert client.post("/notifications/read-all/").status_code == 302
-    assert services.unread_count(maria) == 0
+    assert selectors.unread_count(user=maria) == 0
 
 
 def test_a_visitor_is_sent_to_sign_in(visitor):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.mail import get_connection
 
-from notifications import digests, emails, services
+from notifications import digests, emails, outbox
 from notifications.models import Outbox
 from tests.conftest import publish_thread
 
@@ -18,7 +18,7 @@ def test_a_digest_arrives_at_a_real_smtp_server(maria, james, diabetes, smtp_ser
     result = digests.build_batch([maria.pk, james.pk], ignore_morning=True)
     connection = get_connection("django.core.mail.backends.smtp.EmailBackend",
                                 host="127.0.0.1", port=port, use_tls=False, timeout=5)
-    sent = services.outbox_send(result.outbox_ids, connection=connection)
+    sent = outbox.send(result.outbox_ids, connection=connection)
     assert sent["sent"] == 2
     by_recipient = {rcpt[0]: raw for rcpt, raw in sink.messages}
     assert set(by_recipient) == {"maria@example.org", "james@example.org"}
@@ -43,6 +43,6 @@ def test_an_smtp_server_that_is_down_leaves_the_row_to_retry(maria, james, diabe
     connection = get_connection("django.core.mail.backends.smtp.EmailBackend",
                                 host="127.0.0.1", port=free_port(), timeout=2)
     with pytest.raises(OSError):
-        services.outbox_send(result.outbox_ids, connection=connection)
+        outbox.send(result.outbox_ids, connection=connection)
     row = Outbox.objects.get(recipient=maria)
     assert row.status == Outbox.Status.PENDING and row.attempts == 0

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from tqdm import tqdm
 
-from notifications import digests, services
+from notifications import digests, outbox
 
 
 class Command(BaseCommand):
@@ -33,7 +33,7 @@ class Command(BaseCommand):
                 totals["built"] += result.built
                 totals["empty"] += result.empty
                 if not dry_run and result.outbox_ids:
-                    sent = services.outbox_send(result.outbox_ids)
+                    sent = outbox.send(result.outbox_ids)
                     for key in ("sent", "failed", "cancelled"):
                         totals[key] += sent[key]
                 bar.update(len(batch))
