@@ -131,6 +131,15 @@ def profile_update(*, user: User, **values) -> User:
     return _update(user, PROFILE_FIELDS, values)
 
 
+def signup_source_set(*, user: User, source: str) -> User:
+    """Where a new account came from (a campaign, a shared link, a search engine), for the
+    insights dashboard; set once, at sign-up."""
+    source = (source or "")[:User._meta.get_field("signup_source").max_length]
+    User.objects.filter(pk=user.pk).update(signup_source=source)
+    user.signup_source = source
+    return user
+
+
 # --- Data export -------------------------------------------------------------------------------
 
 

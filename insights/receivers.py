@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from accounts.models import User
+from accounts.services import signup_source_set
 
 from .context_processors import remember_nav
 from .middleware import SESSION_KEY, first_touch_of
@@ -19,8 +19,7 @@ def save_signup_source(sender, request, user, **kwargs) -> None:
     source = first_touch_of(request)
     if source is None:
         return
-    User.objects.filter(pk=user.pk).update(signup_source=source)
-    user.signup_source = source
+    signup_source_set(user=user, source=source)
     session = getattr(request, "session", None)
     if session is not None:
         session.pop(SESSION_KEY, None)
