@@ -1,5 +1,8 @@
 """What the education library, expert Q&A events and volunteer mentors bring (issue 19), for
-the dashboard: counts in the period, in the selected communities (None: all)."""
+the dashboard: counts in the period beside the previous one, in the selected communities
+(None: all). Every figure counts members, so a count below the deployment's small-cell
+threshold (insights.presenters.SMALL, the one the exports use) reads "fewer than N", and a
+median or a share made from fewer than N members is not shown."""
 
 from __future__ import annotations
 
@@ -7,14 +10,32 @@ import statistics
 from datetime import timedelta
 
 from django.db.models import Exists, OuterRef
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from community.models import Membership, Post
 from events.models import Question, Registration
 from learn.models import ArticleLink, ArticleView, ArticleVote
 from mentors.models import Welcome
 
+from . import presenters
+
 POSTED_WITHIN = timedelta(days=7)
+
+LABELS = {
+    "views": gettext_lazy("Article views by members"),
+    "helpful": gettext_lazy("“Was this helpful?”: yes"),
+    "not_helpful": gettext_lazy("“Was this helpful?”: no"),
+    "started": gettext_lazy("Questions started from an article"),
+    "registrations": gettext_lazy("Event registrations"),
+    "attendance": gettext_lazy("Event attendance"),
+    "asked": gettext_lazy("Event questions asked"),
+    "answered": gettext_lazy("Event questions answered"),
+    "wait": gettext_lazy("Median time to answer (minutes)"),
+    "welcomes": gettext_lazy("Mentor welcomes sent"),
+    "welcomed_posted": gettext_lazy("Welcomed new members who posted within 7 days"),
+    "unwelcomed_posted": gettext_lazy("New members not welcomed who posted within 7 days"),
+}
 
 
 def _in(queryset, field: str, community_ids):
@@ -30,7 +51,9 @@ def _posted_within(memberships, community_field: str = "community") -> int:
     return memberships.annotate(p=Exists(posted)).filter(p=True).count()
 
 
-def figures(*, community_ids, period) -> list[tuple[str, object]]:
+def counts(*, community_ids, period) -> dict:
+    """The raw figures of one period: counts, (part, whole) pairs and the median wait with the
+    number of answers it is made from."""
     start, end = period.start, period.end
     views = _in(ArticleView.objects.filter(created_at__gte=start, created_at__lt=end),
                 "article__community_id", community_ids)
@@ -56,21 +79,49 @@ def figures(*, community_ids, period) -> list[tuple[str, object]]:
                                                community=OuterRef("community"), status="sent"))
     welcomed = new.annotate(w=welcomed_q).filter(w=True)
     not_welcomed = new.annotate(w=welcomed_q).filter(w=False)
-    return [
-        (_("Article views by members"), views.count()),
-        (_("“Was this helpful?”: yes"), votes.filter(helpful=True).count()),
-        (_("“Was this helpful?”: no"), votes.filter(helpful=False).count()),
-        (_("Questions started from an article"), started.count()),
-        (_("Event registrations"), registrations.count()),
-        (_("Event attendance"), registrations.filter(attended_at__isnull=False).count()),
-        (_("Event questions asked"), questions.count()),
-        (_("Event questions answered"), len(answered)),
-        (_("Median time to answer (minutes)"),
-         round(statistics.median(waits)) if waits else "–"),
-        (_("Mentor welcomes sent"), welcomes.count()),
-        (_("Welcomed new members who posted within 7 days"),
-         f"{_posted_within(welcomed)} / {welcomed.count()}"),
-        (_("New members not welcomed who posted within 7 days"),
-         f"{_posted_within(not_welcomed)} / {not_welcomed.count()}"),
-    ]
+    return {
+        "views": views.count(),
+        "helpful": votes.filter(helpful=True).count(),
+        "not_helpful": votes.filter(helpful=False).count(),
+        "started": started.count(),
+        "registrations": registrations.count(),
+        "attendance": registrations.filter(attended_at__isnull=False).count(),
+        "asked": questions.count(),
+        "answered": len(answered),
+        "wait": (round(statistics.median(waits)) if waits else None, len(waits)),
+        "welcomes": welcomes.count(),
+        "welcomed_posted": (_posted_within(welcomed), welcomed.count()),
+        "unwelcomed_posted": (_posted_within(not_welcomed), not_welcomed.count()),
+    }
 
+
+def fewer_than() -> str:
+    return _("fewer than %(n)s") % {"n": presenters.SMALL}
+
+
+def shown(key: str, value) -> str:
+    """A raw figure as the page shows it, small cells suppressed."""
+    small = presenters.SMALL
+    if key == "wait":
+        median, made_of = value
+        if made_of == 0:
+            return "–"
+        return fewer_than() if made_of < small else str(median)
+    if isinstance(value, tuple):
+        part, whole = value
+        if whole == 0:
+            return "0 / 0"
+        if whole < small:
+            return fewer_than()
+        return f"{part if part >= small or part == 0 else fewer_than()} / {whole}"
+    if 0 < value < small:
+        return fewer_than()
+    return str(value)
+
+
+def figures(*, community_ids, period) -> list[dict]:
+    """One row per figure: label, this period and the previous one, as shown."""
+    now = counts(community_ids=community_ids, period=period)
+    before = counts(community_ids=community_ids, period=period.previous())
+    return [{"key": key, "label": label, "cur": shown(key, now[key]),
+             "prev": shown(key, before[key])} for key, label in LABELS.items()]

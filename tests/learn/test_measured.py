@@ -17,8 +17,21 @@ from tests.conftest import client_for, join, make_user, publish_thread
 pytestmark = pytest.mark.django_db
 
 
-def test_the_dashboard_counts_views_votes_questions_events_and_welcomes(
-        admin, drlee, maria, james, diabetes):
+def _section(admin) -> str:
+    page = client_for(admin).get(reverse("insights:dashboard")).content.decode()
+    section = page[page.index('data-section="education"'):]
+    return section[:section.index("</section>")]
+
+
+def _cells(section: str, label: str) -> tuple[str, str]:
+    """(this period, previous period) of the row with that label."""
+    row = section[section.index(label):]
+    row = row[:row.index("</tr>")]
+    cells = row.split("<td>")[1:]
+    return tuple(cell[:cell.index("</td>")] for cell in cells)
+
+
+def _world(admin, drlee, maria, james, diabetes):
     article = learn.article_create(author=drlee, community=diabetes, title="Walking",
                                    body="Walk after you eat. It helps. Take water.")
     article = learn.article_publish(actor=drlee, article=article)
@@ -40,13 +53,17 @@ def test_the_dashboard_counts_views_votes_questions_events_and_welcomes(
     welcome_send(mentor=james, member=newcomer, community=diabetes, body="Welcome!")
     publish_thread(newcomer, diabetes, "Hello", "Thanks for the welcome")
 
-    page = client_for(admin).get(reverse("insights:dashboard")).content.decode()
-    section = page[page.index('data-section="education"'):]
-    section = section[:section.index("</section>")]
+
+def test_the_dashboard_counts_views_votes_questions_events_and_welcomes(
+        admin, drlee, maria, james, diabetes, monkeypatch):
+    from insights import presenters
+
+    _world(admin, drlee, maria, james, diabetes)
+    monkeypatch.setattr(presenters, "SMALL", 1)  # a deployment that shows every count
+    section = _section(admin)
 
     def value(label: str) -> str:
-        row = section[section.index(label):]
-        return row[row.index("<td>") + 4:row.index("</td>")]
+        return _cells(section, label)[0]
 
     assert value("Article views by members") == "1"
     assert value("Questions started from an article") == "1"
@@ -54,3 +71,25 @@ def test_the_dashboard_counts_views_votes_questions_events_and_welcomes(
     assert value("Event questions answered") == "1"
     assert value("Mentor welcomes sent") == "1"
     assert value("Welcomed new members who posted within 7 days") == "1 / 1"
+    assert _cells(section, "Article views by members")[1] == "0"  # the previous period
+
+
+def test_counts_below_the_threshold_read_fewer_than_it_this_period_and_the_previous(
+        admin, drlee, maria, james, diabetes):
+    from insights.periods import Period
+    from learn.models import ArticleView
+
+    _world(admin, drlee, maria, james, diabetes)
+    # five members viewed the article in the previous 30 days (the dashboard's default)
+    view = ArticleView.objects.get()
+    before = timezone.now() - datetime.timedelta(days=40)
+    assert Period.last_days(30).previous().start <= before
+    for n in range(5):
+        reader = make_user(f"reader{n}")
+        ArticleView.objects.create(article=view.article, user=reader, created_at=before)
+    section = _section(admin)
+    assert _cells(section, "Article views by members") == ("fewer than 5", "5")
+    assert _cells(section, "Event registrations") == ("fewer than 5", "0")
+    assert _cells(section, "Median time to answer (minutes)")[0] == "fewer than 5"
+    assert _cells(section, "Welcomed new members who posted within 7 days")[0] == "fewer than 5"
+    assert "Previous period" in section
