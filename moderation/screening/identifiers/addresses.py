@@ -41,7 +41,8 @@ _PUBLIC_PLACE = re.compile(
     r"|laboratory|parroquia|templo|mercado|restaurante?|museo|parque|gimnasio|sanatorio"
     r"|dispensario|ayuntamiento|theat(?:er|re)|courthouse|city\s+hall|post\s+office|banco"
     r"|hospice|walgreens|cvs|walmart|costco|kroger|rite\s+aid|motel|shelter"
-    r"|albergue|asilo|residencia\s+de\s+ancianos)\b",
+    r"|albergue|asilo|residencia\s+de\s+ancianos|fundaci[oó]n|foundation|association"
+    r"|asociaci[oó]n|instituto|institute|entrance|entrada|cruz\s+roja|red\s+cross|charity)\b",
     re.IGNORECASE,
 )
 _PRIVATE_PLACE = re.compile(
@@ -78,7 +79,7 @@ _keyed(
     "address",
     r"\b(?:live[sd]?|living|stay(?:ing)?|address(?:\s+is)?|house|home|apartment|place"
     r"|located|meet\s+(?:me|us)|come\s+(?:by|over)|drop\s+(?:it\s+)?off|stop\s+by|visit"
-    r"|i'm\s+at|we're\s+at|i\s+am\s+at|we\s+are\s+at|pick\s+(?:it\s+)?up"
+    r"|i'm\s+at|we're\s+at|i\s+am\s+at|we\s+are\s+at|im\s+at|were\s+at|pick\s+(?:it\s+)?up"
     r"|(?:mail|send|ship|deliver|bring)(?:\s+[a-z']+){0,3}?\s+to)\b",
     r"\s*(?:at|on|to|is|:)?\s*"
     r"(?P<s>[0-9]{1,6}[a-z]?\s+(?:(?!(?:the|a|an|of|and|miles?|blocks?|minutes?|hours?|days?"
@@ -112,11 +113,11 @@ _rule(
 )
 _rule(
     "address",
-    r"\b(?P<s>(?:p\.?\s?o\.?\s+box|post\s+office\s+box|(?:rr|rural\s+route|hcr?)[\s-]*[0-9]{1,3},?\s+box"
+    r"\b(?P<s>(?:p\.?\s?o\.?\s+(?:box|bx)|post\s+office\s+box|(?:rr|rural\s+route|hcr?)[\s-]*[0-9]{1,3},?\s+box"
     r"|(?:psc|cmr|unit)\s+[0-9]{3,5},?\s+box"
     r"|apartado(?:\s+(?:postal|de\s+correos))?"
     r"|apdo\.?|casilla(?:\s+postal)?)\s+(?:n[oº°]\.?\s*)?[0-9]{1,6})\b",
-    triggers=("box", "apartado", "apdo", "casilla"), needs_digit=True,
+    triggers=("box", "bx", "apartado", "apdo", "casilla"), needs_digit=True,
 )
 
 # Spanish and Latin American: the kind of street, its name, then the number: "Calle 5 de Mayo
@@ -167,7 +168,7 @@ _rule(
     r"(?<![\w$/.,:#-])(?P<s>(?:[0-9]{1,5}[A-Za-z]?\s+(?:Calle|Ave\.?|Avenida|Carretera|Camino)"
     r"\s+[A-ZÁÉÍÓÚÑ][\w'.-]*(?:\s+(?!(?:Apt|Apartment|Unit|Suite|Ste|Depto|Apto)\b)"
     r"(?:[A-ZÁÉÍÓÚÑ][\w'.-]*|de|del|la|los)){0,3}"
-    r"|[0-9]{1,2}(?:a|ª|º|o|era|ra)\.?\s+(?i:avenida|calle)\s+[0-9]{1,3}-[0-9]{1,3}"
+    r"|[0-9]{1,2}(?:a|ª|º|o|era|ra)?\.?\s+(?i:avenida|calle)\s+[0-9]{1,3}-[0-9]{1,3}"
     rf"(?:\s+(?i:zona)\s+[0-9]{{1,2}})?){_UNIT}{_UNIT_ES})",
     flags=0, triggers=(" calle", " ave", " avenida", " carretera", " camino"), needs_digit=True,
     check=lambda m: _home_address_at(m.string, m.start("s")),
@@ -199,7 +200,7 @@ _keyed(
     r"|mi\s+domicilio|mi\s+direcci[oó]n|domicilio|direcci[oó]n)\b",
     r"\s*(?:es|en|:|a|al)?\s*(?:la\s+|el\s+)?"
     r"(?P<s>(?:(?i:calle|avenida|av\.?|privada|cerrada|andador|callej[oó]n)\s+)?"
-    r"(?!(?:de|del|la|los|las|el|hace|desde|por|con|en|un|una|mis|mi|los)\b)"
+    r"(?!(?:de|del|la|los|las|el|hace|desde|por|con|en|un|una|mis|mi|los|c[oó]digo|cp|c\.p|zip)\b)"
     r"[A-ZÁÉÍÓÚÑa-záéíóúñ][\w'.-]*(?:\s+(?!(?:hace|desde|por|con|en|un|una|tengo|tiene|son|es"
     r"|y|a|al|que|para|mis|mi)\b)[\w'.-]+){0,4}?,?\s*"
     r"(?:\#|(?i:no\.?|n[uú]m\.?))?\s*[0-9]{1,5}[A-Za-z]?(?:\s?-\s?[0-9]{1,4})?)"
@@ -243,8 +244,8 @@ _LIVING_AT = _Keyed(
 # A house number and street name with a unit after it: "1420 Elm, Apt 3B".
 _rule(
     "address",
-    r"(?<![\w$/.,:#-])(?P<s>[0-9]{1,6}[A-Za-z]?\s+[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2},?\s+"
-    r"(?:Apt|Apartment|Unit|Suite|Ste|Flat|apt|unit|suite)\.?\s*\#?\s*[0-9][0-9A-Za-z-]{0,4})\b",
+    r"(?<![\w$/.,:#-])(?P<s>[0-9]{1,6}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?[A-Z][a-z'-]+"
+    r"(?:\s+[A-Z][a-z'-]+){0,2},?\s+(?:Apt|Apartment|Unit|Suite|Ste|Flat|apt|unit|suite)\.?\s*\#?\s*[0-9][0-9A-Za-z-]{0,4})\b",
     flags=0, triggers=("apt", "apartment", "unit", "suite", "ste", "flat"), needs_digit=True,
     check=lambda m: _home_address_at(m.string, m.start("s")),
 )
@@ -289,8 +290,8 @@ _rule(
 # A house number and street, then a city and a state: "44 Elm, Springfield, IL".
 _rule(
     "address",
-    r"(?<![\w$/.,:#-])(?P<s>[0-9]{1,6}[A-Za-z]?\s+[A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+){0,2},\s*"
-    rf"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,2}},?\s+{_US_STATE})\b",
+    r"(?<![\w$/.,:#-])(?P<s>[0-9]{1,6}[A-Za-z]?\s+(?:[NSEW]\.?\s+)?[A-Z][a-z'-]+"
+    rf"(?:\s+[A-Z][a-z'-]+){{0,2}},\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+){{0,2}},?\s+{_US_STATE})\b",
     flags=0, needs_digit=True, check=lambda m: _home_address_at(m.string, m.start("s")),
 )
 # A Mexican or Spanish postal code with its label, after a street and number: "Morelos 123,
@@ -331,4 +332,23 @@ _rule(
               "calzada", "prolongaci", "boulevard", "bulevar", "blvd", "carrera", "cra",
               "diagonal", "transversal", "pasaje"),
     needs_digit=True, check=lambda m: _home_address_at(m.string, m.start("s")),
+)
+
+
+# Directions from a landmark, as addresses are given in Central America: "del colegio Teresiano
+# 2 cuadras al lago, media al sur", "de la pulpería La Esperanza 100 varas al este".
+_DISTANCE = r"(?:[0-9]{1,3}|una|dos|tres|cuatro|cinco|seis|media)"
+# Directions are also given to shops and clinics: only where the text speaks of a home.
+_HOME_NEAR = re.compile(
+    r"\b(?:vivo|vive|viven|vivimos|casa|domicilio|direcci[oó]n|manden|m[aá]ndenme|env[ií]en"
+    r"|p[aá]sen|port[oó]n|mi\s+(?:mam[aá]|pap[aá]|abuel[oa]|familia))\b", re.IGNORECASE)
+_HEADING = r"(?:norte|sur|este|oeste|lago|oriente|poniente|arriba|abajo)"
+_rule(
+    "address",
+    r"(?P<s>\b(?:de|del|desde)\s+(?:la\s+|el\s+|los\s+|las\s+)?[\w'.-]+(?:\s+[\w'.-]+){0,4}?,?\s+"
+    rf"{_DISTANCE}\s+(?:cuadras?|c\.|varas|metros|mts?\.?)\s+(?:al|hacia\s+el)\s+{_HEADING}"
+    rf"(?:,?\s+(?:y\s+)?{_DISTANCE}(?:\s+(?:cuadras?|c\.|varas|metros))?\s+al\s+{_HEADING})?)",
+    triggers=("cuadra", "varas", "metros", " c. al", " mts"),
+    check=lambda m: (_home_address_at(m.string, m.start("s")) and _HOME_NEAR.search(
+        m.string, max(0, m.start("s") - 80), m.end("s") + 80) is not None),
 )

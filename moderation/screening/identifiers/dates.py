@@ -19,6 +19,13 @@ _YEAR = r"(?:19|20)[0-9]{2}"
 _MON3 = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|ene|abr|ago|dic)"
 _DAY = r"(?:[12][0-9]|3[01]|0?[1-9])"
 _ORDINAL = r"(?:st|nd|rd|th|ro|ero|º|°|o)?"
+_HOLIDAY = (
+    r"christmas(?:\s+(?:day|eve))?|xmas|new\s+year'?s(?:\s+(?:day|eve))?|valentine'?s\s+day"
+    r"|halloween|independence\s+day|(?:the\s+)?(?:fourth|4th)\s+of\s+july|st\.?\s+patrick'?s\s+day"
+    r"|(?:el\s+)?d[ií]a\s+de\s+(?:reyes|navidad|san\s+valent[ií]n|la\s+independencia|muertos"
+    r"|la\s+candelaria|las\s+madres|a[nñ]o\s+nuevo)|navidad|nochebuena|a[nñ]o\s+nuevo"
+    r"|nochevieja"
+)
 # A full date: a year or a two-digit year.
 _FULL_DATE = (
     rf"(?:{_DAY}[/.-]{_DAY}[/.-](?:{_YEAR}|[0-9]{{2}})"
@@ -28,7 +35,9 @@ _FULL_DATE = (
     rf"|{_DAY}[\s/-]{_MONTH}[\s/-](?:{_YEAR}|[0-9]{{2}})"
     rf"|{_DAY}{_ORDINAL}\s+(?:de\s+)?{_MES},?\s+(?:de(?:l)?\s+)?(?:{_YEAR}|[0-9]{{2}})"
     rf"|{_MES}\s+{_DAY},?\s+(?:de(?:l)?\s+)?{_YEAR}"
-    rf"|{_DAY}-?{_MON3}-?(?:{_YEAR}|[0-9]{{2}}))(?![0-9])"
+    rf"|{_DAY}-?{_MON3}-?(?:{_YEAR}|[0-9]{{2}})"
+    # A holiday and a year: "on Christmas Day 1966", "el día de Reyes de 1980".
+    rf"|(?:{_HOLIDAY})(?:,?\s+(?:of|de|del))?,?\s+{_YEAR})(?![0-9])"
 )
 # Any date, with or without its year.
 _DATE = (
@@ -39,6 +48,7 @@ _DATE = (
     rf"|{_DAY}[/.-]{_DAY}"
     rf"|[01][0-9][0-3][0-9](?:19|20)[0-9]{{2}}|[0-3][0-9][01][0-9](?:19|20)[0-9]{{2}}"
     rf"|[01][0-9][0-3][0-9][0-9]{{2}}|{_DAY}\s{_DAY}\s(?:{_YEAR}|[0-9]{{2}})"
+    rf"|{_YEAR}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])"
     rf"|{_DAY}[-/. ](?:xii|xi|x|ix|viii|vii|vi|v|iv|iii|ii|i)[-/. ](?:{_YEAR}|[0-9]{{2}}))(?![0-9])"
 )
 _BIRTH_WORDS = (
@@ -155,12 +165,21 @@ _TURNING_ON = re.compile(
     rf"|{_DAY}{_ORDINAL}\s+de\s+{_MES}|{_DAY}[/.-]{_DAY})(?![0-9])")
 
 
+# The day first, then the member's own age: "on June 12 I turn 45", "el 18 de mayo cumplo 40".
+_DATE_THEN_TURNING = re.compile(
+    rf"(?<![0-9/.-])(?:on\s+|el\s+)?(?:the\s+)?(?P<s>{_MONTH}\s+{_DAY}(?:st|nd|rd|th)?"
+    rf"|{_DAY}(?:st|nd|rd|th)?\s+of\s+{_MONTH}|{_DAY}{_ORDINAL}\s+de\s+{_MES})(?![0-9])"
+    r",?\s+(?:i\s+turn|i'll\s+be|i\s+will\s+be|i'm\s+turning|im\s+turning|cumplo"
+    r"|voy\s+a\s+cumplir|yo\s+cumplo)\s+[0-9]{1,3}\b")
+
+
 def _dates_beside_ages(text: Text) -> list[Finding]:
     found: list[Finding] = []
     if not text.has_digit:
         return found
     folded = text.folded
     found.extend(finding("dob", m.span("s")) for m in _TURNING_ON.finditer(folded))
+    found.extend(finding("dob", m.span("s")) for m in _DATE_THEN_TURNING.finditer(folded))
     for age in _AGE_WORDS.finditer(folded):
         start, end = max(0, age.start() - _AGE_REACH), age.end() + _AGE_REACH
         if _DIGIT.search(folded, start, end) is None:

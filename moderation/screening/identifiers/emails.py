@@ -18,7 +18,8 @@ _rule(
 # "juan punto perez arroba gmail punto com", "pedro(punto)maldonado(arroba)protonmail(punto)com".
 _DOT_WORD = r"(?:\s+(?:dot|punto)\s+|\s*[(\[{<]\s*(?:dot|punto)\s*[)\]}>]\s*)"
 _DOT = rf"(?:\s?\.\s?|{_DOT_WORD})"
-_AT = (r"(?:\s*[(\[{<]\s*(?:at|arroba|@)\s*[)\]}>]\s*|\s+(?:at|arroba)\s+|\s+@\s*|\s*@\s+"
+_AT = (r"(?:\s+(?:at|@)[\s-]+(?:sign|symbol)\s+|\s+(?:signo\s+de\s+)?arroba\s+"
+       r"|\s*[(\[{<]\s*(?:at|arroba|@)\s*[)\]}>]\s*|\s+(?:at|arroba)\s+|\s+@\s*|\s*@\s+"
        r"|\s+en\s+(?=(?:gmail|yahoo|hotmail|outlook|aol|icloud|prodigy|live)\b)"
        r"|(?<=[a-z0-9])@(?=(?:gmail|yahoo|hotmail|outlook|aol|icloud)\b(?!\.)))")
 # Mail providers named without their domain: "daviddaviesmusic at gmail", "bob at yahoo com".
@@ -53,7 +54,7 @@ _AT_HINTS = ("@", " at ", "arroba", "at)", "at]", "at}", "at>", " en ")
 
 # A mail provider and a user name beside it: "my gmail is sarahbeth47", "sarahbeth47 on gmail".
 _PROVIDER_FIRST = re.compile(
-    rf"\b(?:my|mi)\s+{_PROVIDER}(?:\s+(?:is|es|address|account|handle))?\s*[:=]?\s*"
+    rf"\b(?:my|mi)\s+{_PROVIDER}(?:\s+(?:is|es|address|account|handle|id)){{0,2}}\s*[:=,-]?\s*"
     r"(?P<s>[a-z0-9][a-z0-9._+-]{2,63})(?![\w@])")
 _PROVIDER_AFTER = re.compile(
     rf"(?<![\w.@+-])(?P<s>[a-z0-9][a-z0-9._+-]{{2,63}})\s+(?:on|at|en|in)\s+"

@@ -64,7 +64,7 @@ _PUBLIC_PHONE_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 _PERSONAL_PHONE_CONTEXT = re.compile(
-    r"\b(?:my|mine|me|him|her|his|our|us|mi|me|mis|su|sus|nuestro|ll[aá]mame|m[aá]rcame"
+    r"\b(?:my|mine|me|him|her|his|our|us|mi|m[ií]|yo|me|mis|su|sus|nuestro|ll[aá]mame|m[aá]rcame"
     r"|escr[ií]beme|cel|cell|mobile|m[oó]vil|celular|whats(?:app)?|home|casa)\b",
     re.IGNORECASE,
 )
@@ -186,6 +186,8 @@ def _parse_valid(raw: str, regions: tuple[str, ...]
 def _parse_valid_uncached(raw: str, regions: tuple[str, ...]
                           ) -> tuple[phonenumbers.PhoneNumber | None, str | None, bool]:
     if raw.lstrip("(").startswith("+"):
+        # Mexico's mobiles written the old way, "+52 1 81 2093 4471": the 1 is no longer dialled.
+        raw = _OLD_MEXICAN_MOBILE.sub("+52 ", raw)
         try:
             number = phonenumbers.parse(raw, None)
         except phonenumbers.NumberParseException:
@@ -205,6 +207,7 @@ def _parse_valid_uncached(raw: str, regions: tuple[str, ...]
     return None, None, False
 
 
+_OLD_MEXICAN_MOBILE = re.compile(r"^\(?\+52[\s.-]*1[\s.-]*(?=(?:[0-9][\s.-]*){10}$)")
 _screening = threading.local()  # what one call of ``find`` has parsed
 
 
@@ -258,6 +261,9 @@ def _phone_findings(text: Text) -> list[Finding]:
                 found.append(finding("phone", candidate.span()))
             continue
         if _is_public_number(number):
+            continue
+        if _OLD_MEXICAN_MOBILE.match(raw):  # the matcher would not read the old "1"
+            found.append(finding("phone", candidate.span()))
             continue
         # The library's matcher, on the candidate and a character either side, checks what a
         # parse alone does not: dates and times, letters glued to the digits, grouping.
@@ -339,7 +345,10 @@ _rule(
 _PHONE_AFTER = re.compile(
     r"\s*[,(-]?\s*(?:is|es|=)?\s*(?:my|mi|her|his|our|su|the|el)?\s*"
     r"(?:cell|cel|celular|mobile|m[oó]vil|number|n[uú]mero|phone|tel[eé]fono|whats(?:app)?"
-    r"|home|house|casa|work)\b", re.IGNORECASE)
+    r"|home|house|casa|work)\b"
+    r"|\s*[,;:(-]?\s*(?:(?:please|pls|plz|porfa|por\s+favor)\s+)?(?:text|call|ring|txt|llama\w*"
+    r"|m[aá]ndame|escr[ií]beme|whats(?:app)?)(?:\s+(?:me|first|anytime|after|before|whenever"
+    r"|primero|antes|despu[eé]s))?\b", re.IGNORECASE)
 _LOCAL_NUMBER = re.compile(
     _NUMBER_START + r"(?P<s>(?:[2-9][0-9]{2}[\s.-]|\([2-9][0-9]{2}\)\s?)[0-9]{4}"
     r"|\+?\(?[0-9]{1,5}\)?(?:[\s.-][0-9]{1,6}){1,5})" + _NUMBER_END)
