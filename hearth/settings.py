@@ -232,6 +232,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 # Work held by a worker that died (SIGKILL, OOM, lost machine) is redelivered once the
 # message has been unacknowledged for the visibility timeout: sized to the longest task (the
+# Three queues, so that screening a post never waits behind a fan-out to thousands of
+# followers or a morning's digests: "celery" (screening and everything else), "fanout" (a
+# post's notifications to its readers), "mail" (building digests, sending the outbox). A
+# worker started without -Q consumes every queue listed here (make run, compose, k8s);
+# Redis is polled fairly across them. tests/notifications/test_queues.py checks it.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = {"celery": {}, "fanout": {}, "mail": {}}
+CELERY_TASK_ROUTES = {
+    "notifications.tasks.notifications_for_*": {"queue": "fanout"},
+    "notifications.tasks.notifications_fanout_sweep": {"queue": "fanout"},
+    "notifications.tasks.outbox_*": {"queue": "mail"},
+    "notifications.tasks.digest*": {"queue": "mail"},
+}
 # hard time limit below, which no Hearth task comes near: a digest batch of 100 takes about a
 # second) and to the longest retry countdown (128 s), not an hour. Workers look for such
 # messages every 10 s. Outbox rows have their own one-minute lease (notifications.services).
