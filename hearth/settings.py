@@ -230,8 +230,6 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
-# Work held by a worker that died (SIGKILL, OOM, lost machine) is redelivered once the
-# message has been unacknowledged for the visibility timeout: sized to the longest task (the
 # Three queues, so that screening a post never waits behind a fan-out to thousands of
 # followers or a morning's digests: "celery" (screening and everything else), "fanout" (a
 # post's notifications to its readers), "mail" (building digests, sending the outbox). A
@@ -245,6 +243,8 @@ CELERY_TASK_ROUTES = {
     "notifications.tasks.outbox_*": {"queue": "mail"},
     "notifications.tasks.digest*": {"queue": "mail"},
 }
+# Work held by a worker that died (SIGKILL, OOM, lost machine) is redelivered once the
+# message has been unacknowledged for the visibility timeout: sized to the longest task (the
 # hard time limit below, which no Hearth task comes near: a digest batch of 100 takes about a
 # second) and to the longest retry countdown (128 s), not an hour. Workers look for such
 # messages every 10 s. Outbox rows have their own one-minute lease (notifications.services).
