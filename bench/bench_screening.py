@@ -85,6 +85,27 @@ def outcome(text: str) -> tuple[str, set[str]]:
     return result.crisis_outcome, set(result.kinds_in(IDENTIFIER))
 
 
+def crisis_by_kind(examples: list, outcomes: dict[str, str]) -> str:
+    """Crisis posts caught (escalate or review) and other posts flagged, per kind and
+    language: where the misses and the false alarms are."""
+    rows: dict[tuple[str, str], list[int]] = {}
+    for e in examples:
+        if not (e.is_crisis or e.crisis_kind):
+            continue
+        flagged = outcomes[e.id] != "none"
+        for lang in (e.lang, "all"):
+            row = rows.setdefault((("crisis " if e.is_crisis else "other ")
+                                   + (e.crisis_kind or "-"), lang), [0, 0])
+            row[0] += flagged
+            row[1] += 1
+    lines = [f"\n{'crisis kind (share flagged)':36}{'en':>12}{'es':>12}{'all':>12}"]
+    for kind in sorted({k for k, _lang in rows}):
+        cells = [f"{rows[kind, lang][0]}/{rows[kind, lang][1]}" if (kind, lang) in rows else "-"
+                 for lang in ("en", "es", "all")]
+        lines.append(f"{kind:36}" + "".join(f"{c:>12}" for c in cells))
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--iterations", type=int, default=300)
@@ -107,7 +128,10 @@ def main() -> None:
           f"{len(scored)} posts ({by_lang}"
           f"; {sum(e.is_crisis for e in scored)} crisis, "
           f"{sum(bool(e.identifiers) for e in scored)} with identifiers)")
-    print(screening_data.table(screening_data.score(scored, outcome)))
+    outcomes = {e.id: outcome(e.text) for e in scored}
+    by_text = {e.text: outcomes[e.id] for e in scored}
+    print(screening_data.table(screening_data.score(scored, by_text.__getitem__)))
+    print(crisis_by_kind(scored, {key: value[0] for key, value in outcomes.items()}))
 
     rng = random.Random(42)
     clean = [e.text for e in examples if not e.is_crisis and not e.identifiers]

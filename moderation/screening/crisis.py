@@ -29,19 +29,21 @@ _WISH = (
 )
 # "I would never kill myself", "I'm not going to hurt myself".
 _NEVER = re.compile(
-    r"(?:\bnever|\bnot\s+(?:going\s+to|gonna)|won't|wouldn't|would\s+not|will\s+not)"
+    r"(?:\bnever|\bnot\s+(?:going\s+to|gonna)|won't|wouldn't|would\s+not|will\s+not"
+    r"|(?:'m|\bam)\s+not)"
     r"\s+(?:\w+\s+)?$",
     re.IGNORECASE,
 )
 
 _END_NOT_SUICIDE = (
     r"(?!\s+(?:with|here|there|now\s+(?:with|before)|on\s+a|by|for\s+today|at\s+that|off))"
+    r"(?!\s*(?:\.{2,}|…)\s*with\b)"  # "ending it all... with my gym membership"
 )
 _rules("suicidal_intent", [
     (("my life", "my own life"), r"\b(?:end|ending|take|taking)\s+my\s+(?:own\s+)?life\b"),
-    (("it all",), r"\bend(?:ing)?\s+it\s+all\b"),
+    (("it all",), rf"\bend(?:ing)?\s+it\s+all\b{_END_NOT_SUICIDE}"),
     (("end it", "ending it", "end things", "ending things", "end everything", "ending everything"),
-     rf"{_INTENT}\s+end(?:ing)?\s+(?:it|everything|things)\b{_END_NOT_SUICIDE}"),
+     rf"{_INTENT}\s+end(?:ing)?\s+(?:it(?:\s+all)?+|everything|things)\b{_END_NOT_SUICIDE}"),
     (("end it", "end things", "end everything", "end my life"),
      r"\bI\s+(?:finally\s+|just\s+|will\s+|'ll\s+|can\s+|could\s+)?end\s+(?:it\s+all|things"
      rf"|everything|it|my\s+life)\b{_END_NOT_SUICIDE}"),
@@ -54,9 +56,10 @@ _rules("suicidal_intent", [
      r"|takeout|drinking|alcohol|booze|worry|overtime|this\s+diet)))"),
     (("suicide", "myself", "ending", "my life", "my own life"),
      r"\b(?:think|thinking|thought|thoughts|considering|contemplating|planning|plan|planned)"
-     r"\s+(?:about\s+|of\s+|on\s+)?(?:suicide|killing\s+myself|ending\s+(?:it(?:\s+all)?|my\s+life"
+     r"\s+(?:about\s+|of\s+|on\s+)?(?:suicide|killing\s+myself|ending\s+(?:it(?:\s+all)?+|my\s+life"
      r"|things|everything)|taking\s+my\s+(?:own\s+)?life)\b"
-     r"(?!\s+(?:prevention|awareness|rates?|statistics|hotline|lifeline|research|training|walk))"),
+     r"(?!\s+(?:prevention|awareness|rates?|statistics|hotline|lifeline|research|training|walk))"
+     r"(?!\s*(?:\.{2,}|…)?\s*with\b)"),
     (("suicide",),
      r"\b(?:I|I'm|I\s+am|me)\s+(?:(?!not\b|never\b)\w+\s+){0,3}?(?:commit(?:ting)?|attempt(?:ing)?)"
      r"\s+suicide\b|\b(?:my|a)\s+suicide\s+(?:note|letter|plan)\b"),
@@ -191,6 +194,8 @@ _rules("suicidal_intent", [
      rf"{_I}\s+(?:just\s+|really\s+|honestly\s+|kinda\s+|kind\s+of\s+|sometimes\s+|still\s+)*"
      r"(?:want|wanna|wish|need)\s+(?:to\s+)?(?:die|be\s+dead|not\s+exist|stop\s+existing)\b"
      r"(?!\s+(?:of|from)\s+(?:embarrassment|shame|laughing|laughter|boredom))"
+     r"(?!\s+(?:my|her|his|the|our)\s+(?:hair|beard|roots|shirt|clothes|jeans))"  # dye
+     r"(?!\s*(?:lol|lmao|lmfao|haha\w*|😂|🤣|💀))"
      r"|\bwish\s+I\s+(?:was|were)\s+dead\b"),
     (("wish i",),
      r"\bwish\s+I\s+(?:could\s+)?(?:just\s+)?(?:die|disappear\s+forever|not\s+wake\s+up"
@@ -199,7 +204,7 @@ _rules("suicidal_intent", [
     (("wake up",),
      r"\b(?:hope|pray|praying|hoping)\s+I\s+(?:don't|do\s+not|never|won't)\s+wake\s+up"),
     (("want to", "wanna"),
-     rf"{_I}\s+(?:just\s+|really\s+|honestly\s+|truly\s+)?(?:don't|do\s+not|dont)\s+"
+     rf"{_I}\s+(?:(?!not\b|never\b)\w+\s+){{0,2}}?(?:don't|do\s+not|dont)\s+"
      r"(?:want|wanna)\s+(?:to\s+)?(?:be\s+alive|exist|be\s+on\s+this\s+earth"
      r"|(?:live|be\s+here|go\s+on|keep\s+(?:living|going)|wake\s+up)"
      r"(?:\s+(?:anymore|any\s+more|any\s+longer|ever\s+again|again)|(?=\s*(?:[.!\n]|$))))"),
@@ -207,9 +212,13 @@ _rules("suicidal_intent", [
 # Spanish: "quiero morir", "quitarme la vida", "ya no quiero vivir", "me voy a matar".
 _rule(
     "suicidal_intent",
-    r"\b(?:quiero|quisiera|me\s+quiero|voy\s+a|pienso|pensando\s+en|ganas\s+de)\s+"
-    r"(?:morir(?:me)?|matarme|suicidarme|quitarme\s+la\s+vida|acabar\s+con\s+mi\s+vida"
-    r"|desaparecer\s+para\s+siempre)\b"
+    r"\b(?:quiero|quisiera|me\s+quiero|pienso|pensando\s+en|ganas\s+de)\s+"
+    r"(?:morir(?:me)?\b(?!\s*(?:\.{2,}|…)?\s*de\s+(?:(?:la|las|los|el)\s+)?(?:risa|verg[uü]enza"
+    r"|pena|sue[ñn]o|hambre|sed|nervios|calor|fr[ií]o|ganas|aburrimiento|cansancio|envidia|amor"
+    r"|miedo|coraje|rabia|celos|gusto|felicidad|emoci[oó]n))"
+    r"|matarme|suicidarme|quitarme\s+la\s+vida|acabar\s+con\s+mi\s+vida"
+    r"|desaparecer\s+para\s+siempre)"
+    r"|\bvoy\s+a\s+(?:matarme|suicidarme|quitarme\s+la\s+vida|acabar\s+con\s+mi\s+vida)\b"
     r"|\bquitarme\s+la\s+vida\b|\bsuicidarme\b|\bme\s+voy\s+a\s+matar\b"
     r"|\bquiero\s+desaparecer\s+(?:para\s+siempre|y\s+no\s+volver)"
     r"|\bno\s+quiero\s+(?:vivir|seguir\s+viviendo|estar\s+viv[oa])\b"
@@ -220,6 +229,98 @@ _rule(
     triggers=("morir", "matar", "suicid", "vida", "vivir", "desaparecer", "sin m", "sentido"),
     not_after=re.compile(r"\bno\s+$", re.IGNORECASE),
 )
+
+_ES_INTENT = (r"(?:quiero|quisiera|voy\s+a|pienso|pensando\s+en|ganas\s+de|decid[ií]|hora\s+de"
+              r"|a\s+punto\s+de|me\s+dan\s+ganas\s+de|necesito)")
+_rules("suicidal_intent", [
+    # Spanish, first person: "pensando en acabar con todo", "quiero descansar para siempre",
+    # "ganas de aventarme del segundo piso", "pensamientos de matarme", "no existir".
+    (("con todo",),
+     rf"\b{_ES_INTENT}\s+(?:\w+\s+)?(?:acabar|terminar)\s+con\s+todo\b"
+     r"(?!\s+(?:est[eoa]s?|el|la|los|las|lo\s+de|mi|mis|su|sus|tu|tus)\b)"
+     r"(?!\s*(?:\.{2,}|…)\s*(?:el|la|los|las|lo|mi|mis|con|de)\b)"),
+    (("para siempre",),
+     rf"\b(?:{_ES_INTENT}|me\s+quiero\s+ir\s+a)\s+(?:\w+\s+)?(?:dormir|descansar|dormirme)"
+     r"\s+para\s+siempre\b"),
+    (("aventar", "tirar", "lanzar", "arrojar"),
+     rf"\b{_ES_INTENT}\s+(?:aventarme|tirarme|lanzarme|arrojarme)\s+(?:de|del|desde|por|al|a)\s+"
+     r"(?:(?:el|la|un|una|mi)\s+)?(?:\w+\s+)?(?:puente|edificio|azotea|piso|techo|balc[oó]n"
+     r"|ventana|metro|tren|barranco|acantilado|presa|r[ií]o|v[ií]as)\b"),
+    (("pensamientos", "ideas"),
+     r"\b(?:pensamientos|ideas)\s+(?:\w+\s+)?de\s+(?:suicid\w+|matarme|quitarme\s+la\s+vida"
+     r"|morirme|acabar\s+con\s+(?:todo|mi\s+vida))\b"),
+    (("existir", "nacido"),
+     r"\b(?:quisiera|quiero|preferir[ií]a|ser[ií]a\s+(?:un\s+alivio|mejor)|ojal[aá])\s+"
+     r"(?:\w+\s+){0,2}?(?:no\s+existir|dejar\s+de\s+existir|no\s+haber\s+nacido)\b"),
+    (("despedida",),
+     r"\b(?:escrib[ií]|escribiendo|escrito|dej[eé]|tengo|hice)\s+(?:\w+\s+){0,2}?cartas?\s+de"
+     r"\s+despedida\b"),
+    (("ltim",),
+     r"\b(?:es\s+)?mi\s+[uú]ltim[oa]\s+(?:publicaci[oó]n|mensaje|post)\b(?!\s+(?:por\s+un\s+tiempo"
+     r"|antes|del\s+a[ñn]o|de\s+hoy))[^\n]{0,100}?\b(?:perd[oó]n\w*|los\s+quiero|las\s+quiero"
+     r"|adi[oó]s|cu[ií]den(?:se|los)|no\s+me\s+busquen)"),
+    # Someone else at risk: "dice que se va a matar", "se quiere morir", "no quiere vivir".
+    (("matar", "suicid", "morir", "vida", "vivir", "tirar"),
+     r"\b(?:se\s+(?:va|iba)\s+a\s+(?:matar|suicidar|quitar\s+la\s+vida|tirar\s+(?:de|del|desde"
+     r"|por)\s)|se\s+quiere\s+(?:morir|matar|suicidar)|quiere\s+(?:morirse|matarse|suicidarse"
+     r"|quitarse\s+la\s+vida)|no\s+quiere\s+(?:vivir|seguir\s+viviendo))"
+     r"(?!\s+(?:de\s+(?:risa|hambre|verg[uü]enza)|trabajando|estudiando|en\s+el\s+gym"
+     r"|en\s+(?:su|mi|la)\s+(?:casa|cama)|tranquil\w*|en\s+paz))"),
+    (("formas", "maneras", "forma", "manera", "ways", "way to"),
+     r"\b(?:formas?|maneras?)\s+(?:\w+\s+)?de\s+(?:morir|matarme|suicidarme|quitarme\s+la\s+vida)"
+     r"\b(?:\s+(?:sin\s+dolor|r[aá]pid\w*))?"
+     r"|\b(?:painless|easiest|quickest|quick|fastest|best|peaceful)\s+(?:\w+\s+)?ways?\s+to\s+"
+     r"(?:die|kill\s+myself|end\s+it)\b(?!\s+(?:well|with\s+dignity|at\s+home|in\s+peace))"
+     r"|\bways?\s+to\s+(?:die|kill\s+myself)\s+(?:painlessly|without\s+pain|quickly|peacefully"
+     r"|in\s+my\s+sleep)\b"),
+    (("cochera", "garage", "garaje"),
+     r"\b(?:cochera|garage|garaje)\s+con\s+el\s+(?:carro|coche|auto|motor|carbon|carb[oó]n)\s+"
+     r"(?:prendido|encendido|andando)\b"),
+    # English, someone else: "she said she's going to kill herself", "he wants to die".
+    (("himself", "herself", "themselves", "themself", "die", "his life", "her life",
+      "their life", "suicidal"),
+     r"\b(?:he|she|they|him|her|them)\s+(?:just\s+)?(?:said|says|told\s+\w+|texted(?:\s+\w+)?"
+     r"|posted|wrote|keeps\s+saying|messaged(?:\s+\w+)?)\s+(?:that\s+)?(?:he|she|they)"
+     r"(?:(?:'s|\s+is|\s+was|'re|\s+are|\s+were)\s+(?:going\s+to|gonna|about\s+to|planning\s+to"
+     r"|ready\s+to)\s+(?:kill\s+(?:him|her|them)sel(?:f|ves)|end\s+(?:it\s+all|(?:his|her|their)"
+     r"\s+(?:own\s+)?life)|take\s+(?:his|her|their)\s+(?:own\s+)?life|do\s+it\s+tonight)"
+     r"|\s+(?:wants?|wanted)\s+to\s+(?:die|kill\s+(?:him|her|them)sel(?:f|ves)|be\s+dead)"
+     r"|(?:'s|\s+is|'re|\s+are)\s+suicidal)\b"),
+    (("last post", "last message"),
+     r"\b(?:this\s+is\s+)?my\s+last\s+(?:post|message)\b(?!\s+(?:here\s+)?(?:for\s+a\s+while"
+     r"|before|until|of\s+the|for\s+(?:now|today|the)))[^\n]{0,100}?\b(?:sorry|love\s+you"
+     r"|goodbye|forgive\s+me)"),
+], not_after=re.compile(r"(?:\bno|\bnunca|\bnever|\bnot|n't)\s+(?:\w+\s+)?$", re.IGNORECASE))
+_rules("self_harm", [
+    (("cort",),
+     r"\bme\s+(?:volv[ií]\s+a\s+)?cort[eé]\s+(?:otra\s+vez|de\s+nuevo|(?:los|las|mis)\s+"
+     r"(?:brazos|piernas|mu[ñn]ecas|muslos))\b|\bvolv[ií]\s+a\s+cortarme\b"
+     r"|\bme\s+volv[ií]\s+a\s+cortar\b|\bcortarme\s+(?:otra\s+vez|de\s+nuevo|los\s+brazos"
+     r"|las\s+piernas|las\s+mu[ñn]ecas)\b"),
+    (("pego", "pegu", "pegarme", "golpe", "rasgu", "quem"),
+     r"\b(?:me\s+pego|me\s+pegu[eé]|pegarme|golpearme|me\s+golpeo|me\s+golpe[eé]|me\s+rasgu[ñn]o"
+     r"|rasgu[ñn]arme|me\s+rasgu[ñn][eé]|me\s+quemo|quemarme|me\s+quem[eé])\s+(?:\w+\s+){0,4}?"
+     r"(?:contra\s+la\s+pared|con\s+(?:el\s+|un\s+)?(?:cintur[oó]n|encendedor|cigarro|cerillo"
+     r"|navaja)|hasta\s+(?:sangrar|sacarme\s+sangre|que\s+(?:me\s+)?(?:sale|sali[oó])\s+sangre))"),
+    (("accidente", "proposito", "propósito", "on purpose"),
+     r"\b(?:me\s+(?:cort[eé]|quem[eé]|pegu[eé]|rasgu[ñn][eé]|lastim[eé])|cut|burned|burnt"
+     r"|scratched|hit|punched)\b[^.!?\n]{0,60}?(?:no\s+fue\s+(?:un\s+)?accidente|a\s+prop[oó]sito"
+     r"|on\s+purpose)"),
+    (("until", "till", "til "),
+     r"\b(?:punch|punching|punched|hit|hitting|scratch|scratching|scratched|claw|clawing|clawed"
+     r"|bang|banging)\s+(?:my\s+(?:\w+\s+)?(?:arms?|legs?|thighs?|head|face|stomach|skin|wrists?"
+     r"|chest)|myself)\b[^.!?\n]{0,30}?\b(?:until|till|til)\s+(?:I|they|it|my\s+\w+)\s+"
+     r"(?:bleeds?|bled|bleed|bruises?|bruised|bruise)"),
+], not_after=_NEVER)
+_rules("overdose_intent", [
+    (("cuant", "cuánt"),
+     r"\bcu[aá]nt[oa]s?\s+(?:\w+\s+){0,5}?(?:para|hacen?\s+que|har[ií]an?\s+que|ser[ií]an?"
+     r"|son|es)\s+(?:\w+\s+){0,3}?(?:no\s+despertar|morir|matar\w*|mortal(?:es)?|letal(?:es)?"
+     r"|que\s+(?:se\s+)?(?:pare|detenga)\s+el\s+coraz[oó]n|(?:el\s+)?h[ií]gado\s+(?:falle|deje))"),
+    (("frasco", "bote"),
+     r"\b(?:tom\w*|trag\w*)\s+(?:\w+\s+)?todo\s+el\s+(?:frasco|bote)\s+de\s+(?:\w+\s+)?"
+     r"(?:pastillas|paracetamol|tylenol|clonazepam|insulina|medicinas?|\w+)\b"),
+], not_after=re.compile(r"(?:\bno|\bnunca|\bnever|\bnot|n't)\s+(?:\w+\s+)?$", re.IGNORECASE))
 
 _rule(
     "self_harm",
@@ -373,5 +474,56 @@ _rule(
 )
 
 
+# A crisis told as history ("eight years ago I tried to take my life", "de adolescente me
+# cortaba"), as a question someone else asked ("my therapist asked if I had thoughts of
+# suicide") or as advice to a reader ("if you're having thoughts of suicide, call 988") is not
+# the author's crisis now: the sentence model still weighs it, the rules stay quiet. A
+# sentence that says it is back ("again", "otra vez") keeps the finding.
+_PAST = re.compile(
+    r"\b(?:\d+|a\s+few|few|many|several|some|a\s+couple\s+of|one|two|three|four|five|six|seven"
+    r"|eight|nine|ten|twenty)\s+(?:years?|yrs?)\s+ago\b|\b(?:back\s+)?in\s+(?:19|20)\d\d\b"
+    r"|\ben\s+(?:el\s+)?(?:19|20)\d\d\b"
+    r"|\bwhen\s+I\s+was\s+(?:\d+|a\s+(?:teen|kid|teenager|child)|younger|in\s+(?:high\s+school"
+    r"|college|my\s+(?:teens|twenties)))|\bas\s+a\s+teen(?:ager)?\b|\bused\s+to\b"
+    r"|\bhace\s+(?:\d+|un|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|muchos|varios|unos"
+    r"|algunos)\s+(?:a[ñn]os|anos)\b|\bde\s+(?:adolescente|joven|chic[oa]|ni[ñn][oa])\b"
+    r"|\bcuando\s+(?:era|ten[ií]a)\s+(?:\d+|joven|adolescente|chic[oa]|ni[ñn][oa])",
+    re.IGNORECASE)
+_AGAIN = re.compile(
+    r"\b(?:again|back|still|once\s+more|otra\s+vez|de\s+nuevo|volv\w+|todav[ií]a|regres\w+"
+    r"|sigo|seguir)\b", re.IGNORECASE)
+_NEXT_IS_WHEN = re.compile(r"\s*(?:that|it)\s+was\b|\s*(?:eso\s+)?fue\s+hace\b", re.IGNORECASE)
+_ASKED = re.compile(
+    r"\b(?:asked|asks|ask|asking)\s+(?:\w+\s+){0,2}?(?:if|whether)\s+(?:\w+\s+){0,4}$"
+    r"|\bpregunt\w*\s+(?:\w+\s+){0,2}?si\s+(?:\w+\s+){0,4}$"
+    # Someone else's words or the reader's case: "told me to jump off a bridge", "if you're
+    # having thoughts of suicide, call 988", "si tienes pensamientos de suicidio".
+    r"|\b(?:told|tell|tells|telling|asked)\s+(?:me|you|us|them)\s+to\s+$"
+    r"|\bif\s+(?:you|you're|you\s+are|anyone|someone|somebody|a\s+friend)\b[^.!?\n]{0,60}$"
+    r"|\bsi\s+(?:est[aá]s|tienes|alguien|usted|sientes)\b[^.!?\n]{0,60}$",
+    re.IGNORECASE)
+_SENTENCE_BREAK = re.compile(r"[.!?\n]")
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    before = [m.end() for m in _SENTENCE_BREAK.finditer(text, max(0, start - 300), start)]
+    after = _SENTENCE_BREAK.search(text, end)
+    return (before[-1] if before else max(0, start - 300),
+            after.end() if after else len(text))
+
+
+def _told_as_history(text: str, start: int, end: int) -> bool:
+    first, last = _sentence(text, start, end)
+    sentence = text[first:last]
+    if _AGAIN.search(sentence):
+        return False
+    if _PAST.search(sentence):
+        return True
+    if _NEXT_IS_WHEN.match(text, last):
+        following = text[last:_sentence(text, last + 1, last + 1)[1]]
+        return _PAST.search(following) is not None
+    return bool(_ASKED.search(text, max(0, start - 80), start))
+
+
 def find(text: Text) -> list[Finding]:
-    return RULES.find(text)
+    return [f for f in RULES.find(text) if not _told_as_history(text.normal, *f.span)]
