@@ -5,17 +5,11 @@ exactly once and nothing restarted by hand."""
 from __future__ import annotations
 
 import contextlib
-import os
-import signal
 import subprocess
-import sys
 import tempfile
-import time
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
@@ -25,9 +19,8 @@ from hearth.embedded import _wait_for_port, free_port, redis_server_binary
 from moderation.models import AuditLog, ModerationItem, WatchedWord
 from moderation.tasks import post_screen, sweep_unscreened
 from tests.conftest import client_for, publish_thread
-from tests.notifications.test_worker_kill import database_url, stop, wait_for
+from tests.workers import finished, kill, start_worker, stop, wait_for
 
-ROOT = Path(__file__).resolve().parents[2]
 HELD_WORD = "quackcure"  # a watched word that holds a post: one audit row, one queue item
 
 
@@ -164,35 +157,6 @@ def test_killed_database_connections_recover_without_a_restart(client, maria, di
         connection.close()
 
 
-WORKER = """
-import os, sys, time, django
-django.setup()
-from moderation import services
-from hearth.celery import app
-marker = os.environ["HEARTH_TEST_MARKER"]
-slow = os.environ.get("HEARTH_TEST_SLOW") == "1"
-screen = services.screen
-def slow_screen(*args, **kwargs):
-    open(marker, "a").write("started\\n")
-    if slow:
-        time.sleep(30)
-    return screen(*args, **kwargs)
-services.screen = slow_screen
-app.worker_main(["worker", "--pool=solo", "--without-heartbeat", "--without-gossip",
-                 "--without-mingle", "--loglevel=WARNING"])
-"""
-
-
-def start_screening_worker(log, marker: Path, slow: bool) -> subprocess.Popen:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hearth.settings",
-           "DATABASE_URL": database_url(), "REDIS_URL": settings.REDIS_URL,
-           "LOG_LEVEL": "WARNING", "HEARTH_TEST_MARKER": str(marker),
-           "HEARTH_SCREENING_MODEL": "stub",
-           "HEARTH_TEST_SLOW": "1" if slow else "0"}
-    return subprocess.Popen([sys.executable, "-c", WORKER], cwd=ROOT, env=env, stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)
-
-
 @pytest.mark.redis
 @pytest.mark.timeout(180)
 @pytest.mark.django_db(transaction=True)
@@ -205,18 +169,18 @@ def test_a_worker_killed_mid_screening_screens_the_post_exactly_once_after_resta
     app.conf.task_always_eager = False
     app.control.purge()
     log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115
-    worker = start_screening_worker(log, marker, slow=True)
+    worker = start_worker(log, tmp_path, pool="solo", wrap="moderation.services.screen",
+                          pause=30)
     try:
         reply = client_for(james).post(f"/t/{thread.pk}/reply/",
                                        {"body": f"Try {HELD_WORD} tea"})
         assert reply.status_code == 302
         post = Post.objects.get(thread=thread, author=james)
         wait_for(marker.exists, 60, "the worker to start screening")
-        os.killpg(worker.pid, signal.SIGKILL)  # mid-task: the message is not acknowledged
-        worker.wait(timeout=10)
+        kill(worker)  # mid-task: the message is not acknowledged
         assert Post.objects.get(pk=post.pk).screening == Post.Screening.PENDING
         # the worker starts again; a minute later beat's sweep finds the post still pending
-        worker = start_screening_worker(log, marker, slow=False)
+        worker = start_worker(log, tmp_path, pool="solo", wrap="moderation.services.screen")
         Post.objects.filter(pk=post.pk).update(created_at=timezone.now() - timedelta(minutes=2))
         sweep_unscreened.delay()
 
@@ -228,8 +192,9 @@ def test_a_worker_killed_mid_screening_screens_the_post_exactly_once_after_resta
         # neither screens it a second time
         post_screen.delay(post.pk)
         sweep_unscreened.delay()
-        wait_for(lambda: redis_client.llen("celery") == 0, 30, "the queue to drain")
-        time.sleep(1.5)  # the last task taken runs to its end
+        wait_for(lambda: finished(tmp_path, post_screen.name) >= 1
+                 and finished(tmp_path, sweep_unscreened.name) >= 2, 60,
+                 "the late delivery and the second sweep to run to their end")
     finally:
         stop(worker)
         log.close()
