@@ -125,3 +125,104 @@ def figures(*, community_ids, period) -> list[dict]:
     before = counts(community_ids=community_ids, period=period.previous())
     return [{"key": key, "label": label, "cur": shown(key, now[key]),
              "prev": shown(key, before[key])} for key, label in LABELS.items()]
+
+
+# --- Each person's impact page: what their articles, events and welcomes did ---------------
+
+
+def _median_minutes(rows) -> int | str:
+    waits = [(done - max(asked, starts)).total_seconds() / 60 for asked, done, starts in rows]
+    return round(statistics.median(waits)) if waits else "–"
+
+
+def _author_rows(user, window) -> dict:
+    start, end = window.start, window.end
+    return {
+        "views": ArticleView.objects.filter(article__author=user, created_at__gte=start,
+                                            created_at__lt=end).count(),
+        "helpful": ArticleVote.objects.filter(article__author=user, helpful=True,
+                                              created_at__gte=start, created_at__lt=end).count(),
+        "started": ArticleLink.objects.filter(article__author=user, started_here=True,
+                                              created_at__gte=start, created_at__lt=end).count(),
+    }
+
+
+def _expert_rows(user, window) -> dict:
+    start, end = window.start, window.end
+    registrations = Registration.objects.filter(event__expert=user, event__starts_at__gte=start,
+                                                event__starts_at__lt=end)
+    answered = Question.objects.filter(event__expert=user, answered_by=user,
+                                       status="published", answered_at__isnull=False,
+                                       event__starts_at__gte=start, event__starts_at__lt=end)
+    return {
+        "registrations": registrations.count(),
+        "attendance": registrations.filter(attended_at__isnull=False).count(),
+        "answered": answered.count(),
+        "wait": _median_minutes(answered.values_list("created_at", "answered_at",
+                                                     "event__starts_at")),
+    }
+
+
+def _mentor_rows(user, window) -> dict:
+    start, end = window.start, window.end
+    welcomes = Welcome.objects.filter(mentor=user, status="sent", created_at__gte=start,
+                                      created_at__lt=end)
+    posted = Post.objects.filter(
+        author=OuterRef("member"), thread__community=OuterRef("community"),
+        status="published", created_at__gte=OuterRef("created_at"),
+        created_at__lte=OuterRef("created_at") + POSTED_WITHIN)
+    return {
+        "welcomes": welcomes.count(),
+        "posted": welcomes.annotate(p=Exists(posted)).filter(p=True).count(),
+    }
+
+
+IMPACT = (
+    ("author", gettext_lazy("Your articles"), _author_rows, (
+        ("views", gettext_lazy("Article views by members")),
+        ("helpful", gettext_lazy("“Was this helpful?”: yes")),
+        ("started", gettext_lazy("Questions started from your articles")),
+    )),
+    ("expert", gettext_lazy("Your expert Q&A events"), _expert_rows, (
+        ("registrations", gettext_lazy("Event registrations")),
+        ("attendance", gettext_lazy("Event attendance")),
+        ("answered", gettext_lazy("Questions you answered")),
+        ("wait", gettext_lazy("Median time to answer (minutes)")),
+    )),
+    ("mentor", gettext_lazy("Your welcomes as a volunteer mentor"), _mentor_rows, (
+        ("welcomes", gettext_lazy("Welcomes sent")),
+        ("posted", gettext_lazy("Welcomed members who posted within 7 days of your welcome")),
+    )),
+)
+
+
+def impact_roles(user) -> set[str]:
+    """Which parts of the impact page apply: an article's author, an event's expert, a
+    mentor (now or before)."""
+    from learn.models import Article
+    from mentors.models import MentorApplication
+
+    roles = set()
+    if Article.objects.filter(author=user).exists():
+        roles.add("author")
+    if user.expert_events.exists():
+        roles.add("expert")
+    if Welcome.objects.filter(mentor=user).exists() or MentorApplication.objects.filter(
+            user=user, status=MentorApplication.Status.APPROVED).exists():
+        roles.add("mentor")
+    return roles
+
+
+def impact(user, windows: dict) -> list[dict]:
+    """The sections of the person's impact page that apply to them, each a table of rows with
+    a value per window (cur, prev, all)."""
+    roles = impact_roles(user)
+    sections = []
+    for key, title, rows_of, labels in IMPACT:
+        if key not in roles:
+            continue
+        values = {name: rows_of(user, window) for name, window in windows.items()}
+        sections.append({"key": key, "title": title, "rows": [
+            {"key": figure, "label": label,
+             **{name: values[name][figure] for name in windows}} for figure, label in labels]})
+    return sections

@@ -8,7 +8,7 @@ post in each window" from those rows alone (one query), adding the days not roll
 (today) from day_activity, which reads only those days' rows.
 """
 
-# ruff: noqa: S608, S610  (our own names and placeholders only; every value is a parameter)
+# ruff: noqa: S608, S610, S611  (our own names and placeholders only; every value is a parameter)
 from __future__ import annotations
 
 import json
@@ -17,8 +17,10 @@ from datetime import date, timedelta
 
 from django.db import connection, transaction
 from django.db.models import Min
+from django.db.models.expressions import RawSQL
 
 from accounts.models import User
+from community.models import Membership
 
 from .definitions import ALL_SCOPE, DayActivity, members
 from .models import MemberActivity
@@ -51,38 +53,68 @@ def _any_day(column: str, first: int, length: int) -> str:
 def store(day: date, facts: DayActivity, first_posts: dict) -> int:
     """Make the stored facts of `day` those of `facts` (idempotent). `first_posts`:
     {(user id, scope): first public post time} for the members who posted that day."""
-    year, i = day.year, day_index(day)
+    keys = {key for key, days in facts.active.items() if day in days}
     with transaction.atomic():
-        # forget what an earlier run stored for this day
-        stale = list(MemberActivity.objects.filter(year=year)
-                     .extra(where=[_any_day("active", i, 1)]).only("active", "posted"))
-        for row in stale:
-            row.active, row.posted = _set(row.active, day, "0"), _set(row.posted, day, "0")
-        MemberActivity.objects.bulk_update(stale, ["active", "posted"], batch_size=1000)
-        keys = {key for key, days in facts.active.items() if day in days}
-        by_scope: dict = defaultdict(set)
-        for user, scope in keys:
-            by_scope[scope].add(user)
-        existing = {}
-        for scope, users in by_scope.items():
-            for row in MemberActivity.objects.filter(year=year, scope=scope,
-                                                     user_id__in=users):
-                existing[(row.user_id, scope)] = row
-        changed, new = [], []
-        for key in keys:
-            posted = day in facts.posted.get(key, ())
-            row = existing.get(key) or MemberActivity(user_id=key[0], scope=key[1], year=year,
-                                                      active=EMPTY, posted=EMPTY)
-            row.active = _set(row.active, day, "1")
-            if posted:
-                row.posted = _set(row.posted, day, "1")
-            if key in first_posts:
-                row.first_post_at = first_posts[key]
-            (changed if row.pk else new).append(row)
-        MemberActivity.objects.bulk_update(changed, ["active", "posted", "first_post_at"],
-                                           batch_size=1000)
-        MemberActivity.objects.bulk_create(new, batch_size=1000)
+        if connection.vendor == "postgresql":
+            _store_postgresql(day, keys, facts, first_posts)
+        else:
+            _store_portable(day, keys, facts, first_posts)
     return len(keys)
+
+
+def _store_postgresql(day: date, keys: set, facts: DayActivity, first_posts: dict) -> None:
+    """Two statements: clear the day's bit where an earlier run set it, then upsert."""
+    table, i = MemberActivity._meta.db_table, day_index(day)
+    rows = [{"user_id": user, "scope": scope,
+             "posted": day in facts.posted.get((user, scope), ()),
+             "first_post_at": _dt(first_posts.get((user, scope)), text=True)}
+            for user, scope in keys]
+    one = f"overlay(repeat('0', {DAYS})::bit({DAYS}) placing B'1' from {i:d} for 1)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET active = overlay(active placing B'0' from {i:d} for 1), "
+            f"posted = overlay(posted placing B'0' from {i:d} for 1) "
+            f"WHERE year = %s AND substring(active from {i:d} for 1) = B'1'", [day.year])
+        cursor.execute(
+            f"INSERT INTO {table} (user_id, scope, year, active, posted, first_post_at) "
+            f"SELECT x.user_id, x.scope, %s, {one}, "
+            f"CASE WHEN x.posted THEN {one} ELSE repeat('0', {DAYS})::bit({DAYS}) END, "
+            f"x.first_post_at FROM jsonb_to_recordset(%s::jsonb) AS x(user_id int, scope int, "
+            f"posted bool, first_post_at timestamptz) "
+            f"ON CONFLICT (user_id, scope, year) DO UPDATE SET "
+            f"active = {table}.active | EXCLUDED.active, "
+            f"posted = {table}.posted | EXCLUDED.posted, "
+            f"first_post_at = COALESCE(EXCLUDED.first_post_at, {table}.first_post_at)",
+            [day.year, json.dumps(rows)])
+
+
+def _store_portable(day: date, keys: set, facts: DayActivity, first_posts: dict) -> None:
+    year, i = day.year, day_index(day)
+    stale = list(MemberActivity.objects.filter(year=year)
+                 .extra(where=[_any_day("active", i, 1)]).only("active", "posted"))
+    for row in stale:
+        row.active, row.posted = _set(row.active, day, "0"), _set(row.posted, day, "0")
+    MemberActivity.objects.bulk_update(stale, ["active", "posted"], batch_size=1000)
+    by_scope: dict = defaultdict(set)
+    for user, scope in keys:
+        by_scope[scope].add(user)
+    existing = {}
+    for scope, users in by_scope.items():
+        for row in MemberActivity.objects.filter(year=year, scope=scope, user_id__in=users):
+            existing[(row.user_id, scope)] = row
+    changed, new = [], []
+    for key in keys:
+        row = existing.get(key) or MemberActivity(user_id=key[0], scope=key[1], year=year,
+                                                  active=EMPTY, posted=EMPTY)
+        row.active = _set(row.active, day, "1")
+        if day in facts.posted.get(key, ()):
+            row.posted = _set(row.posted, day, "1")
+        if key in first_posts:
+            row.first_post_at = first_posts[key]
+        (changed if row.pk else new).append(row)
+    MemberActivity.objects.bulk_update(changed, ["active", "posted", "first_post_at"],
+                                       batch_size=1000)
+    MemberActivity.objects.bulk_create(new, batch_size=1000)
 
 
 def first_posts_of(facts: DayActivity, day: date | None = None) -> dict:
@@ -92,7 +124,7 @@ def first_posts_of(facts: DayActivity, day: date | None = None) -> dict:
     authors = {user for (user, _scope), days in facts.posted.items()
                if day is None or day in days}
     result: dict = {}
-    rows = (public_posts().filter(author_id__in=authors)
+    rows = (public_posts().filter(author_id__in=list(authors) or [0])  # [0]: one query always
             .values("author_id", "thread__community_id")
             .annotate(first=Min("created_at")).order_by())
     for row in rows:
@@ -170,6 +202,17 @@ def live_days(last_day: date) -> Period | None:
     return Period(first, last) if first <= last else None
 
 
+def live_activity(first_day: date, last_day: date) -> DayActivity | None:
+    """The facts of the days from `first_day` to `last_day` not rolled up yet (today), read
+    from those days' rows only; None when every one of them is stored."""
+    from .definitions import day_activity
+
+    days = live_days(last_day)
+    if days is None or days.last_day < first_day:
+        return None
+    return day_activity(Period(max(days.first_day, first_day), days.last_day))
+
+
 def member_counts(community_ids, active_windows: dict, posting_windows: dict,
                   live: tuple[DayActivity, dict] | None = None) -> dict:
     """{signup_source: {"active:<name>": n, "new:<name>": n, "returning:<name>": n}} for the
@@ -233,3 +276,42 @@ def member_counts(community_ids, active_windows: dict, posting_windows: dict,
                 out[f"returning:{name}"] = next(values) or 0
             result[row[0]] = out
     return result
+
+
+def active_sql(scopes, period: Period, live: DayActivity | None = None) -> tuple[str, list]:
+    """SQL selecting (user_id, scope) for each member active in `period` in each of `scopes`
+    (0: over all communities), from the stored facts and the live days' facts."""
+    scopes = sorted(scopes)
+    years = list(range(period.first_day.year, period.last_day.year + 1))
+    params: list = [*scopes, *years]
+    sql = (f"SELECT f.user_id, f.scope FROM {MemberActivity._meta.db_table} f "
+           f"WHERE f.scope IN ({', '.join(['%s'] * len(scopes))}) "
+           f"AND f.year IN ({', '.join(['%s'] * len(years))}) "
+           f"AND {_window_sql('f.active', period, params)}")
+    if live is not None:
+        pairs = [{"user_id": user, "scope": scope}
+                 for (user, scope), days in live.active.items()
+                 if scope in scopes and any(period.first_day <= d <= period.last_day
+                                            for d in days)]
+        if pairs:
+            params.append(json.dumps(pairs))
+            if connection.vendor == "postgresql":
+                sql += (" UNION SELECT t.user_id, t.scope FROM jsonb_to_recordset(%s::jsonb) "
+                        "AS t(user_id int, scope int)")
+            else:
+                sql += (" UNION SELECT json_extract(value, '$.user_id'), "
+                        "json_extract(value, '$.scope') FROM json_each(%s)")
+    return sql, params
+
+
+def active_user_ids(period: Period, live: DayActivity | None = None) -> RawSQL:
+    """The ids of the accounts active in `period` over all communities (visits included)."""
+    sql, params = active_sql([ALL_SCOPE], period, live)
+    return RawSQL(f"SELECT a.user_id FROM ({sql}) a", params)
+
+
+def active_membership_ids(scopes, period: Period, live: DayActivity | None = None) -> RawSQL:
+    """The ids of the memberships whose member was active in that community in `period`."""
+    sql, params = active_sql(scopes, period, live)
+    return RawSQL(f"SELECT m.id FROM {Membership._meta.db_table} m JOIN ({sql}) a "
+                  "ON a.user_id = m.user_id AND a.scope = m.community_id", params)

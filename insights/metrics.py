@@ -199,17 +199,13 @@ def members(community_ids) -> QuerySet[User]:
 SPANS = {"daily": 1, "weekly": 7, "monthly": 30}
 
 
-def _live(community_ids, windows) -> tuple | None:
-    """Activity of the days in the windows not rolled up yet (today), read from those days'
-    rows only, with the first posts of those days' authors."""
+def _live(windows) -> tuple | None:
+    """Activity of the days in the windows not rolled up yet (today), with the first posts of
+    those days' authors."""
     first = min(w.last_day - timedelta(days=SPANS["monthly"] - 1) for w in windows.values())
     first = min(first, *(w.first_day for w in windows.values()))
-    days = facts.live_days(max(w.last_day for w in windows.values()))
-    if days is None or days.last_day < first:
-        return None
-    days = Period(max(days.first_day, first), days.last_day)
-    activity = definitions.day_activity(days)
-    return activity, facts.first_posts_of(activity)
+    activity = facts.live_activity(first, max(w.last_day for w in windows.values()))
+    return None if activity is None else (activity, facts.first_posts_of(activity))
 
 
 def _member_facts(community_ids, windows) -> dict:
@@ -221,7 +217,7 @@ def _member_facts(community_ids, windows) -> dict:
             active[f"{p}_{span}"] = Period(w.last_day - timedelta(days=days - 1), w.last_day)
         active[f"{p}_period"] = w
     return facts.member_counts(community_ids, active, windows,
-                               live=_live(community_ids, windows))
+                               live=_live(windows))
 
 
 def _members(community_ids, windows, counts) -> dict:

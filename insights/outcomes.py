@@ -20,11 +20,11 @@ from __future__ import annotations
 
 from django.db.models import Count, Exists, F, OuterRef, Q
 
-from accounts.models import User
-from community.models import AnswerVote, Membership, Thread, ThreadRead
+from community.models import AnswerVote, Community, Membership, Thread, ThreadRead
 from notifications.models import CheckIn, DigestClick
 
-from .metrics import _in, _pct, memberships_in, public_posts, published_threads, reactions_in
+from . import definitions, facts
+from .metrics import _in, _pct, memberships_in, public_posts, published_threads
 
 SMALL = 5
 LANGUAGES = {"en": "English", "es": "Español"}
@@ -95,23 +95,24 @@ def outcome_figures(community_ids, windows) -> dict:
 
 
 def members_helped(community_ids, windows) -> dict:
-    """Members helped in each window (one query)."""
-    members = User.objects.filter(is_active=True, is_staff=False)
-    votes = _votes(community_ids).filter(user=OuterRef("pk"), helped=True)
-    checkins = _checkins(community_ids).filter(user=OuterRef("pk"),
-                                               answer__in=("yes", "somewhat"))
-    questions = published_threads(community_ids).filter(
-        author=OuterRef("pk"), kind=Thread.Kind.QUESTION)
+    """Members helped in each window (one query: three small sets of ids per window, never a
+    look-up per member)."""
+    votes = _votes(community_ids).filter(helped=True)
+    checkins = _checkins(community_ids).filter(answer__in=("yes", "somewhat"))
+    questions = published_threads(community_ids).filter(kind=Thread.Kind.QUESTION)
     aggregates = {}
     for p, w in windows.items():
         helped = (
-            Q(Exists(votes.filter(updated_at__gte=w.start, updated_at__lt=w.end)))
-            | Q(Exists(checkins.filter(answered_at__gte=w.start, answered_at__lt=w.end)))
-            | Q(Exists(questions.filter(first_clinician_answer_at__gte=w.start,
-                                        first_clinician_answer_at__lt=w.end)))
+            Q(pk__in=votes.filter(updated_at__gte=w.start, updated_at__lt=w.end)
+              .values("user_id"))
+            | Q(pk__in=checkins.filter(answered_at__gte=w.start, answered_at__lt=w.end)
+                .values("user_id"))
+            | Q(pk__in=questions.filter(first_clinician_answer_at__gte=w.start,
+                                        first_clinician_answer_at__lt=w.end)
+                .values("author_id"))
         )
         aggregates[f"members_helped__{p}"] = Count("pk", filter=helped)
-    return members.aggregate(**aggregates)
+    return definitions.members().aggregate(**aggregates)
 
 
 def digest_returned(community_ids, windows) -> dict:
@@ -128,22 +129,6 @@ def digest_returned(community_ids, windows) -> dict:
 # --- Reach ---------------------------------------------------------------------------------
 
 
-def _active_in(period, *, user_ref: str, community_ref=None) -> Q:
-    post_scope = {} if community_ref is None else {"thread__community_id": community_ref}
-    reaction_scope = {} if community_ref is None else {
-        "post__thread__community_id": community_ref}
-    when = {"created_at__gte": period.start, "created_at__lt": period.end}
-    return (
-        Q(Exists(public_posts(None).filter(author=OuterRef(user_ref), **when, **post_scope)))
-        | Q(Exists(reactions_in(None).filter(user=OuterRef(user_ref), **when,
-                                             **reaction_scope)))
-        | Q(Exists(ThreadRead.objects.filter(
-            user=OuterRef(user_ref), last_visit_at__gte=period.start,
-            last_visit_at__lt=period.end, thread__status=Thread.Status.PUBLISHED,
-            **post_scope)))
-    )
-
-
 def _reach_row(label: str, key: str, row: dict) -> dict:
     return {
         "label": label, "key": key,
@@ -158,10 +143,14 @@ def reach(community_ids, period) -> dict:
     """Members, new members, active members and members who said Hearth helped them, by the
     member's language and by community, exact (four queries); `suppressed()` readies them
     for any page or file."""
-    members = User.objects.filter(is_active=True, is_staff=False)
+    members = definitions.members()
     if community_ids is not None:
         members = members.filter(
             Exists(memberships_in(community_ids).filter(user=OuterRef("pk"))))
+    # who was active: the stored facts (insights.facts), and the days not rolled up yet
+    live = facts.live_activity(period.first_day, period.last_day)
+    scopes = list(community_ids if community_ids is not None
+                  else Community.objects.values_list("pk", flat=True))
     said_helped = (
         Q(Exists(_votes(community_ids).filter(user=OuterRef("pk"), helped=True,
                                               updated_at__gte=period.start,
@@ -176,8 +165,7 @@ def reach(community_ids, period) -> dict:
         .annotate(
             members=Count("pk"),
             new=Count("pk", filter=_in("date_joined", period)),
-            active=Count("pk", filter=_active_in(period, user_ref="pk")
-                         | Q(last_seen_at__gte=period.start, last_seen_at__lt=period.end)),
+            active=Count("pk", filter=Q(pk__in=facts.active_user_ids(period, live))),
             helped=Count("pk", filter=said_helped),
         )
         .order_by("language")
@@ -205,8 +193,8 @@ def reach(community_ids, period) -> dict:
         .annotate(
             members=Count("pk"),
             new=Count("pk", filter=_in("joined_at", period)),
-            active=Count("pk", filter=_active_in(period, user_ref="user",
-                                                 community_ref=OuterRef("community_id"))),
+            active=Count("pk", filter=Q(pk__in=facts.active_membership_ids(
+                scopes, period, live))),
             helped=Count("pk", filter=Q(Exists(vote_here)) | Q(Exists(checkin_any))),
         )
         .order_by("community__name")

@@ -30,7 +30,25 @@ def can_view_community_insights(user, community: Community) -> bool:
 
 
 def can_view_own_impact(user) -> bool:
-    return is_verified_clinician(user)
+    """Whose work the page measures: verified clinicians (their answers, articles and
+    events), staff who wrote articles, and volunteer mentors (their welcomes)."""
+    return (
+        is_verified_clinician(user)
+        or _is_mentor_anywhere(user)
+        or is_staff_member(user) and _has_written_articles(user)
+    )
+
+
+def _is_mentor_anywhere(user) -> bool:
+    from mentors.permissions import mentor_community_ids
+
+    return bool(mentor_community_ids(user))
+
+
+def _has_written_articles(user) -> bool:
+    from learn.models import Article
+
+    return Article.objects.filter(author=user).exists()
 
 
 def insights_nav_target(user) -> str | None:

@@ -47,14 +47,15 @@ def active_members(activity: definitions.DayActivity, day: date, ids) -> dict:
     counts: dict = defaultdict(int)
     memberships = Membership.objects.filter(
         status=Membership.Status.ACTIVE, user__in=definitions.members(),
-        user_id__in={user for user, _scope in pairs},
-        community_id__in={scope for _user, scope in pairs})
+        # `or [0]` (no id is 0): one query whatever the day, for a fixed query count
+        user_id__in=list({user for user, _scope in pairs}) or [0],
+        community_id__in=list({scope for _user, scope in pairs}) or [0])
     for pair in memberships.values_list("user_id", "community_id"):
         if pair in pairs:
             counts[pair[1]] += 1
     if ids is None:
         counts[ALL] = definitions.members().filter(
-            pk__in=activity.active_on(day, definitions.ALL_SCOPE)).count()
+            pk__in=list(activity.active_on(day, definitions.ALL_SCOPE)) or [0]).count()
     return counts
 
 

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.permissions import is_verified_clinician
+
 from . import metrics, outcomes, permissions, presenters, rollup, services
 from . import report as monthly
 from .campaigns import csv_text as campaign_csv
@@ -202,8 +204,9 @@ def my_impact(request):
             ("clinician_reached", _("Members who read your answers")),
         )
     ]
-    return render(request, "insights/me.html", {"rows": rows, "recent": recent,
-                                                "previous": windows["prev"]})
+    return render(request, "insights/me.html", {
+        "rows": rows, "recent": recent, "previous": windows["prev"],
+        "clinician": is_verified_clinician(request.user)})
 
 
 DEFINITIONS = [

@@ -40,17 +40,31 @@ def test_one_click_records_the_answer_and_a_second_click_changes_it(maria, james
     assert CheckIn.objects.get().answer == ""
 
     visitor = Client()  # no sign-in: the signed link is the authorization
-    path = links["Somewhat"].split("://", 1)[1].split("/", 1)[1]
-    page = visitor.get("/" + path)
+    path = "/" + links["Somewhat"].split("://", 1)[1].split("/", 1)[1]
+    # opening the link (as a mail scanner does) only asks to confirm
+    page = visitor.get(path)
+    assert page.status_code == 200
+    assert "Send my answer: Somewhat" in page.content.decode()
+    assert CheckIn.objects.get().answer == ""
+    # the button records it
+    page = visitor.post(path)
     assert page.status_code == 200
     assert "You answered: Somewhat" in page.content.decode()
     assert list(CheckIn.objects.values_list("user__username", "month", "answer")) == [
         ("maria", "2026-10", "somewhat")]
 
-    path = links["Yes"].split("://", 1)[1].split("/", 1)[1]
-    assert visitor.get("/" + path).status_code == 200
+    path = "/" + links["Yes"].split("://", 1)[1].split("/", 1)[1]
+    assert visitor.post(path).status_code == 200
     assert list(CheckIn.objects.values_list("user__username", "month", "answer")) == [
         ("maria", "2026-10", "yes")]
+
+
+def test_a_check_in_link_needs_its_csrf_token_to_answer(maria, james, diabetes):
+    publish_thread(james, diabetes, title="Something new", kind="discussion")
+    send_digest(maria, now=NOW)
+    path = "/" + checkin_links(mail.outbox[0])["No"].split("://", 1)[1].split("/", 1)[1]
+    assert Client(enforce_csrf_checks=True).post(path).status_code == 403
+    assert CheckIn.objects.get().answer == ""
 
 
 def test_the_check_in_is_asked_once_a_month(maria, james, diabetes):
@@ -73,6 +87,7 @@ def test_a_forged_or_altered_link_records_nothing(maria, james, diabetes, visito
     link = checkin_links(mail.outbox[0])["Yes"]
     token = link.rstrip("/").split("/")[-2]
     assert visitor.get(f"/email/checkin/{token}/maybe/").status_code == 404
+    assert visitor.post(f"/email/checkin/{token[:-2]}xx/yes/").status_code == 404
     assert visitor.get(f"/email/checkin/{token[:-2]}xx/yes/").status_code == 404
     user_part, rest = token.split(".", 1)
     assert visitor.get(f"/email/checkin/{int(user_part) + 1}.{rest}/yes/").status_code == 404
