@@ -93,3 +93,43 @@ def test_counts_below_the_threshold_read_fewer_than_it_this_period_and_the_previ
     assert _cells(section, "Median time to answer (minutes)")[0] == "fewer than 5"
     assert _cells(section, "Welcomed new members who posted within 7 days")[0] == "fewer than 5"
     assert "Previous period" in section
+
+
+def test_each_persons_impact_page_shows_what_their_articles_events_and_welcomes_did(
+        admin, drlee, maria, james, diabetes):
+    _world(admin, drlee, maria, james, diabetes)
+    url = reverse("insights:me")
+    page = client_for(drlee).get(url).content.decode()
+    assert 'data-impact="author"' in page and 'data-impact="expert"' in page
+    assert 'data-impact="mentor"' not in page
+    assert "Answers to members&#x27; questions" in page or "Answers to members' questions" in page
+
+    def cells(page: str, key: str) -> list[str]:
+        row = page[page.index(f'data-figure="{key}"'):]
+        row = row[:row.index("</tr>")]
+        return [cell[:cell.index("</td>")] for cell in row.split("<td>")[1:]]
+
+    author = page[page.index('data-impact="author"'):]
+    assert cells(author, "views") == ["1", "0", "1"]
+    assert cells(author, "helpful") == ["1", "0", "1"]
+    assert cells(author, "started") == ["1", "0", "1"]
+    expert = page[page.index('data-impact="expert"'):]
+    assert cells(expert, "registrations")[0] == "1" and cells(expert, "attendance")[0] == "1"
+    assert cells(expert, "answered") == ["1", "0", "1"]
+    assert cells(expert, "wait")[0] == "0"  # answered at once
+    # james, a mentor and no clinician: his welcome, and the newcomer posted after it
+    page = client_for(james).get(url)
+    assert page.status_code == 200
+    page = page.content.decode()
+    assert 'data-impact="mentor"' in page and 'data-impact="author"' not in page
+    assert "Answers accepted" not in page  # a clinician's rows are not his
+    mentor = page[page.index('data-impact="mentor"'):]
+    assert cells(mentor, "welcomes") == ["1", "0", "1"]
+    assert cells(mentor, "posted") == ["1", "0", "1"]
+    # staff once they write an article; a patient has no impact page
+    assert client_for(admin).get(url).status_code == 404
+    learn.article_create(author=admin, community=diabetes, title="Our library",
+                         body="Read what helps. Ask us.")
+    page = client_for(admin).get(url)
+    assert page.status_code == 200 and 'data-impact="author"' in page.content.decode()
+    assert client_for(maria).get(url).status_code == 404

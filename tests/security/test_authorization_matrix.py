@@ -564,7 +564,8 @@ SPECS: dict[str, Spec] = {
                                 query="?community={community}"),
     "insights:data_json": Spec("GET", _insights, ("-", "a", "b", "public", "missing"),
                                query="?community={community}"),
-    "insights:me": Spec("GET", only({"clinician"})),
+    # Clinicians, staff who wrote an article (staff wrote A's) and mentors (member_a).
+    "insights:me": Spec("GET", only({"clinician", "staff", "member_a"})),
     # Campaign links and their figures (issue 23): staff only.
     "insights:campaigns": Spec("GET", only({"staff"})),
     "insights:report": Spec("GET", _insights, ("-", "a", "b", "public", "missing"),
