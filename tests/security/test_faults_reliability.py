@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import subprocess
-import sys
 import threading
 import time
 from datetime import timedelta
@@ -42,14 +40,9 @@ from tests.conftest import (
 )
 from tests.notifications.conftest import SmtpSink
 from tests.notifications.test_live_count import session_headers
-from tests.notifications.test_worker_kill import (
-    ROOT,
-    database_url,
-    make_one_community_with_news,
-    stop,
-    wait_for,
-)
+from tests.notifications.test_worker_kill import make_one_community_with_news
 from tests.security.test_faults import broker_restored, point_at, redis_on  # noqa: F401
+from tests.workers import kill, start_worker, stop, wait_for
 
 # --- 7. Signing in, signing up and resetting a password while Redis is down -----------------
 
@@ -334,39 +327,18 @@ def test_a_slow_send_keeps_its_outbox_lease_so_no_second_worker_sends_it(
     assert len(sink.messages) == 1
 
 
-SLOW_DIGEST_WORKER = """
-import os, time, django
-django.setup()
-from notifications import digests
-from hearth.celery import app
-marker = os.environ["HEARTH_TEST_MARKER"]
-slow = os.environ.get("HEARTH_TEST_SLOW") == "1"
-build = digests.build_batch
-def slow_build(*args, **kwargs):
-    open(marker, "a").write("started\\n")
-    if slow:
-        time.sleep(60)
-    return build(*args, **kwargs)
-digests.build_batch = slow_build
-app.worker_main(["worker", "--pool=solo", "--without-heartbeat", "--without-gossip",
-                 "--without-mingle", "--loglevel=WARNING"])
-"""
 # The test's workers come back after this visibility timeout rather than the production one
 # (settings.py), so that the run takes seconds; the mechanism is the same. To measure the
 # production figure: HEARTH_TEST_VISIBILITY_TIMEOUT=180 make test PYTEST_ARGS="-s -k sigkilled"
 TEST_VISIBILITY_TIMEOUT = int(os.environ.get("HEARTH_TEST_VISIBILITY_TIMEOUT", "15"))
 
 
-def start_digest_worker(log, marker: Path, smtp_port: int, slow: bool) -> subprocess.Popen:
-    from django.conf import settings
-
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hearth.settings",
-           "DATABASE_URL": database_url(), "REDIS_URL": settings.REDIS_URL,
-           "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}", "LOG_LEVEL": "WARNING",
-           "CELERY_VISIBILITY_TIMEOUT": str(TEST_VISIBILITY_TIMEOUT),
-           "HEARTH_TEST_MARKER": str(marker), "HEARTH_TEST_SLOW": "1" if slow else "0"}
-    return subprocess.Popen([sys.executable, "-c", SLOW_DIGEST_WORKER], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+def start_digest_worker(log, workdir: Path, smtp_port: int, slow: bool) -> subprocess.Popen:
+    """A worker whose digest batches say when they start (and, when slow, then wait a minute)."""
+    return start_worker(log, workdir, pool="solo", wrap="notifications.digests.build_batch",
+                        pause=60 if slow else 0,
+                        env={"EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+                             "CELERY_VISIBILITY_TIMEOUT": str(TEST_VISIBILITY_TIMEOUT)})
 
 
 @pytest.mark.redis
@@ -385,15 +357,14 @@ def test_a_digest_batch_held_by_a_sigkilled_worker_is_redelivered_without_help(
     app.conf.task_always_eager = False
     app.control.purge()
     log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115
-    worker = start_digest_worker(log, marker, port, slow=True)
+    worker = start_digest_worker(log, tmp_path, port, slow=True)
     try:
         digests_queue_due.apply_async(kwargs={"ignore_morning": True})
         wait_for(marker.exists, 60, "the worker to take the digest batch")
-        os.killpg(worker.pid, signal.SIGKILL)  # it holds the batch, unacknowledged
-        worker.wait(timeout=10)
+        kill(worker)  # it holds the batch, unacknowledged
         killed_at = time.monotonic()
         # the worker starts again; nobody queues anything, no lease is forced
-        worker = start_digest_worker(log, marker, port, slow=False)
+        worker = start_digest_worker(log, tmp_path, port, slow=False)
         wait_for(lambda: len(sink.messages) >= len(members), TEST_VISIBILITY_TIMEOUT + 100,
                  "the batch to come back and its digests to be sent")
         redelivered_after = time.monotonic() - killed_at
