@@ -75,7 +75,8 @@ _PHONE_LOOKBACK = 40
 _PLACE = (
     r"(?:hospital|clinic|cl[ií]nica|pharmacy|farmacia|consultorio|campus|imss|issste|sanatorio"
     r"|laboratorio|lab|urgencias|centro\s+m[eé]dico|medical\s+cent(?:er|re)|health\s+cent(?:er|re)"
-    r"|centro\s+de\s+salud|aseguradora|insurance\s+company|insurer|office|oficina)"
+    r"|centro\s+de\s+salud|aseguradora|insurance\s+company|insurer|office|oficina|ambulancias?"
+    r"|ambulance|bomberos|fire\s+department|polic[ií]a|police)"
 )
 _PUBLIC_PLACE_BEFORE = re.compile(
     r"\b(?:(?:n[uú]mero|tel[eé]fono|tel\.?|number|phone|line|l[ií]nea)\s+(?:de|del|of|for|at)"
@@ -89,6 +90,24 @@ _PUBLIC_PLACE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _OWNER = re.compile(r"\b(?:my|mi|our|nuestr[oa]|his|her|their|su)\s+(?!\w+'s\b)", re.IGNORECASE)
+# A number reported as a scam or spam caller: "some guy called from ... it's a scam", "me marcó
+# alguien del ... es fraude" (not "spam calls on 555-0163", the member's own).
+_CALLED_FROM = re.compile(r"\b(?:from|del|desde(?:\s+el)?)\s*$", re.IGNORECASE)
+_SCAM_NEAR = re.compile(
+    r"\b(?:scam(?:mer)?s?|fraud\w*|spam|robocall\w*|phishing|estafa\w*|fraude|fraudulent[oa]s?"
+    r"|extorsi[oó]n|extorsionador\w*)\b", re.IGNORECASE)
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence holding ``text[start:end]`` (at most 120 characters either side)."""
+    before = text[max(0, start - 120):start]
+    ends = list(_SENTENCE_END.finditer(before))
+    after = text[end:end + 120]
+    stop = _SENTENCE_END.search(after)
+    return (before[ends[-1].end():] if ends else before) + text[start:end] + (
+        after[:stop.start()] if stop else after)
+
+
 _SENTENCE_END = re.compile(r"(?<=[a-záéíóúñ]{3})[.]\s|[!?\n]")
 _PLACE_LOOKBACK = 60
 # A clinician's office, even "my neurologist's office: (303) ...": the office's line.
@@ -101,9 +120,10 @@ _CLINICIANS_OFFICE = re.compile(
 # Named just after the number: "212-241-6500 (Mount Sinai main)", "55 5080 2000 del IMSS".
 _PUBLIC_AFTER = re.compile(
     r"\s*[,(]?\s*(?:(?:del?|of|at|for|from)\s+)?(?:the\s+|la\s+|el\s+)?"
-    r"(?:(?-i:[A-Z][\w'.&-]*)\s+){0,3}(?:main(?:\s+(?:line|number|desk))?\)|hospital|clinic"
+    r"(?:(?!(?:me|my|mi|or|o|and|y|call|text|llama\w*|see|ask|if|si|when|cuando)\b)[\w'.&-]+\s+){0,3}"
+    r"(?:main(?:\s+(?:line|number|desk))?\)|(?:hospital|clinic"
     r"|cl[ií]nica|pharmacy|farmacia|imss|issste|consultorio|switchboard|conmutador|help\s?line"
-    r"|hot\s?line|front\s+desk|main\s+(?:line|number|desk|office))\b",
+    r"|hot\s?line|front\s+desk|main\s+(?:line|number|desk|office))\b)",
     re.IGNORECASE,
 )
 # Public numbers that are not typed toll-free: crisis and help lines members share for others.
@@ -135,6 +155,9 @@ def _public_context(text: str, start: int, end: int | None = None) -> bool:
     own; or the words just after the number (at ``end``) name the place it belongs to."""
     if end is not None and _PUBLIC_AFTER.match(text, end):
         return True
+    if (end is not None and _CALLED_FROM.search(text, max(0, start - 16), start)
+            and _SCAM_NEAR.search(_sentence_around(text, start, end))):
+        return True  # a caller the member warns others about is not the member
     before = text[max(0, start - _PHONE_LOOKBACK):start]
     public = _last(_PUBLIC_PHONE_CONTEXT, before)
     if public >= 0 and not _MINE_BEFORE.search(before, 0, public):  # "my office line": mine
