@@ -6,7 +6,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts"
 
     def ready(self):
-        from . import ratelimit, receivers
+        from . import middleware, ratelimit, receivers
 
         receivers.connect()
+        middleware.connect_receivers()  # the cached user and sessions follow their rows
         ratelimit.install()  # allauth's rate limits degrade when Redis is down

@@ -1,21 +1,124 @@
-"""MFA before privileged pages: staff, moderators and verified clinicians enrol in allauth MFA
-(TOTP with recovery codes) before any page under HEARTH_MFA_PRIVILEGED_PREFIXES. With
-HEARTH_MFA_REQUIRED off (the demo), they pass, and every privileged page says so."""
+"""The signed-in member on every request (CachedAuthenticationMiddleware: from the cache, no
+query), MFA before privileged pages (staff, moderators and verified clinicians enrol in allauth
+MFA, TOTP with recovery codes, before any page under HEARTH_MFA_PRIVILEGED_PREFIXES; with
+HEARTH_MFA_REQUIRED off, the demo, they pass and every privileged page says so), and the
+member's own language and time zone."""
 
 from __future__ import annotations
 
+import logging
 import zoneinfo
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import auth, messages
+from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from . import permissions
 from .models import User
+
+logger = logging.getLogger(__name__)
+
+USER_CACHE_SECONDS = 300
+
+
+def _user_key(user_id) -> str:
+    return f"auth-user:{user_id}"
+
+
+def cached_user(request):
+    """request.user without a query when the cache has it: the member's row is kept for five
+    minutes and dropped whenever it is saved (post_save/post_delete below; the few
+    QuerySet.update calls on User call forget_user). The session is checked exactly as
+    django.contrib.auth.get_user checks it (backend allowed, session hash matches, account
+    active); anything unusual takes Django's own path."""
+    try:
+        user_id = auth._get_user_session_key(request)
+        backend_path = request.session[auth.BACKEND_SESSION_KEY]
+    except KeyError:
+        return auth.get_user(request)
+    try:
+        user = cache.get(_user_key(user_id))
+    except Exception:  # noqa: BLE001 - Redis down: the database answers
+        logger.warning("user cache unavailable")
+        return auth.get_user(request)
+    session_hash = request.session.get(auth.HASH_SESSION_KEY)
+    if (
+        user is not None
+        and backend_path in settings.AUTHENTICATION_BACKENDS
+        and user.is_active
+        and session_hash
+        and constant_time_compare(session_hash, user.get_session_auth_hash())
+    ):
+        user.backend = backend_path
+        return user
+    user = auth.get_user(request)
+    if user.is_authenticated:
+        _remember(user)
+    return user
+
+
+def _remember(user) -> None:
+    from copy import copy
+
+    kept = copy(user)
+    kept._state = copy(user._state)
+    kept._state.fields_cache = {}  # the row alone: related rows (clinician...) change apart
+    try:
+        cache.set(_user_key(user.pk), kept, USER_CACHE_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("user cache unavailable")
+
+
+def forget_user(user_id) -> None:
+    """The member's row changed: the next request reads it again."""
+    try:
+        cache.delete(_user_key(user_id))
+    except Exception:  # noqa: BLE001 - Redis down: nothing is cached either
+        logger.warning("user cache unavailable")
+
+
+def _forget_saved_user(sender, instance, **kwargs) -> None:
+    forget_user(instance.pk)
+
+
+def _forget_ended_session(sender, instance, **kwargs) -> None:
+    """Sessions are kept in the cache too (SESSION_ENGINE cached_db): a session ended by
+    deleting its row (accounts.services.user_end_sessions) ends in the cache as well."""
+    from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+    from django.core.cache import caches
+
+    try:
+        caches[settings.SESSION_CACHE_ALIAS].delete(KEY_PREFIX + instance.session_key)
+    except Exception:  # noqa: BLE001
+        logger.warning("session cache unavailable")
+
+
+def connect_receivers() -> None:
+    """Called by AccountsConfig.ready, so that web and worker processes both drop what
+    changed."""
+    from django.contrib.sessions.models import Session
+
+    post_save.connect(_forget_saved_user, sender=User, dispatch_uid="accounts-forget-user")
+    post_delete.connect(_forget_saved_user, sender=User, dispatch_uid="accounts-forget-user-del")
+    post_delete.connect(_forget_ended_session, sender=Session, dispatch_uid="accounts-end-session")
+
+
+class CachedAuthenticationMiddleware(AuthenticationMiddleware):
+    """django.contrib.auth's middleware, with request.user read through the cache."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: cached_user(request))
+
 
 DEFAULT_PREFIXES = ("/moderation/", "/insights/", "/clinicians/queue/", "/clinicians/review/",
                     "/admin/")
@@ -90,6 +193,7 @@ class MemberLocaleMiddleware:
             if language in _language_codes() and language != user.language:
                 User.objects.filter(pk=user.pk).update(language=language)
                 user.language = language
+                forget_user(user.pk)
         return response
 
 

@@ -148,7 +148,8 @@ def _uncount_reactions(user) -> None:
     rows = Reaction.objects.filter(user=user).values("post_id", "post__thread_id", "kind")
     for row in rows.annotate(n=Count("pk")):
         counter = counters[row["kind"]]
-        Post.objects.filter(pk=row["post_id"]).update(**{counter: F(counter) - row["n"]})
+        Post.objects.filter(pk=row["post_id"]).update(
+            **{counter: F(counter) - row["n"]}, version=F("version") + 1)
         Thread.objects.filter(pk=row["post__thread_id"]).update(
             reaction_count=F("reaction_count") - row["n"]
         )
@@ -186,11 +187,12 @@ def _erase_posts(user) -> None:
     ids = [post.pk for post in posts]
     PostRevision.objects.filter(post_id__in=ids).delete()
     Post.objects.filter(pk__in=ids).update(
-        status=Post.Status.DELETED, body="", body_html="", search_vector=None, hidden_reason=""
+        status=Post.Status.DELETED, body="", body_html="", search_vector=None, hidden_reason="",
+        version=F("version") + 1,
     )
     # Already-deleted posts keep no text either.
     Post.objects.filter(author=user, status=Post.Status.DELETED).exclude(body="").update(
-        body="", body_html="", search_vector=None
+        body="", body_html="", search_vector=None, version=F("version") + 1
     )
     Thread.objects.filter(author=user, status=Thread.Status.DELETED).exclude(
         title=ERASED_TITLE

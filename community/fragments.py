@@ -1,14 +1,14 @@
 """A thread page's posts, each rendered once and shared by every reader who would see the same.
 
 Rendering twenty posts through the template engine is most of a thread page's cost. A post's
-HTML depends only on the post (its text, state, counts and author), on the thread's accepted
-answer, on what this reader may do with it (a handful of yes/no flags and their own
-reactions), and on the language and time zone. All of that goes into the fragment's key, so a
-changed post or a different kind of reader never gets a stale or foreign fragment; readers of
-the same thread share a few fragments per post, fetched in one round trip. The CSRF token is
-stored as a mark (random, kept beside the fragment) that becomes this request's own mark
-(`hearth.pagecache.marks`), which the view turns into its token: never shared, and never
-found inside a member's text.
+HTML depends only on the post (its version, which every change moves, and its author), on
+the thread's accepted answer, on what this reader may do with it (a handful of yes/no flags
+and their own reactions), and on the language and time zone. All of that goes into the
+fragment's key, so a changed post or a different kind of reader never gets a stale or foreign
+fragment; readers of the same thread share a few fragments per post, fetched in one round
+trip. The CSRF token is stored as a mark (random, kept beside the fragment) that becomes this
+request's own mark (`hearth.pagecache.marks`), which the view turns into its token: never
+shared, and never found inside a member's text.
 """
 
 from __future__ import annotations
@@ -40,16 +40,16 @@ def register_post_annotator(annotator) -> None:
 
 
 def _key(post: Post, context: dict, user) -> str:
-    """Everything `community/_post.html` shows for this post and reader, digested."""
+    """What `community/_post.html` shows for this post and reader, digested: the post's
+    version (services move it with every change to the post), its author's name and
+    clinician badge (they change apart from the post), whether it is the accepted answer,
+    and what this reader may do with it."""
     author = post.author
     clinician = getattr(author, "clinician", None) if author else None
     thread = context["thread"]
     signed_in = user.is_authenticated
     parts = (
-        post.pk, post.thread_id, post.position, post.status, post.screening, post.is_anonymous,
-        post.is_clinician_answer, post.helpful_count, post.support_count, post.thanks_count,
-        post.created_at, post.edited_at, post.hidden_reason, post.body_html,
-        post.author_id, author.username if author else None,
+        post.pk, post.version, post.author_id, author.username if author else None,
         (clinician.status, clinician.credentials, clinician.specialty) if clinician else None,
         thread.accepted_post_id == post.pk,
         post.show_author, post.can_edit, post.can_delete, sorted(post.my_reactions),

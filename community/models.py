@@ -186,6 +186,9 @@ class Post(models.Model):
     # When the post first became public (after screening or approval); counters count it once.
     published_at = models.DateTimeField(null=True, blank=True)
     hidden_reason = models.CharField(max_length=300, blank=True)
+    # Moves with every change to the post (save() and the services' QuerySet.update calls):
+    # the key of its rendered HTML (community.fragments) instead of a list of its fields.
+    version = models.PositiveIntegerField(default=1, editable=False)
     # PostgreSQL full-text vector (title weighted A, body B), kept by community.search.
     search_vector = SearchVectorField(null=True, editable=False)
 
@@ -207,6 +210,13 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return f"Post {self.pk} in thread {self.thread_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.get("force_insert"):
+            self.version = (self.version or 0) + 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("community:post", kwargs={"pk": self.pk})

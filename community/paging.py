@@ -23,3 +23,54 @@ class IndexPaginator(Paginator):
         queryset = self.object_list
         ids = queryset.values("pk")[bottom:top]
         return self._get_page(queryset.filter(pk__in=ids), number, self)
+
+
+class PositionPage:
+    """A page of a thread by post position (issue 24, keyset): page n holds the posts at
+    positions (n-1)*size+1 .. n*size, so `?page=n` is a range read on the (thread, position)
+    indexes, whatever the thread's length, with no count and no offset. Every reader's page n
+    covers the same positions (posts they may not see leave a gap, never a shift), so a
+    post's page is known from its position alone. Quacks like Django's Page for the pager."""
+
+    def __init__(self, *, number, last_position: int, size: int):
+        self.size = size
+        self.num_pages = max(1, -(-last_position // size))
+        self.paginator = self  # the pager asks page.paginator.num_pages
+        if number == "last":
+            number = self.num_pages
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            number = 1
+        self.number = min(max(number, 1), self.num_pages)
+        self.object_list: list = []
+
+    @property
+    def bounds(self) -> tuple[int, int]:
+        """Positions after the first and up to the second."""
+        return (self.number - 1) * self.size, self.number * self.size
+
+    @classmethod
+    def number_of(cls, position: int, size: int) -> int:
+        return max(1, -(-position // size))
+
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)

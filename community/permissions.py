@@ -4,9 +4,13 @@ and export asks these functions; what a member may not see is a 404, like what d
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Collection
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.db.models.signals import post_delete, post_save
 
 from accounts.permissions import (
     can_read_as_member,
@@ -17,18 +21,61 @@ from accounts.permissions import (
 
 from .models import Community, Draft, Membership, Post, Thread
 
+logger = logging.getLogger(__name__)
 _CACHE_ATTR = "_hearth_memberships"
 
 
 def memberships_of(user) -> dict[int, Membership]:
-    """The member's memberships by community id, loaded once per user object (one query)."""
+    """The member's memberships by community id, loaded once per user object: from the cache
+    (kept five minutes, dropped whenever one of the member's memberships is saved or deleted),
+    else one query."""
     if not user.is_authenticated:
         return {}
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        cached = {m.community_id: m for m in Membership.objects.filter(user=user)}
+        cached = _kept_memberships(user.pk)
         setattr(user, _CACHE_ATTR, cached)
     return cached
+
+
+_KEPT_SECONDS = 300
+
+
+def _kept_memberships(user_id: int) -> dict[int, Membership]:
+    key = f"memberships:{user_id}"
+    try:
+        kept = cache.get(key)
+    except Exception:  # noqa: BLE001 - Redis down: the database answers
+        kept = None
+    if isinstance(kept, dict):
+        return kept
+    kept = {m.community_id: m for m in Membership.objects.filter(user_id=user_id)}
+    try:
+        cache.set(key, kept, _KEPT_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("membership cache unavailable")
+    return kept
+
+
+def forget_kept_memberships(user_id: int) -> None:
+    """A membership of the member changed: drop the kept copy now and again after commit (so
+    that a request reading in between does not keep the old rows)."""
+    def drop():
+        try:
+            cache.delete(f"memberships:{user_id}")
+        except Exception:  # noqa: BLE001
+            logger.warning("membership cache unavailable")
+
+    drop()
+    transaction.on_commit(drop, robust=True)
+
+
+def _membership_changed(sender, instance, **kwargs) -> None:
+    forget_kept_memberships(instance.user_id)
+
+
+post_save.connect(_membership_changed, sender=Membership, dispatch_uid="forget-memberships")
+post_delete.connect(_membership_changed, sender=Membership, dispatch_uid="forget-memberships-d")
 
 
 def prime_memberships(users_with_memberships: dict) -> None:

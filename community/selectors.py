@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db import connection
-from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, F, IntegerField, Q, QuerySet, Value
 
 from accounts.models import User
 
@@ -46,38 +47,72 @@ def community_threads(*, user, community: Community, tab: str = "latest") -> Que
     return threads.order_by("-is_pinned", "-last_activity_at", "-pk")
 
 
-def _count(posts: QuerySet[Post]) -> Subquery:
-    """A correlated COUNT of the thread's posts (no JOIN and GROUP BY over the page's row)."""
-    return Coalesce(Subquery(
-        posts.filter(thread=OuterRef("pk")).order_by().values("thread")
-        .annotate(n=Count("pk")).values("n")[:1]
-    ), 0)
-
-
 def thread_for_page(*, user, pk: int) -> Thread | None:
-    """The thread with its community; for a member also what they follow, have read, and how
-    many posts they see (so the paginator needs no COUNT query)."""
-    threads = Thread.objects.select_related("community")
-    if user.is_authenticated:
-        public = Q(status=Post.Status.PUBLISHED, screening__in=permissions.PUBLIC_SCREENING)
-        threads = threads.annotate(
-            undeleted_post_count=_count(Post.objects.exclude(status=Post.Status.DELETED)),
-            own_pending_count=_count(Post.objects.filter(
-                author=user, status__in=[Post.Status.PUBLISHED, Post.Status.HELD]
-            ).exclude(public)),
-            is_following=Exists(ThreadFollow.objects.filter(thread=OuterRef("pk"), user=user)),
-            my_draft=Subquery(Draft.objects.filter(thread=OuterRef("pk"), user=user).values(
-                "body")[:1]),
-            last_read=Subquery(
-                ThreadRead.objects.filter(thread=OuterRef("pk"), user=user).values(
-                    "last_read_position"
-                )[:1]
-            ),
-        )
-    thread = threads.filter(pk=pk).first()
+    """The thread with its community (one query; what concerns the reader alone comes from
+    `viewer_state`)."""
+    thread = Thread.objects.select_related("community").filter(pk=pk).first()
     if thread is None or not permissions.can_view_thread(user, thread):
         return None
     return thread
+
+
+@dataclass
+class ViewerState:
+    """What a thread page shows differently to this member: their reactions and bookmarks on
+    the page's posts, whether they follow the thread, their unfinished reply, and how far they
+    had read."""
+
+    reactions: set[tuple[int, str]] = field(default_factory=set)
+    bookmarks: set[int] = field(default_factory=set)
+    following: bool = False
+    draft: str = ""
+    last_read: int = 0
+
+
+_FOLLOW, _DRAFT, _READ = "~follow", "~draft", "~read"  # never a reaction kind
+
+
+def viewer_state(*, user, thread: Thread, post_ids: list[int]) -> ViewerState:
+    """Everything of `ViewerState` in one query (a UNION ALL of five index lookups)."""
+    state = ViewerState()
+    if not user.is_authenticated:
+        return state
+    text, number = CharField(), IntegerField()
+
+    def row(queryset, a, kind, body):
+        return queryset.annotate(
+            a_=a if not isinstance(a, str) else F(a),
+            k_=kind if not isinstance(kind, str) else F(kind),
+            b_=body if not isinstance(body, str) else F(body),
+        ).values_list("a_", "k_", "b_")
+
+    empty = Value("", output_field=text)
+    parts = [
+        row(ThreadFollow.objects.filter(thread=thread, user=user),
+            Value(0, output_field=number), Value(_FOLLOW, output_field=text), empty),
+        row(Draft.objects.filter(thread=thread, user=user),
+            Value(0, output_field=number), Value(_DRAFT, output_field=text), "body"),
+        row(ThreadRead.objects.filter(thread=thread, user=user),
+            "last_read_position", Value(_READ, output_field=text), empty),
+    ]
+    if post_ids:
+        parts += [
+            row(Reaction.objects.filter(user=user, post__in=post_ids), "post_id", "kind", empty),
+            row(Bookmark.objects.filter(user=user, post__in=post_ids), "post_id",
+                Value(BOOKMARK, output_field=text), empty),
+        ]
+    for a, kind, body in parts[0].union(*parts[1:], all=True):
+        if kind == _FOLLOW:
+            state.following = True
+        elif kind == _DRAFT:
+            state.draft = body
+        elif kind == _READ:
+            state.last_read = a
+        elif kind == BOOKMARK:
+            state.bookmarks.add(a)
+        else:
+            state.reactions.add((a, kind))
+    return state
 
 
 def thread_draft(*, user, community: Community) -> Draft | None:
@@ -113,15 +148,6 @@ _THREAD_STATE_SQL = (  # table names only: no input is formatted into it
 )
 
 
-def visible_post_count(*, user, thread: Thread) -> int:
-    """How many posts of the thread this member sees. Public posts are the kept counter
-    (replies plus the opening post); moderators and authors with posts waiting see more."""
-    if user.is_authenticated and permissions.can_moderate_community(user, thread.community):
-        return thread.undeleted_post_count
-    public = thread.reply_count + (1 if thread.status == Thread.Status.PUBLISHED else 0)
-    return public + getattr(thread, "own_pending_count", 0)
-
-
 def thread_posts(*, user, thread: Thread) -> QuerySet[Post]:
     posts = Post.objects.filter(thread=thread).select_related("author", "author__clinician")
     return permissions.posts_visible_in_thread(user, thread, posts).order_by("position")
@@ -135,26 +161,6 @@ def my_reactions(*, user, posts: list[Post]) -> set[tuple[int, str]]:
             "post_id", "kind"
         )
     )
-
-
-def my_reactions_and_bookmarks(*, user, posts: list[Post]) -> tuple[set[tuple[int, str]],
-                                                                       set[int]]:
-    """The member's reactions to these posts and which of them they bookmarked: one query."""
-    if not user.is_authenticated or not posts:
-        return set(), set()
-    ids = [p.pk for p in posts]
-    rows = Reaction.objects.filter(user=user, post__in=ids).values_list("post_id", "kind").union(
-        Bookmark.objects.filter(user=user, post__in=ids).annotate(
-            kind=Value(BOOKMARK, output_field=CharField())).values_list("post_id", "kind"),
-        all=True,
-    )
-    reactions, bookmarks = set(), set()
-    for post_id, kind in rows:
-        if kind == BOOKMARK:
-            bookmarks.add(post_id)
-        else:
-            reactions.add((post_id, kind))
-    return reactions, bookmarks
 
 
 BOOKMARK = "~bookmark"  # never a reaction kind

@@ -27,7 +27,7 @@ from . import fragments, permissions, search, selectors, services
 from .forms import EditForm, ReplyForm, ThreadForm
 from .markdown import render_markdown
 from .models import Community, Membership, Post, Reaction, ThreadFollow
-from .paging import IndexPaginator
+from .paging import IndexPaginator, PositionPage
 
 
 def _community_or_404(user, slug: str) -> Community:
@@ -208,12 +208,10 @@ def thread_detail(request, pk, slug=None):
         first_unread = posts.filter(position__gt=after).first()
         if first_unread is not None:
             return redirect("community:post", pk=first_unread.pk)
-    paginator = IndexPaginator(posts, selectors.POSTS_PER_PAGE)
-    paginator.count = selectors.visible_post_count(user=user, thread=thread)
-    page_number = request.GET.get("page")
-    if page_number == "last":
-        page_number = paginator.num_pages
-    page = paginator.get_page(page_number)
+    page = PositionPage(number=request.GET.get("page"), last_position=thread.last_position,
+                        size=selectors.POSTS_PER_PAGE)
+    low, high = page.bounds
+    post_list = page.object_list = list(posts.filter(position__gt=low, position__lte=high))
     can_moderate = permissions.can_moderate_community(user, thread.community)
     context = {
         "thread": thread, "community": thread.community, "page": page,
@@ -222,24 +220,25 @@ def thread_detail(request, pk, slug=None):
         "reaction_kinds": Reaction.Kind.choices,
         **(pagecache.context(request) if cache_key else {}),
     }
-    post_list = list(page.object_list)
-    mine, saved = selectors.my_reactions_and_bookmarks(user=user, posts=post_list)
+    viewer = selectors.viewer_state(user=user, thread=thread, post_ids=[p.pk for p in post_list])
+    thread.is_following = viewer.following
     for post in post_list:
         post.thread = thread  # the same object: no query per post for its thread
         post.show_author = permissions.can_see_author(user, post)
-        post.my_reactions = {kind for (pid, kind) in mine if pid == post.pk}
-        post.is_bookmarked = post.pk in saved
+        post.my_reactions = {kind for (pid, kind) in viewer.reactions if pid == post.pk}
+        post.is_bookmarked = post.pk in viewer.bookmarks
         post.can_edit = permissions.can_edit_post(user, post)
         post.can_delete = permissions.can_delete_post(user, post)
     posts_html = fragments.render_posts(request=request, posts=post_list, context=context)
     if cache_key is None:  # the visitor page cache puts the token in itself
         posts_html = posts_html.replace(pagecache.marks(request).csrf, get_token(request))
-    if post_list and user.is_authenticated:
-        services.thread_mark_read(user=user, thread=thread, position=post_list[-1].position)
-    last_read = getattr(thread, "last_read", None) or 0
-    new_replies = max(0, thread.last_position - last_read) if user.is_authenticated and \
-        last_read else 0
-    draft = getattr(thread, "my_draft", None) or ""
+    last_read = viewer.last_read
+    if post_list and user.is_authenticated:  # in Redis; the database gets it in a batch
+        unsaved = services.thread_mark_read(user=user, thread=thread,
+                                            position=post_list[-1].position)
+        last_read = max(last_read, unsaved)
+    new_replies = max(0, thread.last_position - last_read) if last_read else 0
+    draft = viewer.draft
     quote = _quote(user, thread, request.GET.get("quote"))
     reply_form = ReplyForm(allow_anonymous=thread.community.allow_anonymous,
                            initial={"body": f"{draft.rstrip()}\n\n{quote}" if draft and quote
@@ -409,10 +408,7 @@ def community_draft_thread(request, slug):
 @require_GET
 def post_permalink(request, pk):
     post = _post_or_404(request.user, pk)
-    visible = permissions.posts_visible_in_thread(
-        request.user, post.thread, Post.objects.filter(thread=post.thread,
-                                                       position__lt=post.position))
-    page = visible.count() // selectors.POSTS_PER_PAGE + 1
+    page = PositionPage.number_of(post.position, selectors.POSTS_PER_PAGE)
     return redirect(f"{post.thread.get_absolute_url()}?page={page}#post-{post.pk}")
 
 

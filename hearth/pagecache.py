@@ -78,7 +78,7 @@ def store(key: str, request: HttpRequest, html: str) -> dict:
     """Keep `html` (rendered with `context(request)`) with this request's nonce turned into its
     mark; returns the page as `get` would."""
     own = marks(request)
-    nonce = getattr(request, "_csp_nonce", None)
+    nonce = str(getattr(request, "csp_nonce", "") or "")  # django-csp's public attribute
     if nonce:
         html = html.replace(nonce, own.nonce)
     page = {"html": html, "csrf": own.csrf, "nonce": own.nonce}

@@ -104,7 +104,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user from the cache (no query per request); django.contrib.auth's checks.
+    "accounts.middleware.CachedAuthenticationMiddleware",
     "accounts.middleware.MemberLocaleMiddleware",
     "insights.middleware.FirstTouchMiddleware",
     # A visit through a campaign link (hc=) or a shared link (hs=), once per browser.
@@ -221,7 +222,8 @@ CHANNEL_LAYERS = {
         "CONFIG": {"hosts": [CHANNEL_REDIS_URL], "prefix": env("CHANNEL_PREFIX", default="hearth")},
     }
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions read from the cache (Redis), written through to the database (the truth).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- Celery -----------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or REDIS_URL
@@ -268,6 +270,8 @@ CELERY_REDBEAT_LOCK_TIMEOUT = 60
 CELERY_BEAT_MAX_LOOP_INTERVAL = 10
 CELERY_BEAT_SCHEDULE = {
     "sweep-unscreened-posts": {"task": "moderation.tasks.sweep_unscreened", "schedule": 60.0},
+    # Read positions recorded by thread pages (in Redis, no write on a page view).
+    "community-thread-reads-flush": {"task": "community.tasks.thread_reads_flush", "schedule": 30},
     "notifications-sweep-outbox": {"task": "notifications.tasks.outbox_sweep", "schedule": 60.0},
     "notifications-sweep-fanout": {
         "task": "notifications.tasks.notifications_fanout_sweep", "schedule": 60.0,

@@ -45,5 +45,8 @@ from .reactions import (  # noqa: F401
     reaction_toggle,
     thread_follow,
     thread_follow_toggle,
+)
+from .reads import (  # noqa: F401
     thread_mark_read,
+    thread_reads_flush,
 )

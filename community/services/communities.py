@@ -49,6 +49,7 @@ def membership_approve(*, moderator: User, membership: Membership) -> Membership
             pk=membership.pk, status=Membership.Status.PENDING
         ).update(status=Membership.Status.ACTIVE, joined_at=timezone.now())
         if updated:
+            permissions.forget_kept_memberships(membership.user_id)
             Community.objects.filter(pk=membership.community_id).update(
                 member_count=F("member_count") + 1
             )

@@ -231,7 +231,7 @@ def _publish(post: Post) -> None:
         return
     now = timezone.now()
     post.published_at = now
-    Post.objects.filter(pk=post.pk).update(published_at=now)
+    Post.objects.filter(pk=post.pk).update(published_at=now, version=F("version") + 1)
     thread = Thread.objects.select_for_update().get(pk=post.thread_id)
     updates = {"last_activity_at": now}
     if post.is_first:

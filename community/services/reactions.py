@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.db.models.functions import Greatest
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +19,6 @@ from ..models import (
     Reaction,
     Thread,
     ThreadFollow,
-    ThreadRead,
 )
 from .base import PostingNotAllowed
 
@@ -43,7 +41,8 @@ def reaction_toggle(*, user: User, post: Post, kind: str) -> bool:
     with transaction.atomic():
         deleted, _rows = Reaction.objects.filter(user=user, post=post, kind=kind).delete()
         if deleted:
-            Post.objects.filter(pk=post.pk).update(**{counter: F(counter) - 1})
+            Post.objects.filter(pk=post.pk).update(
+                **{counter: F(counter) - 1}, version=F("version") + 1)
             Thread.objects.filter(pk=post.thread_id).update(reaction_count=F("reaction_count") - 1)
             now_on = False
         else:
@@ -52,14 +51,15 @@ def reaction_toggle(*, user: User, post: Post, kind: str) -> bool:
                     reaction = Reaction.objects.create(user=user, post=post, kind=kind)
             except IntegrityError:  # a double click raced us: it is on
                 return True
-            Post.objects.filter(pk=post.pk).update(**{counter: F(counter) + 1})
+            Post.objects.filter(pk=post.pk).update(
+                **{counter: F(counter) + 1}, version=F("version") + 1)
             Thread.objects.filter(pk=post.thread_id).update(reaction_count=F("reaction_count") + 1)
             transaction.on_commit(
                 lambda: signals.reaction_added.send(sender=Reaction, reaction=reaction),
                 robust=True,
             )
             now_on = True
-        post.refresh_from_db(fields=list(_COUNTERS.values()))
+        post.refresh_from_db(fields=[*_COUNTERS.values(), "version"])
         live.reactions_on_commit(post)
     return now_on
 
@@ -135,20 +135,3 @@ def post_accept(*, user: User, post: Post) -> Thread:
             )
         live.thread_state_on_commit(thread)
     return thread
-
-
-def thread_mark_read(*, user: User, thread: Thread, position: int) -> None:
-    """Remember how far the member has read (one UPDATE; an INSERT the first time)."""
-    if not user.is_authenticated:
-        return
-    now = timezone.now()
-    updated = ThreadRead.objects.filter(user=user, thread=thread).update(
-        last_read_position=Greatest(F("last_read_position"), position),
-        last_visit_at=now,
-    )
-    if not updated:
-        ThreadRead.objects.bulk_create(
-            [ThreadRead(user=user, thread=thread, last_read_position=position,
-                        last_visit_at=now)],
-            ignore_conflicts=True,
-        )
