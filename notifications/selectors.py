@@ -15,7 +15,7 @@ from accounts.permissions import in_good_standing, is_in_good_standing
 from community import permissions
 from community.models import Membership
 
-from .models import Notification, NotificationSettings
+from .models import CheckIn, Notification, NotificationSettings
 
 PER_PAGE = 30
 # Several replies or mentions in one discussion are one line ("maria and 2 others replied to
@@ -119,3 +119,8 @@ def prime_memberships(users: Iterable[User]) -> None:
     for membership in Membership.objects.filter(user__in=[u.pk for u in users]):
         by_user[membership.user_id][membership.community_id] = membership
     permissions.prime_memberships({user: by_user[user.pk] for user in users})
+
+
+def checkin_asked(*, user_id: int, month: str) -> bool:
+    """Whether a digest asked this (still active) member the check-in of that month."""
+    return CheckIn.objects.filter(user_id=user_id, month=month, user__is_active=True).exists()

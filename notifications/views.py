@@ -107,22 +107,26 @@ def click(request, token: str):
     return HttpResponseRedirect(reverse("community:thread_short", kwargs={"pk": data.thread_id}))
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def checkin(request, token: str, answer: str):
-    """The monthly check-in, one click from the digest, no sign-in: the signed link names the
-    member and the month; the answer is recorded (a second click changes it) and the page
-    offers the other answers. Nothing about the member is shown."""
+    """The monthly check-in from the digest, no sign-in: the signed link names the member and
+    the month. Opening the link only asks to confirm (mail scanners open every link in an
+    email, and must not answer for the member); the button records the answer, and a second
+    answer replaces the first. Nothing about the member is shown."""
     data = tokens.read_checkin_token(token)
-    if data is None or answer not in CheckIn.Answer.values:
+    if (data is None or answer not in CheckIn.Answer.values
+            or not selectors.checkin_asked(user_id=data.user_id, month=data.month)):
         raise Http404
-    if services.checkin_answer(user_id=data.user_id, month=data.month, answer=answer) is None:
+    recorded = request.method == "POST"
+    if recorded and services.checkin_answer(
+            user_id=data.user_id, month=data.month, answer=answer) is None:
         raise Http404
     others = [
         (value, label, reverse("notifications:checkin", kwargs={"token": token, "answer": value}))
         for value, label in CheckIn.Answer.choices if value != answer
     ]
     response = render(request, "notifications/checkin.html", {
-        "answer": CheckIn.Answer(answer).label, "others": others})
+        "answer": CheckIn.Answer(answer).label, "others": others, "recorded": recorded})
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response

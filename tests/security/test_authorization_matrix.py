@@ -714,6 +714,7 @@ POST_TOO = {
     "moderation:member", "moderation:words", "moderation:thread_move", "accounts:settings",
     "accounts:delete", "accounts:clinician_apply", "accounts:data", "moderation:clinician_review",
     "notifications:settings", "messaging:new", "messaging:settings", "messaging:report",
+    "notifications:checkin",
     "messaging:ask", "messaging:ask_detail",
     "api_v1:threads", "api_v1:thread_posts", "api:tokens", "api:webhooks",
     "learn:new", "learn:edit", "learn:translate", "learn:ask", "learn:read_more", "events:new",
