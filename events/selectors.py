@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from community.models import Community
@@ -46,3 +46,22 @@ def search_questions(*, user, query: str, community: Community | None = None) ->
     for question in results:
         question.snippet_html = _mark(_snippet(question.body + "\n" + question.answer, query))
     return results
+
+
+def archives_for_digest(*, community_ids, since, now) -> dict[int, list[Event]]:
+    """For digests: events of these communities that ended between `since` and `now` with at
+    least one published answer, by community, each with `answered` (one query). The digest
+    asks events.permissions for each member."""
+    rows = (
+        Event.objects.filter(community_id__in=community_ids, status=Event.Status.SCHEDULED,
+                             ends_at__gte=since, ends_at__lte=now)
+        .annotate(answered=Count("questions", filter=Q(
+            questions__status=Question.Status.PUBLISHED, questions__answered_at__isnull=False)))
+        .filter(answered__gt=0)
+        .select_related("community", "expert")
+        .order_by("-ends_at", "pk")
+    )
+    found: dict[int, list[Event]] = {}
+    for event in rows:
+        found.setdefault(event.community_id, []).append(event)
+    return found

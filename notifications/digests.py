@@ -30,6 +30,8 @@ from accounts.models import User
 from accounts.permissions import is_verified_clinician
 from community import permissions
 from community.models import Membership, Post, Thread
+from events.permissions import can_view_event
+from events.selectors import archives_for_digest
 
 from . import emails, tokens
 from .models import CheckIn, DigestClick, DigestRun, NotificationSettings, Outbox
@@ -122,6 +124,8 @@ class Content:
     questions: list[Thread] = field(default_factory=list)
     waiting: list[Thread] = field(default_factory=list)
     answers: list[Post] = field(default_factory=list)
+    # Expert Q&A events that ended with answers (they ride along: never a digest alone).
+    events: list = field(default_factory=list)
 
     @property
     def thread_ids(self) -> list[int]:
@@ -154,7 +158,7 @@ def _engagement():
 
 
 def collect(dues: list[Due], *, now: datetime) -> dict[int, Content]:
-    """Each member's digest content: four queries whatever the number of members."""
+    """Each member's digest content: five queries whatever the number of members."""
     if not dues:
         return {}
     users = [d.user for d in dues]
@@ -211,13 +215,15 @@ def collect(dues: list[Due], *, now: datetime) -> dict[int, Content]:
     )
     for post in answers:
         following[post.follower_id].append(post)
+    archives = archives_for_digest(community_ids=community_ids, since=earliest, now=now)  # 1
     return {
-        d.user.pk: _content_for(d, by_community, questions, following.get(d.user.pk, []))
+        d.user.pk: _content_for(d, by_community, questions, following.get(d.user.pk, []),
+                                archives)
         for d in dues
     }
 
 
-def _content_for(due: Due, by_community, questions, answers) -> Content:
+def _content_for(due: Due, by_community, questions, answers, archives=None) -> Content:
     user, since = due.user, due.since
     content = Content()
     shown: set[int] = set()
@@ -263,6 +269,8 @@ def _content_for(due: Due, by_community, questions, answers) -> Content:
                     break
         if top:
             content.communities.append((top[0].community, top))
+        content.events += [event for event in (archives or {}).get(membership.community_id, [])
+                           if event.ends_at >= since and can_view_event(user, event)]
     return content
 
 
@@ -358,6 +366,8 @@ def render(due: Due, content: Content, fragments: Fragments | None = None, *,
         "questions": [item(t) for t in content.questions],
         "waiting": [item(t) for t in content.waiting],
         "answers": [item(p.thread) for p in content.answers],
+        "events": [{"event": e, "url": emails.absolute(e.get_absolute_url())}
+                   for e in content.events],
         "count": content.count,
         "unsubscribe_url": emails.unsubscribe_url(user.pk, "digest"),
         "checkin": checkin_links(user.pk, checkin) if checkin else None,

@@ -313,9 +313,9 @@ def test_a_batch_costs_the_same_queries_whatever_the_number_of_members(
     assert result.built == members
 
 
-# users, runs, memberships, threads, questions, answers, check-ins asked this month,
+# users, runs, memberships, threads, questions, answers, ended events, check-ins asked this month,
 # SAVEPOINT, outbox, runs, check-ins, settings, RELEASE SAVEPOINT
-QUERIES_PER_BATCH = 13
+QUERIES_PER_BATCH = 14
 
 
 def test_send_digests_command_dry_run_writes_nothing(maria, james, diabetes):
