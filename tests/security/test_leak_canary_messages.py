@@ -19,6 +19,7 @@ from accounts.services import export_gather
 from messaging import services as messaging
 from messaging.models import Message
 from messaging.permissions import PATIENT_EXPERIENCE_GROUP
+from notifications import digests
 from notifications import services as notifications
 from notifications.models import Notification, Outbox
 from tests.conftest import client_for, join, make_user
@@ -28,6 +29,7 @@ from .world import ROLES
 SECRET = "zxmsgcanary41b7"
 ASK_SECRET = "zxaskcanary93d2"
 OUTSIDERS = tuple(r for r in ROLES if r not in ("member_a",))
+TEAM = ("pex",)  # the world's patient-experience team member reads requests, not messages
 
 
 @pytest.fixture
@@ -75,7 +77,7 @@ def test_no_page_outside_the_conversation_shows_the_message(message_world):
             body = response.content.decode(errors="replace")
             if SECRET in body and SECRET not in path:
                 found.append(f"{path} as {role} ({response.status_code})")
-            if ASK_SECRET in body and ASK_SECRET not in path:
+            if ASK_SECRET in body and ASK_SECRET not in path and role not in TEAM:
                 found.append(f"{path} as {role} ({response.status_code}): the request")
     assert not found, "\n".join(found)
     # positive controls: the two members read it, the team reads the request
@@ -84,8 +86,9 @@ def test_no_page_outside_the_conversation_shows_the_message(message_world):
         assert SECRET in client_for(world.users[name]).get(
             f"/messages/{conversation.pk}/").content.decode()
     request = world.extra["secret_request"]
-    assert ASK_SECRET in client_for(world.users["pat"]).get(
-        f"/ask/inbox/{request.pk}/").content.decode()
+    for member in (world.users["pat"], world.users["pex"]):
+        assert ASK_SECRET in client_for(member).get(
+            f"/ask/inbox/{request.pk}/").content.decode()
     assert ASK_SECRET in world.client("member_a").get(f"/ask/{request.pk}/").content.decode()
 
 
@@ -111,6 +114,25 @@ def test_notifications_emails_and_exports_carry_no_message(message_world, mailou
     exported = json.dumps(export_gather(user=u["reader_a"]), cls=DjangoJSONEncoder)
     assert SECRET in exported and ASK_SECRET not in exported
     assert ASK_SECRET in json.dumps(export_gather(user=u["member_a"]), cls=DjangoJSONEncoder)
+
+
+def test_no_digest_carries_a_message_or_a_request(message_world, mailoutbox):
+    """Digests are built for everyone, the conversation's members and the team included: none
+    holds a word of a message or a request (positive control: reader_a's digest is built,
+    with community A's private thread in it)."""
+    world = message_world
+    users = [user for name, user in world.users.items() if name != "visitor"]
+    result = digests.build_batch([user.pk for user in users], ignore_morning=True)
+    notifications.outbox_send(result.outbox_ids)
+    texts = ""
+    for row in Outbox.objects.filter(kind="digest"):
+        texts += json.dumps(row.__dict__, default=str)
+    for message in mailoutbox:
+        texts += message.subject + message.body + "".join(
+            str(c) for c, _t in getattr(message, "alternatives", []))
+    assert SECRET not in texts and ASK_SECRET not in texts
+    assert Outbox.objects.filter(kind="digest", recipient=world.users["reader_a"]).exists()
+    assert "Private question" in texts
 
 
 def test_a_report_shows_the_message_to_moderators_from_the_report_only(message_world):

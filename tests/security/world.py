@@ -1,7 +1,8 @@
 """One small forum with every role and every kind of object, for the security gates.
 
 Communities: `open-commons` (public, anonymous posting allowed), `alpha-private` (A) and
-`beta-private` (B), both private. Roles are the ten of issue 10; objects are threads (with
+`beta-private` (B), both private. Roles are the ten of issue 10 and `pex`, on the
+patient-experience team (issue 22) and nothing else; objects are threads (with
 their first post) in each state: public, private, held, hidden, deleted and anonymous, plus
 ids that do not exist.
 """
@@ -11,11 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 
 from accounts.models import ClinicianProfile, DataExport, User
 from community.models import Community, Membership, Post, Thread
+from messaging.permissions import PATIENT_EXPERIENCE_GROUP
 from moderation.models import ModerationItem, StaffNote
 from notifications.models import Notification
 from tests.factories import (
@@ -28,7 +31,7 @@ from tests.factories import (
 )
 
 ROLES = ("visitor", "newbie", "member_a", "member_b", "clinician", "mod_a", "staff",
-         "suspended", "banned", "deactivated")
+         "suspended", "banned", "deactivated", "pex")
 OBJECTS = ("public", "private", "held", "hidden", "deleted", "anonymous", "missing")
 MISSING_PK = 987654321
 CANARY = "zxcanary7f3a9c"  # only ever written in community A
@@ -71,9 +74,12 @@ def build_world(*, export_dir=None) -> World:
     u["suspended"] = make_user("suspended")
     u["banned"] = make_user("banned")
     u["deactivated"] = make_user("deactivated")
+    # the patient-experience team's member: no staff flag, no moderation, the team's group only
+    u["pex"] = make_user("pex")
+    u["pex"].groups.add(Group.objects.get_or_create(name=PATIENT_EXPERIENCE_GROUP)[0])
     u["anon"] = make_user(ANON_NAME, display_name=ANON_DISPLAY)
     for name in ("newbie", "member_a", "member_b", "clinician", "mod_a", "suspended", "banned",
-                 "deactivated", "anon"):
+                 "deactivated", "anon", "pex"):
         join(u[name], pub)
     for name in ("member_a", "suspended", "banned", "deactivated", "anon"):
         join(u[name], a)
