@@ -172,6 +172,8 @@ _DATE_THEN_TURNING = re.compile(
     r",?\s+(?:i\s+turn|i'll\s+be|i\s+will\s+be|i'm\s+turning|im\s+turning|cumplo"
     r"|voy\s+a\s+cumplir|yo\s+cumplo)\s+[0-9]{1,3}\b")
 
+_TURNING_WORD = re.compile(r"\bi\s+turn|i'll\s+be|i\s+will\s+be|turning|cumplo|cumplir")
+
 
 def _dates_beside_ages(text: Text) -> list[Finding]:
     found: list[Finding] = []
@@ -179,7 +181,8 @@ def _dates_beside_ages(text: Text) -> list[Finding]:
         return found
     folded = text.folded
     found.extend(finding("dob", m.span("s")) for m in _TURNING_ON.finditer(folded))
-    found.extend(finding("dob", m.span("s")) for m in _DATE_THEN_TURNING.finditer(folded))
+    if _TURNING_WORD.search(folded):
+        found.extend(finding("dob", m.span("s")) for m in _DATE_THEN_TURNING.finditer(folded))
     for age in _AGE_WORDS.finditer(folded):
         start, end = max(0, age.start() - _AGE_REACH), age.end() + _AGE_REACH
         if _DIGIT.search(folded, start, end) is None:
