@@ -61,23 +61,29 @@ def build_posts(texts: list[str], count: int, rng: random.Random) -> list[str]:
     return posts
 
 
-def measure(posts: list[str]) -> list[float]:
-    wall = []
+def measure(posts: list[str]) -> tuple[list[float], list[float]]:
+    """Wall and CPU milliseconds per post (CPU time is what one core spends, whatever else
+    shares the machine)."""
+    wall, cpu = [], []
     for post in posts:
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.thread_time()
         screen(post, context=Context(links_allowed=False))
+        cpu.append((time.thread_time() - started_cpu) * 1000)
         wall.append((time.perf_counter() - started) * 1000)
-    return wall
+    return wall, cpu
 
 
-def summary(name: str, wall: list[float]) -> str:
-    ordered = sorted(wall)
+def summary(name: str, measured: tuple[list[float], list[float]]) -> str:
+    wall, cpu = measured
+    ordered, ordered_cpu = sorted(wall), sorted(cpu)
 
-    def pct(q: float) -> float:
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+    def pct(values: list[float], q: float) -> float:
+        return values[min(len(values) - 1, int(q * len(values)))]
 
-    return (f"{name:12} n={len(wall):5}  mean {statistics.fmean(wall):6.2f} ms  "
-            f"p50 {pct(0.5):6.2f}  p99 {pct(0.99):6.2f}  max {ordered[-1]:6.2f}")
+    return (f"{name:12} n={len(wall):5}  wall mean {statistics.fmean(wall):6.2f} ms  "
+            f"p50 {pct(ordered, 0.5):6.2f}  p99 {pct(ordered, 0.99):6.2f}  max {ordered[-1]:6.2f}"
+            f"  | CPU mean {statistics.fmean(cpu):6.2f}  p99 {pct(ordered_cpu, 0.99):6.2f}"
+            f"  (load average {os.getloadavg()[0]:.1f})")
 
 
 def outcome(text: str) -> tuple[str, set[str]]:

@@ -7,6 +7,7 @@ screens them; this process polls the database every 10 ms and records when each 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import statistics
@@ -45,7 +46,7 @@ def main() -> None:
     worker = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "hearth", "worker", "--loglevel", "WARNING",
          "--concurrency", "2", "--without-heartbeat", "--without-gossip", "--without-mingle"],
-        env={**os.environ}, cwd=BASE, stdout=subprocess.DEVNULL)
+        env={**os.environ}, cwd=BASE, stdout=subprocess.DEVNULL, start_new_session=True)
     try:
         from hearth.celery import app
 
@@ -87,14 +88,26 @@ def main() -> None:
               f"{INTERVAL * 1000:.0f} ms, Celery worker with 2 processes, crisis model on")
         print(f"  posting to screened: p50 {statistics.median(latencies):.0f} ms  "
               f"p99 {latencies[int(len(latencies) * 0.99) - 1]:.0f} ms  "
-              f"max {latencies[-1]:.0f} ms", flush=True)
+              f"max {latencies[-1]:.0f} ms  (load average {os.getloadavg()[0]:.1f})", flush=True)
     finally:
-        worker.send_signal(signal.SIGTERM)
+        stop(worker)
+
+
+def stop(worker: subprocess.Popen, grace: float = 5.0) -> None:
+    """Stop the worker and its pool processes: a warm shutdown, then a kill after ``grace``
+    seconds (a Celery worker with a loaded model can take longer than a caller waits)."""
+    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, grace)):
         try:
-            worker.wait(timeout=10)
+            os.killpg(worker.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            worker.wait(timeout=wait)
+            break
         except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+            continue
+    with contextlib.suppress(ProcessLookupError):  # a pool process left behind
+        os.killpg(worker.pid, signal.SIGKILL)
 
 
 if __name__ == "__main__":

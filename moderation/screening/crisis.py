@@ -279,8 +279,9 @@ _rules("suicidal_intent", [
     # English, someone else: "she said she's going to kill herself", "he wants to die".
     (("himself", "herself", "themselves", "themself", "die", "his life", "her life",
       "their life", "suicidal"),
-     r"\b(?:he|she|they|him|her|them)\s+(?:just\s+)?(?:said|says|told\s+\w+|texted(?:\s+\w+)?"
-     r"|posted|wrote|keeps\s+saying|messaged(?:\s+\w+)?)\s+(?:that\s+)?(?:he|she|they)"
+     r"\b(?:said|says|told\s+\w+|texted(?:\s+\w+)?"
+     r"|posted|wrote|keeps\s+saying|messaged(?:\s+\w+)?)\s+(?:(?:that|on\s+the\s+phone)\s+)?"
+     r"(?:he|she|they)"
      r"(?:(?:'s|\s+is|\s+was|'re|\s+are|\s+were)\s+(?:going\s+to|gonna|about\s+to|planning\s+to"
      r"|ready\s+to)\s+(?:kill\s+(?:him|her|them)sel(?:f|ves)|end\s+(?:it\s+all|(?:his|her|their)"
      r"\s+(?:own\s+)?life)|take\s+(?:his|her|their)\s+(?:own\s+)?life|do\s+it\s+tonight)"
@@ -480,8 +481,7 @@ _rule(
 # the author's crisis now: the sentence model still weighs it, the rules stay quiet. A
 # sentence that says it is back ("again", "otra vez") keeps the finding.
 _PAST = re.compile(
-    r"\b(?:\d+|a\s+few|few|many|several|some|a\s+couple\s+of|one|two|three|four|five|six|seven"
-    r"|eight|nine|ten|twenty)\s+(?:years?|yrs?)\s+ago\b|\b(?:back\s+)?in\s+(?:19|20)\d\d\b"
+    r"\b(?:[\w-]+\s+){1,3}?(?:years?|yrs?)\s+ago\b|\b(?:back\s+)?in\s+(?:19|20)\d\d\b"
     r"|\ben\s+(?:el\s+)?(?:19|20)\d\d\b"
     r"|\bwhen\s+I\s+was\s+(?:\d+|a\s+(?:teen|kid|teenager|child)|younger|in\s+(?:high\s+school"
     r"|college|my\s+(?:teens|twenties)))|\bas\s+a\s+teen(?:ager)?\b|\bused\s+to\b"
@@ -490,7 +490,7 @@ _PAST = re.compile(
     r"|\bcuando\s+(?:era|ten[ií]a)\s+(?:\d+|joven|adolescente|chic[oa]|ni[ñn][oa])",
     re.IGNORECASE)
 _AGAIN = re.compile(
-    r"\b(?:again|back|still|once\s+more|otra\s+vez|de\s+nuevo|volv\w+|todav[ií]a|regres\w+"
+    r"\b(?:again|(?:is|are|'s|'re|came|coming|come)\s+back|still|once\s+more|otra\s+vez|de\s+nuevo|volv\w+|todav[ií]a|regres\w+"
     r"|sigo|seguir)\b", re.IGNORECASE)
 _NEXT_IS_WHEN = re.compile(r"\s*(?:that|it)\s+was\b|\s*(?:eso\s+)?fue\s+hace\b", re.IGNORECASE)
 _ASKED = re.compile(
