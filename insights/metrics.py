@@ -40,8 +40,8 @@ from community.models import Reaction, Thread, ThreadRead
 from moderation.models import ModerationItem
 from notifications.models import DigestClick, Outbox
 
-from . import definitions, facts
-from .definitions import memberships_in, public_posts, published_threads, reactions_in
+from . import definitions, facts, stored
+from .definitions import memberships_in, public_posts, published_threads
 from .periods import Period
 from .sources import SOURCES, normalise_source
 from .stats import duration_percentiles
@@ -265,55 +265,6 @@ def _contributors_and_sources(community_ids, windows, counts) -> tuple[dict, lis
     return totals, sources
 
 
-def _conversation(community_ids, windows) -> tuple[dict, list]:
-    earliest = min(w.start for w in windows.values())
-    latest = max(w.end for w in windows.values())
-    post_counts = {}
-    for p, w in windows.items():
-        post_counts[f"threads__{p}"] = Count("pk", filter=_in("created_at", w) & Q(position=1))
-        post_counts[f"replies__{p}"] = Count("pk", filter=_in("created_at", w) & Q(position__gt=1))
-    rows = (
-        public_posts(community_ids)
-        .filter(created_at__gte=earliest, created_at__lt=latest)
-        .values("thread__community_id", "thread__community__name")
-        .annotate(**post_counts)
-        .order_by("thread__community__name")
-    )
-    reaction_counts = {f"reactions__{p}": Count("pk", filter=_in("created_at", w))
-                       for p, w in windows.items()}
-    reaction_rows = {
-        row["post__thread__community_id"]: row
-        for row in reactions_in(community_ids)
-        .filter(created_at__gte=earliest, created_at__lt=latest)
-        .values("post__thread__community_id")
-        .annotate(**reaction_counts)
-        .order_by()
-    }
-    totals = {key: 0 for key in [*post_counts, *reaction_counts]}
-    table = []
-    for row in rows:
-        reactions = reaction_rows.get(row["thread__community_id"], {})
-        entry = {"community": row["thread__community__name"],
-                 "community_id": row["thread__community_id"]}
-        for p in windows:
-            entry.setdefault("threads", {})[p] = row[f"threads__{p}"]
-            entry.setdefault("replies", {})[p] = row[f"replies__{p}"]
-            entry.setdefault("reactions", {})[p] = reactions.get(f"reactions__{p}", 0)
-        table.append(entry)
-        for key in post_counts:
-            totals[key] += row[key]
-    for row in reaction_rows.values():
-        for key in reaction_counts:
-            totals[key] += row[key]
-    for entry in table:
-        entry["share"] = {}
-        for p in windows:
-            posts = entry["threads"][p] + entry["replies"][p]
-            whole = totals[f"threads__{p}"] + totals[f"replies__{p}"]
-            entry["share"][p] = _pct(posts, whole)
-    return totals, table
-
-
 def _questions(community_ids, windows) -> dict:
     questions = published_threads(community_ids).filter(kind=Thread.Kind.QUESTION)
     aggregates = {}
@@ -352,7 +303,9 @@ def _questions(community_ids, windows) -> dict:
 
 
 def clinician_figures(community_ids, windows, *, author=None) -> dict:
-    """Answers, accepted answers, Helpful received and members reached (three queries)."""
+    """One clinician's answers, accepted answers, Helpful received and members reached
+    (three queries over their own posts: "my impact"). The dashboard's figures for all
+    clinicians come from the stored figures (stored.clinicians, clinician_reached)."""
     posts = public_posts(community_ids)
     answers = posts.filter(is_clinician_answer=True)
     if author is not None:
@@ -373,6 +326,16 @@ def clinician_figures(community_ids, windows, *, author=None) -> dict:
         f"clinician_helpful__{p}": Count("pk", filter=_in("created_at", w))
         for p, w in windows.items()
     }))
+    result.update(clinician_reached(community_ids, windows, author=author))
+    return result
+
+
+def clinician_reached(community_ids, windows, *, author=None) -> dict:
+    """Different members who opened a discussion after a clinician answered in it (one
+    query over the reads)."""
+    answers = public_posts(community_ids).filter(is_clinician_answer=True)
+    if author is not None:
+        answers = answers.filter(author=author)
     reads = ThreadRead.objects.filter(user__is_staff=False)
     reached = {}
     for p, w in windows.items():
@@ -382,8 +345,7 @@ def clinician_figures(community_ids, windows, *, author=None) -> dict:
         ).exclude(author=OuterRef("user"))
         reached[f"clinician_reached__{p}"] = Count("user", distinct=True,
                                                    filter=Q(Exists(read_after)))
-    result.update(reads.aggregate(**reached))
-    return result
+    return reads.aggregate(**reached)
 
 
 def _safety(community_ids, windows) -> tuple[dict, list]:
@@ -476,10 +438,11 @@ def figures(*, community_ids, period: Period) -> Figures:
     flat.update(_members(community_ids, windows, counts))
     contributors, sources = _contributors_and_sources(community_ids, windows, counts)
     flat.update(contributors)
-    conversation, table = _conversation(community_ids, windows)
+    conversation, table = stored.conversation(community_ids, windows)
     flat.update(conversation)
     flat.update(_questions(community_ids, windows))
-    flat.update(clinician_figures(community_ids, windows))
+    flat.update(stored.clinicians(community_ids, windows))
+    flat.update(clinician_reached(community_ids, windows))
     safety, moderation = _safety(community_ids, windows)
     flat.update(safety)
     flat.update(_digests(community_ids, windows))

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext_noop
 
-from community.models import AnswerVote, Membership, Thread
+from community.models import AnswerVote, Membership, Reaction, Thread
 from moderation.models import ModerationItem
 from notifications.models import CheckIn, DigestClick
 
@@ -33,6 +33,8 @@ SERIES = {
     "digest_clicks": gettext_noop("Digest clicks"),
     "helped": gettext_noop("Said Hearth or an answer helped"),
 }
+# Stored with the series but not drawn: read by the dashboard's figures (stored.py).
+STORED = (*SERIES, "clinician_helpful")
 # Figures that are not sums over communities (a member active in two counts once overall).
 DISTINCT_SERIES = {"members_new", "active"}
 ALL = None  # the all-communities row
@@ -64,7 +66,7 @@ def day_figures(day: date, community_ids: Iterable[int] | None = None, *,
     """{community id, or None for all communities: {series name: value}} for one UTC day."""
     window = Period(day, day)
     ids = None if community_ids is None else list(community_ids)
-    rows: dict = defaultdict(lambda: dict.fromkeys(SERIES, 0))
+    rows: dict = defaultdict(lambda: dict.fromkeys(STORED, 0))
 
     memberships = Membership.objects.filter(status=Membership.Status.ACTIVE,
                                             user__is_staff=False, user__is_active=True)
@@ -91,8 +93,12 @@ def day_figures(day: date, community_ids: Iterable[int] | None = None, *,
 
     for row in (definitions.reactions_in(ids)
                 .filter(created_at__gte=window.start, created_at__lt=window.end)
-                .values("post__thread__community_id").annotate(n=Count("pk")).order_by()):
+                .values("post__thread__community_id").annotate(
+                    n=Count("pk"), helpful=Count("pk", filter=Q(
+                        kind=Reaction.Kind.HELPFUL, post__is_clinician_answer=True)))
+                .order_by()):
         rows[row["post__thread__community_id"]]["reactions"] = row["n"]
+        rows[row["post__thread__community_id"]]["clinician_helpful"] = row["helpful"]
 
     items = ModerationItem.objects.filter(kind__in=metrics.SAFETY_KINDS,
                                           created_at__gte=window.start, created_at__lt=window.end)
@@ -121,11 +127,11 @@ def day_figures(day: date, community_ids: Iterable[int] | None = None, *,
     result = {cid: dict(values) for cid, values in rows.items()}
     if ids is not None:
         for cid in ids:
-            result.setdefault(cid, dict.fromkeys(SERIES, 0))
+            result.setdefault(cid, dict.fromkeys(STORED, 0))
         return result
-    overall = dict.fromkeys(SERIES, 0)
+    overall = dict.fromkeys(STORED, 0)
     for values in result.values():
-        for name in SERIES:
+        for name in STORED:
             if name not in DISTINCT_SERIES:
                 overall[name] += values[name]
     overall["moderation_items"] = moderation_all
@@ -144,14 +150,20 @@ def rollup_day(day: date) -> int:
     """Write the day's figures for every community and for all; idempotent. Returns rows."""
     from community.models import Community
 
-    community_ids = list(Community.objects.values_list("pk", flat=True))
-    activity = definitions.day_activity(Period(day, day))
-    figures = day_figures(day, activity=activity)
+    with transaction.atomic():
+        facts.jit_off()  # compiling these grouped queries costs more than running them
+        community_ids = list(Community.objects.values_list("pk", flat=True))
+        activity = definitions.day_activity(Period(day, day))
+        figures = day_figures(day, activity=activity)
+        return _write_day(day, community_ids, figures, activity)
+
+
+def _write_day(day, community_ids, figures, activity) -> int:
     rows = []
     for cid in [*community_ids, ALL]:
-        values = figures.get(cid) or dict.fromkeys(SERIES, 0)
+        values = figures.get(cid) or dict.fromkeys(STORED, 0)
         rows.extend(DailyMetric(community_id=cid, date=day, name=name, value=values[name])
-                    for name in SERIES)
+                    for name in STORED)
     with transaction.atomic():
         facts.store(day, activity, facts.first_posts_of(activity, day))
         DailyMetric.objects.filter(date=day).delete()
@@ -165,6 +177,7 @@ def rollup_range(since: date, until: date, *, progress: Callable | None = None) 
     written = 0
     for day in progress(days) if progress else days:
         written += rollup_day(day)
+    facts.analyze()
     return written
 
 

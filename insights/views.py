@@ -18,6 +18,7 @@ from . import report as monthly
 from .campaigns import csv_text as campaign_csv
 from .charts import bar_chart, sparkline, week_chart
 from .context_processors import remember_nav
+from .facts import without_jit
 from .forms import InsightsFilterForm
 from .models import ReportSubscription
 from .periods import Month, Period, today
@@ -62,6 +63,7 @@ def _invalid(selection: Selection) -> HttpResponse:
 
 
 @require_GET
+@without_jit
 def dashboard(request):
     selection = Selection(request)
     context = {"form": selection.form, "selection": selection, "definitions": DEFINITIONS}
@@ -103,6 +105,7 @@ def dashboard(request):
 
 
 @require_GET
+@without_jit
 def export_csv(request):
     selection = Selection(request)
     if selection.period is None:
@@ -120,6 +123,7 @@ def export_csv(request):
 
 
 @require_GET
+@without_jit
 def data_json(request):
     selection = Selection(request)
     if selection.period is None:
@@ -134,6 +138,7 @@ def data_json(request):
 
 
 @require_GET
+@without_jit
 def report(request):
     """The printable monthly report: `?month=2026-10` (default: the last finished month), for
     all the viewer's communities or `&community=<id>`."""

@@ -54,10 +54,16 @@ def reach_active(community_ids, period):
             [(row["key"], row["active"]) for row in reach["communities"]])
 
 
+def everything(community_ids, period):
+    figures = metrics.figures(community_ids=community_ids, period=period)
+    return figures.values, figures.conversation, figures.sources
+
+
 @pytest.mark.parametrize("period", PERIODS, ids=lambda p: f"{p.days}d")
 def test_stored_facts_give_the_old_scans_figures(world, period):
     expected = {i: scanned(scope, period) for i, scope in enumerate(scopes(world))}
     live = {i: stored(scope, period) for i, scope in enumerate(scopes(world))}
+    every_live = {i: everything(scope, period) for i, scope in enumerate(scopes(world))}
     reach_live = {i: reach_active(scope, period) for i, scope in enumerate(scopes(world))}
     assert not MemberActivity.objects.exists()  # nothing rolled up: read live, bounded
 
@@ -68,6 +74,8 @@ def test_stored_facts_give_the_old_scans_figures(world, period):
         assert live[i] == expected[i], (scope, "live")
         assert stored(scope, period) == expected[i], (scope, "stored")
         assert reach_active(scope, period) == reach_live[i], scope
+        # every figure of the dashboard (conversation and clinicians from the daily rows)
+        assert everything(scope, period) == every_live[i], scope
     # the week's headline figures were worked out by hand (test_figures): a spot check
     if period == PERIODS[0]:
         assert expected[0]["values"]["active_period"]["cur"] > 0
