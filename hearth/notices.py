@@ -19,13 +19,19 @@ def _key(user_id: int) -> str:
     return f"notices:{user_id}"
 
 
-def notice_add(*, user_id: int, template: str, context: dict | None = None) -> None:
+def notice_add(*, user_id: int, template: str, context: dict | None = None,
+               ttl: int = TTL) -> None:
+    """`ttl`: how long the member's pending notices wait for their next page (a mentor's
+    welcome waits for days)."""
     try:
         notices = cache.get(_key(user_id)) or []
         entry = {"template": template, "context": context or {}}
+        if ttl != TTL:
+            entry["ttl"] = ttl
         if entry not in notices:
             notices.append(entry)
-        cache.set(_key(user_id), notices[-5:], TTL)
+        notices = notices[-5:]
+        cache.set(_key(user_id), notices, max(n.get("ttl", TTL) for n in notices))
     except Exception:  # noqa: BLE001 - the cache is down; the page still shows the help
         logger.warning("notice for a member not stored")
 

@@ -1,4 +1,12 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
+
+
+def _welcome_notices(sender, request, user, **kwargs):
+    """Signing in brings back the welcomes the member has not said they read."""
+    from .services import welcome_notices_on_sign_in
+
+    welcome_notices_on_sign_in(user=user)
 
 
 class MentorsConfig(AppConfig):
@@ -12,6 +20,7 @@ class MentorsConfig(AppConfig):
         from . import selectors, services, targets
 
         register_post_annotator(selectors.annotate_posts)
+        user_logged_in.connect(_welcome_notices, dispatch_uid="mentors-welcome-notices")
         register_target("welcome", render=targets.render_welcome,
                         approve=services.welcome_release_item,
                         reject=services.welcome_reject_item)

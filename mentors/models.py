@@ -49,6 +49,8 @@ class Welcome(models.Model):
     body_html = models.TextField()
     status = models.CharField(max_length=6, choices=Status.choices, default=Status.SENT)
     created_at = models.DateTimeField(default=timezone.now)
+    # The member said they read it ("Thank you"): the notice is not shown again.
+    seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["member", "community"],

@@ -98,14 +98,39 @@ def welcome_send(*, mentor, member, community: Community, body: str) -> Welcome:
     return welcome
 
 
+# A welcome waits for the member's next page for as long as they count as new.
+WELCOME_NOTICE_TTL = 14 * 24 * 3600
+
+
+def welcome_notice_add(welcome: Welcome) -> None:
+    """The member's one-time notice of a welcome (shown on their next page)."""
+    notice_add(user_id=welcome.member_id, template="mentors/_welcome_notice.html",
+               ttl=WELCOME_NOTICE_TTL,
+               context={"welcome": welcome.pk, "body_html": welcome.body_html,
+                        "mentor": welcome.mentor.public_name if welcome.mentor else "",
+                        "community": welcome.community.name})
+
+
 def _deliver_on_commit(welcome: Welcome) -> None:
-    member_id = welcome.member_id
-    context = {"body_html": welcome.body_html,
-               "mentor": welcome.mentor.public_name if welcome.mentor else "",
-               "community": welcome.community.name}
-    transaction.on_commit(lambda: notice_add(user_id=member_id,
-                                             template="mentors/_welcome_notice.html",
-                                             context=context), robust=True)
+    transaction.on_commit(lambda: welcome_notice_add(welcome), robust=True)
+
+
+def welcome_notices_on_sign_in(*, user) -> int:
+    """At sign-in, the welcomes the member has not said they read come back as notices (a
+    notice lost from the cache, or shown once on a page they left at once). One query."""
+    unseen = list(Welcome.objects.filter(member=user, status=Welcome.Status.SENT,
+                                         seen_at__isnull=True)
+                  .select_related("mentor", "community"))
+    for welcome in unseen:
+        welcome_notice_add(welcome)
+    return len(unseen)
+
+
+def welcome_seen(*, member, welcome: Welcome) -> None:
+    """The member read their welcome ("Thank you"): it is not shown again."""
+    if welcome.member_id != member.pk or welcome.status != Welcome.Status.SENT:
+        raise Http404
+    Welcome.objects.filter(pk=welcome.pk, seen_at__isnull=True).update(seen_at=timezone.now())
 
 
 def welcome_release_item(item, *, user) -> None:

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,7 +18,7 @@ from community import permissions as forum
 from community.models import Community
 
 from . import permissions, selectors, services
-from .models import MentorApplication
+from .models import MentorApplication, Welcome
 
 User = get_user_model()
 
@@ -121,3 +122,18 @@ def welcome(request, slug, username):
             return redirect("mentors:queue", slug=community.slug)
     return render(request, "mentors/welcome.html", {"community": community, "member": member,
                                                     "form": form})
+
+
+@login_required
+@require_POST
+def welcome_seen(request, pk):
+    """The member's "Thank you" under their welcome: it is not shown again."""
+    welcome = Welcome.objects.filter(pk=pk, member=request.user).first()
+    if welcome is None:
+        raise Http404
+    services.welcome_seen(member=request.user, welcome=welcome)
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        next_url = welcome.community.get_absolute_url()
+    return redirect(next_url)

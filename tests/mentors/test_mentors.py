@@ -79,3 +79,66 @@ def test_only_mentors_open_the_queue(maria, james, diabetes, mental):
     Membership.objects.filter(user=james).update(joined_at=timezone.now())
     assert client_for(james).get(reverse("mentors:apply", args=[mental.slug])).status_code \
         == 404
+
+
+def test_a_welcome_waits_for_the_member_and_comes_back_at_sign_in_until_they_read_it(
+        mentor_james, maria, diabetes, django_capture_on_commit_callbacks):
+    from django.core.cache import cache
+    from django.test import Client
+
+    from hearth.notices import _key
+
+    newcomer = make_user("newcomer", days=2)
+    join(newcomer, diabetes)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(mentor_james).post(reverse("mentors:welcome", args=[diabetes.slug,
+                                                                      "newcomer"]),
+                                      {"body": "Welcome! The walking group meets Mondays."})
+    welcome = Welcome.objects.get(member=newcomer)
+    # it waits days for the member's next page, not the hour other notices wait
+    raw = cache.make_key(_key(newcomer.pk))
+    assert cache._cache.get_client(raw).ttl(raw) > 24 * 3600
+    cache.delete(_key(newcomer.pk))  # lost (or shown on a page left at once)
+    browser = Client()
+    browser.force_login(newcomer)  # signing in brings it back, once
+    page = browser.get("/").content.decode()
+    assert "walking group meets Mondays" in page
+    assert "walking group meets Mondays" not in browser.get("/").content.decode()
+    # "Thank you" is hers alone to say, and then it stays read
+    seen = reverse("mentors:welcome_seen", args=[welcome.pk])
+    assert client_for(maria).post(seen).status_code == 404
+    response = browser.post(seen, {"next": "/c/type-2-diabetes/"})
+    assert response.status_code == 302 and response["Location"] == "/c/type-2-diabetes/"
+    assert browser.post(seen, {"next": "https://evil.example/"})["Location"] != \
+        "https://evil.example/"
+    welcome.refresh_from_db()
+    assert welcome.seen_at is not None
+    again = Client()
+    again.force_login(newcomer)
+    assert "walking group meets Mondays" not in again.get("/").content.decode()
+
+
+def test_a_held_welcome_is_not_brought_back_at_sign_in(mentor_james, diabetes):
+    from django.test import Client
+
+    newcomer = make_user("newcomer", days=1)
+    join(newcomer, diabetes)
+    client_for(mentor_james).post(reverse("mentors:welcome", args=[diabetes.slug, "newcomer"]),
+                                  {"body": "Call me on 415-555-0199 any time."})
+    assert Welcome.objects.get().status == "held"
+    browser = Client()
+    browser.force_login(newcomer)
+    assert "415-555-0199" not in browser.get("/").content.decode()
+
+
+def test_a_later_short_notice_does_not_cut_a_welcomes_wait():
+    from django.core.cache import cache
+
+    from hearth.notices import _key, notice_add
+
+    notice_add(user_id=987, template="mentors/_welcome_notice.html", context={"welcome": 1},
+               ttl=14 * 24 * 3600)
+    notice_add(user_id=987, template="moderation/_support_note.html")
+    raw = cache.make_key(_key(987))
+    assert cache._cache.get_client(raw).ttl(raw) > 24 * 3600
+    cache.delete(_key(987))

@@ -464,6 +464,9 @@ SPECS: dict[str, Spec] = {
     "mentors:welcome": Spec("GET", signed_in(
         lambda r, o: 200 if r == "member_a" and o == "public" else 404), ("public", "missing"),
         lambda w, o: {**community_args(w, o), "username": "newbie"}),
+    "mentors:welcome_seen": Spec("POST", signed_in(
+        lambda r, o: 302 if r == "member_b" and o == "own" else 404), ("own", "missing"),
+        extra_pk("welcome")),
     "mentors:review_list": Spec("GET", signed_in(only({"staff"}))),
     "mentors:review": Spec("POST", signed_in(
         lambda r, o: 302 if r == "staff" and o == "own" else 404), ("own", "missing"),

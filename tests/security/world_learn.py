@@ -48,11 +48,16 @@ def build_events(world) -> None:
 
 
 def build_mentors(world) -> None:
-    """member_a mentors the public community; member_b's application waits for staff."""
-    from mentors.models import MentorApplication
+    """member_a mentors the public community (and welcomed member_b); member_b's application
+    waits for staff."""
+    from mentors.models import MentorApplication, Welcome
 
     u, c = world.users, world.communities
     MentorApplication.objects.create(user=u["member_a"], community=c["public"],
                                      motivation="Glad to help", status="approved")
     world.extra["mentor_application"] = MentorApplication.objects.create(
         user=u["member_b"], community=c["public"], motivation="I would like to help")
+    # member_a's welcome to member_b (only member_b may say they read it)
+    world.extra["welcome"] = Welcome.objects.create(
+        mentor=u["member_a"], member=u["member_b"], community=c["public"],
+        body="Welcome!", body_html="<p>Welcome!</p>")
