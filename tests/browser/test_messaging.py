@@ -50,12 +50,16 @@ def test_james_messages_maria_she_blocks_him_and_reports_him_to_sam(browser, asg
     james_page.wait_for_url("**/messages/*/")
     expect(james_page.locator(".messages-thread")).to_contain_text("walking tips helped")
 
-    # maria's Messages count goes up without a reload; she opens the conversation
+    # maria's Messages count goes up and the conversation appears in her open list, without a
+    # reload; she opens it with the keyboard
     badge = maria_page.locator("[data-messages-unread]")
     expect(badge).to_be_visible()
     expect(badge).to_contain_text("1")
-    maria_page.reload()
-    maria_page.get_by_role("link", name="james").click()
+    link = maria_page.locator("[data-messages-live]").get_by_role("link", name="james")
+    expect(link).to_be_visible()
+    expect(maria_page.locator(".conversations li.unread")).to_have_count(1)
+    link.focus()
+    maria_page.keyboard.press("Enter")
     expect(maria_page.locator(".messages-thread")).to_contain_text("walking tips helped")
 
     # james's next message appears on her open page, live

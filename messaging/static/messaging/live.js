@@ -1,13 +1,15 @@
 // Messages and requests to the hospital, live through the member's own socket (/ws/me/):
-// the header's Messages count, new messages on an open conversation (fetched from the page's
-// "after" address, which is also how a reconnecting page catches up), and a request's page
-// or the team's inbox refreshed when it changes.
+// the header's Messages count, the list of conversations (/messages/) and new messages on an
+// open conversation (fetched from the page's "after" address, which is also how a
+// reconnecting page catches up), and a request's page or the team's inbox refreshed when it
+// changes.
 (function () {
   "use strict";
   if (!("WebSocket" in window) || !document.body.dataset.user) { return; }
   var badge = document.querySelector("[data-messages-unread]");
   var thread = document.querySelector("[data-conversation]");
   var askRegion = document.querySelector("[data-ask-live]");
+  var listRegion = document.querySelector("[data-messages-live]");
   var delay = 1000;
   var fetching = false, again = false;
 
@@ -42,19 +44,26 @@
       });
   }
 
-  function refreshAsk() {
+  function refreshAsk() { refreshRegion("[data-live-region]"); }
+
+  function refreshRegion(selector) {
     fetch(location.href, {credentials: "same-origin"})
       .then(function (r) { return r.ok ? r.text() : ""; })
       .then(function (html) {
         if (!html) { return; }
         var doc = new DOMParser().parseFromString(html, "text/html");
-        var fresh = doc.querySelector("[data-live-region]");
-        var current = document.querySelector("[data-live-region]");
+        var fresh = doc.querySelector(selector);
+        var current = document.querySelector(selector);
         var active = document.activeElement;
-        var typing = active && current.contains(active) && active.value;
+        var inside = active && current && current.contains(active);
+        var typing = inside && active.value;
+        // a keyboard user's place in the list is kept: the same link is focused again
+        var focusedHref = inside && active.getAttribute("href");
         if (fresh && current && !typing) {
           current.innerHTML = fresh.innerHTML;
           if (window.htmx) { window.htmx.process(current); }
+          var again = focusedHref && current.querySelector('a[href="' + focusedHref + '"]');
+          if (again) { again.focus(); }
         }
       });
   }
@@ -72,6 +81,9 @@
       }
       if (event.type === "message.new" && thread && String(event.conversation) === thread.dataset.conversation) {
         fetchNew();
+      }
+      if (listRegion && (event.type === "message.new" || event.type === "messages")) {
+        refreshRegion("[data-messages-live]");
       }
       if (event.type === "ask.changed" && askRegion &&
           (askRegion.dataset.askLive === "inbox" || askRegion.dataset.askLive === String(event.request))) {
