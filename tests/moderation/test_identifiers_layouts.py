@@ -21,6 +21,9 @@ from tests.moderation.test_identifiers import found, identifiers
     "some guy called from 802-555-0114 claiming to be Medicare, it's a scam",
     "Me marcó alguien del 55 8899 1122 diciendo que era del banco, es fraude",
     "el número de guía de DHL es 4587 2219 80, ya viene el concentrador",
+    "Hospital Civil: 33 3942 4400 ext 49306",
+    "Mayo Clinic Jacksonville 904-953-2000",
+    "UCLA Health scheduling (310) 825-2631",
 ])
 def test_a_place_s_line_a_scam_caller_and_a_parcel_are_not_a_member_s_phone(text):
     assert "phone" not in identifiers(text)
@@ -31,6 +34,7 @@ def test_a_place_s_line_a_scam_caller_and_a_parcel_are_not_a_member_s_phone(text
     ("call the clinic and ask for Dr. Ruiz, or my cell 312 555 0199", "312 555 0199"),
     ("Mi hermana trabaja en la farmacia, su cel es 55 1234 5678", "55 1234 5678"),
     ("Llama al hospital o a mí al 55 2222 3333", "55 2222 3333"),
+    ("my nurse friend at the clinic, Ana: 312 555 0101", "312 555 0101"),
     ("I got 14 spam calls this week on 555-0163 since I filled out a form", "555-0163"),
     ("Agrégame al +52 1 81 2093 4471 y armamos algo", "+52 1 81 2093 4471"),
     ("I'm free Mondays. 555.0128, text first please", "555.0128"),
@@ -132,6 +136,9 @@ def test_addresses_with_directions_abbreviations_and_central_american_forms(text
     "the main entrance is at 111 Michigan Ave NW. Park in the garage",
     "vivo en el código postal 06700 y no hay centros de diálisis cerca",
     "del hospital 2 cuadras al sur está la farmacia",
+    "Our group meets at 200 Church St (First Baptist)",
+    "the ER at 1500 Medical Center Dr was packed",
+    "I worked at 30 Rockefeller Plaza for years",
 ])
 def test_foundations_entrances_postal_codes_and_directions_to_a_shop_are_not_home_addresses(
         text):

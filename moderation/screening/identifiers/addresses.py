@@ -42,7 +42,9 @@ _PUBLIC_PLACE = re.compile(
     r"|dispensario|ayuntamiento|theat(?:er|re)|courthouse|city\s+hall|post\s+office|banco"
     r"|hospice|walgreens|cvs|walmart|costco|kroger|rite\s+aid|motel|shelter"
     r"|albergue|asilo|residencia\s+de\s+ancianos|fundaci[oó]n|foundation|association"
-    r"|asociaci[oó]n|instituto|institute|entrance|entrada|cruz\s+roja|red\s+cross|charity)\b",
+    r"|asociaci[oó]n|instituto|institute|entrance|entrada|cruz\s+roja|red\s+cross|charity"
+    r"|(?:group|class|meeting|meetup)\s+(?:meets|is\s+held|will\s+be)|se\s+re[uú]ne|reuniones"
+    r"|er|emergency\s+room|urgencias|work(?:s|ed)?\s+at|trabaj(?:o|a|aba|é)\s+en)\b",
     re.IGNORECASE,
 )
 _PRIVATE_PLACE = re.compile(

@@ -89,6 +89,11 @@ _PUBLIC_PLACE_BEFORE = re.compile(
     rf"|{_PLACE}\s+(?:is|es)(?=\s+(?:\+|\(|[0-9])))",
     re.IGNORECASE,
 )
+# A place's name then its number, as in a list of resources: "Hospital Civil: 33 3942 4400",
+# "Mayo Clinic Jacksonville 904-953-2000", "UCLA Health scheduling (310) 825-2631".
+_PLACE_LISTING = re.compile(
+    rf"\b(?:{_PLACE}|health|scheduling|appointments|citas|informes)(?:\s+[\w'.&-]+){{0,2}}"
+    r"\s*[:=\u2013\u2014-]?\s*\(?$", re.IGNORECASE)
 _OWNER = re.compile(r"\b(?:my|mi|our|nuestr[oa]|his|her|their|su)\s+(?!\w+'s\b)", re.IGNORECASE)
 # A number reported as a scam or spam caller: "some guy called from ... it's a scam", "me marcó
 # alguien del ... es fraude" (not "spam calls on 555-0163", the member's own).
@@ -166,6 +171,8 @@ def _public_context(text: str, start: int, end: int | None = None) -> bool:
     ends = list(_SENTENCE_END.finditer(wider))
     if ends:
         wider = wider[ends[-1].end():]
+    if _PLACE_LISTING.search(wider) and not _PERSONAL_PHONE_CONTEXT.search(wider):
+        return True
     for place in (_CLINICIANS_OFFICE, _PUBLIC_PLACE_BEFORE):
         found = list(place.finditer(wider))
         if found:
@@ -355,8 +362,8 @@ _NOT_A_LOCAL_AFTER = re.compile(r"\s?(?:am|pm|a\.m|p\.m|hrs?|h|horas|hours)\b", 
 # ("200-1000 mg", "$250-1500") nor a number named as something else.
 _rule(
     "phone",
-    r"(?<![\w$/.,+#:-])(?<![0-9] )(?P<s>[2-9][0-9]{2}-[0-9]{4})(?![0-9]|[./-][0-9]|\s?(?:mg|mcg|ml"
-    r"|units?|iu|steps|cal|kcal|calories|%|dollars|pesos|usd|mxn|lbs?|kg|m|km|ft|mi)\b|\s?%)",
+    r"(?<![\w$/.,+#:)-])(?<![0-9] )(?<!\) )(?P<s>[2-9][0-9]{2}-[0-9]{4})"
+    r"(?![0-9]|[./-][0-9]|\s?(?:mg|mcg|ml|units?|iu|steps|cal|kcal|calories|%|dollars|pesos|usd|mxn|lbs?|kg|m|km|ft|mi)\b|\s?%)",
     flags=0, needs_digit=True,
     check=lambda m: (not _not_a_phone(m.string, m.start("s"))
                      and not _public_context(m.string, m.start("s"), m.end("s"))
