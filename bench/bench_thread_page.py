@@ -1,7 +1,10 @@
 """Requests per second of a 200-post thread page, against a trivial Django view in the same
-server and settings (uvicorn, one worker per core, PostgreSQL when DATABASE_URL points at one).
-The page is measured as a visitor (first and last page, served from the visitor page cache
-after the first request) and as a signed-in member (rendered every time).
+server and settings (uvicorn, BENCH_WORKERS workers, 2 by default; PostgreSQL when DATABASE_URL
+points at one). The page is measured as a visitor (first and last page, served from the
+visitor page cache after the first request) and as a signed-in member (rendered every time,
+from shared post fragments, the cached session and user, and one per-member read). Each line
+gives requests per second, the 99th percentile latency under that load, and the ratio to the
+trivial view measured in the same run (the machine may be shared: compare ratios).
 
     python bench/bench_thread_page.py          # make bench runs it
 Needs `wrk` (Debian package) as the load generator.
@@ -24,7 +27,7 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
 os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 50)
 
 DURATION = os.environ.get("BENCH_SECONDS", "10")
-WORKERS = str(os.cpu_count() or 2)
+WORKERS = os.environ.get("BENCH_WORKERS", "2")
 
 
 def setup_data() -> int:
@@ -64,15 +67,18 @@ def member_cookie(thread_id: int) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
-def wrk(url: str, cookie: str = "") -> float:
+def wrk(url: str, cookie: str = "") -> tuple[float, float]:
+    """Requests per second and the 99th percentile latency in milliseconds."""
     headers = ["-H", f"Cookie: {cookie}"] if cookie else []
-    out = subprocess.run(["wrk", "-t2", "-c32", f"-d{DURATION}s", *headers, url],
+    out = subprocess.run(["wrk", "-t2", "-c32", "--latency", f"-d{DURATION}s", *headers, url],
                          capture_output=True, text=True, check=True).stdout
     match = re.search(r"Requests/sec:\s+([\d.]+)", out)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if errors:
         raise SystemExit(f"{url}: {errors.group(1)} error responses\n{out}")
-    return float(match.group(1))
+    p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    return float(match.group(1)), float(p99.group(1)) * scale[p99.group(2)] if p99 else 0.0
 
 
 def main() -> None:
@@ -102,12 +108,18 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=20)
     db = os.environ.get("DATABASE_URL", "sqlite (default)").split("@")[-1]
-    print(f"thread page bench ({WORKERS} uvicorn workers, database {db}, {DURATION}s each)")
-    print(f"  trivial view          {trivial:8.0f} req/s")
-    print(f"  200-post thread p.1   {thread:8.0f} req/s   ratio {thread / trivial:.2f}")
-    print(f"  200-post thread last  {page:8.0f} req/s   ratio {page / trivial:.2f}")
-    print(f"  signed-in member p.1  {member:8.0f} req/s   ratio {member / trivial:.2f}"
-          "   (visitors get the cached page; members never do)")
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"thread page bench ({WORKERS} uvicorn workers, database {db}, {DURATION}s each, "
+          f"load average {load})")
+
+    def line(name, figures):
+        rate, p99 = figures
+        print(f"  {name:22s}{rate:8.0f} req/s   p99 {p99:7.1f} ms   ratio {rate / trivial[0]:.2f}")
+
+    line("trivial view", trivial)
+    line("200-post thread p.1", thread)
+    line("200-post thread last", page)
+    line("signed-in member p.1", member)
 
 
 if __name__ == "__main__":

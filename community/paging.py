@@ -10,7 +10,10 @@ thread or the community. The count comes from the kept counters where the view h
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from django.core.paginator import Paginator
+from django.db.models import Q
 
 
 class IndexPaginator(Paginator):
@@ -23,6 +26,42 @@ class IndexPaginator(Paginator):
         queryset = self.object_list
         ids = queryset.values("pk")[bottom:top]
         return self._get_page(queryset.filter(pk__in=ids), number, self)
+
+    def page_after(self, number, cursor: str | None):
+        """Page `number` read from where the previous page ended (`?after=`, issue 24): a
+        range read on the thread_community_latest index instead of an offset, for lists in
+        "latest" order (pinned first, then last activity, newest first). Without a usable
+        cursor, the offset page."""
+        after = _parse_cursor(cursor)
+        number = self.validate_number(number)
+        if after is None or number == 1:
+            return self.page(number)
+        pinned, at, pk = after
+        queryset = self.object_list
+        rows = queryset.filter(
+            Q(is_pinned__lt=pinned)
+            | Q(is_pinned=pinned, last_activity_at__lt=at)
+            | Q(is_pinned=pinned, last_activity_at=at, pk__lt=pk)
+        )
+        ids = rows.values("pk")[:self.per_page]
+        return self._get_page(queryset.filter(pk__in=ids), number, self)
+
+
+def thread_cursor(thread) -> str:
+    """Where a page of a "latest" list ended: `?after=` of the next page's link."""
+    stamp = int(thread.last_activity_at.timestamp() * 1_000_000)
+    return f"{int(thread.is_pinned)}.{stamp}.{thread.pk}"
+
+
+def _parse_cursor(cursor: str | None):
+    try:
+        pinned, stamp, pk = (int(part) for part in (cursor or "").split("."))
+        at = datetime.fromtimestamp(stamp / 1_000_000, tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+    if pinned not in (0, 1) or pk < 1:
+        return None
+    return bool(pinned), at, pk
 
 
 class PositionPage:

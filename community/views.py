@@ -27,7 +27,7 @@ from . import fragments, permissions, search, selectors, services
 from .forms import EditForm, ReplyForm, ThreadForm
 from .markdown import render_markdown
 from .models import Community, Membership, Post, Reaction, ThreadFollow
-from .paging import IndexPaginator, PositionPage
+from .paging import IndexPaginator, PositionPage, thread_cursor
 
 
 def _community_or_404(user, slug: str) -> Community:
@@ -80,7 +80,13 @@ def community_detail(request, slug):
     if tab not in ("latest", "top", "questions", "unanswered"):
         tab = "latest"
     threads = selectors.community_threads(user=request.user, community=community, tab=tab)
-    page = IndexPaginator(threads, selectors.THREADS_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = IndexPaginator(threads, selectors.THREADS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    if tab == "latest" and page.number > 1 and request.GET.get("after"):
+        # The link from the page before says where it ended: a range read, no offset.
+        page = paginator.page_after(page.number, request.GET.get("after"))
+    if tab == "latest" and page.has_next() and page.object_list:
+        page.after = thread_cursor(list(page.object_list)[-1])
     membership = permissions.memberships_of(request.user).get(community.pk)
     return render(request, "community/community.html", {
         "community": community, "page": page, "tab": tab, "membership": membership,

@@ -4,9 +4,13 @@ Redis and a batch), pages by post position, and post fragments keyed by the post
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts import services as accounts
 from community import services
@@ -145,3 +149,30 @@ def test_a_banned_member_is_signed_out_at_once(maria, sam, diabetes):
     accounts.user_ban(user=maria)
     response = reader.get(f"/t/{thread.pk}/")
     assert not response.wsgi_request.user.is_authenticated
+
+
+def test_the_community_next_link_continues_where_the_page_ended(maria, james, diabetes):
+    now = timezone.now()
+    Thread.objects.bulk_create([
+        Thread(community=diabetes, author=james, title=f"Thread {i}", slug=f"thread-{i}",
+               status=Thread.Status.PUBLISHED, last_position=1,
+               last_activity_at=now - timedelta(minutes=i), is_pinned=i == 40)
+        for i in range(60)
+    ])
+    reader = client_for(maria)
+    first = reader.get(f"/c/{diabetes.slug}/")
+    titles = [t.title for t in first.context["page"].object_list]
+    assert titles[:3] == ["Thread 40", "Thread 0", "Thread 1"]  # pinned first
+    next_link = re.search(r'href="(\?[^"]*page=2[^"]*)" rel="next"', first.content.decode())
+    assert next_link and "after=" in next_link.group(1)
+    by_offset = [t.title for t in reader.get(f"/c/{diabetes.slug}/?page=2")
+                 .context["page"].object_list]
+    # Three new discussions arrive while the reader looks at page 1: offset paging would show
+    # page 1's last three threads again, the keyset link shows the next ones.
+    for i in range(3):
+        publish_thread(james, diabetes, title=f"New {i}")
+    url = f"/c/{diabetes.slug}/{next_link.group(1).replace('&amp;', '&')}"
+    by_keyset = [t.title for t in reader.get(url).context["page"].object_list]
+    assert by_keyset == by_offset
+    assert by_keyset[0] == "Thread 24" and not set(by_keyset) & set(titles)
+    assert reader.get(f"/c/{diabetes.slug}/?page=2&after=garbage").status_code == 200
