@@ -28,3 +28,8 @@ HEARTH_SCREENING_MODEL = "stub"
 # Each test run has its own SQLite file, so that runs side by side never share one.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{RUN_ID}.sqlite3")}  # noqa: F405
+
+# On PostgreSQL the flush after a transactional test deletes rows instead of truncating every
+# table (tests/db/postgresql/base.py): seconds less for each such test.
+if DATABASES["default"]["ENGINE"] == "hearth.db.postgresql":  # noqa: F405
+    DATABASES["default"]["ENGINE"] = "tests.db.postgresql"  # noqa: F405
