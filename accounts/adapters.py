@@ -22,6 +22,7 @@ from django.utils import translation
 
 from hearth import emails
 
+from .forms import clean_time_zone
 from .models import User
 from .pseudonyms import generate_pseudonym, validate_pseudonym
 
@@ -120,6 +121,10 @@ class AccountAdapter(DefaultAccountAdapter):
         if not user.language and language != settings.LANGUAGE_CODE and \
                 language in dict(settings.LANGUAGES):
             user.language = language
+        time_zone = clean_time_zone(form.cleaned_data.get("time_zone") or "") \
+            if form is not None else ""
+        if time_zone:
+            user.time_zone = time_zone
         if commit:
             user.save()
         return user

@@ -26,6 +26,21 @@ US_STATES = [
     "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI",
 ]
 
+def _time_zone_field(form: forms.Form) -> None:
+    """The browser fills it in (static/js/hearth.js), so that event times, digests' morning
+    and dates are in the new member's own time zone from the first page; without script it
+    stays empty and the deployment's default applies (Settings change it)."""
+    form.fields["time_zone"] = forms.CharField(
+        required=False, max_length=64,
+        widget=forms.HiddenInput(attrs={"data-detect-time-zone": ""}))
+
+
+def clean_time_zone(value: str) -> str:
+    """A time zone the member may pick in Settings, or "" (anything else is dropped: the
+    field is filled by the browser, so a bad value is not the member's mistake)."""
+    return value if value in dict(_time_zones()) else ""
+
+
 def _pseudonym_field(form: forms.Form) -> None:
     field = form.fields.get("username")
     if field is None:
@@ -42,6 +57,7 @@ class SignupForm(AllauthSignupForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _pseudonym_field(self)
+        _time_zone_field(self)
 
 class SocialSignupForm(AllauthSocialSignupForm):
     """After X or Facebook: pick a pseudonym, and give (X) or confirm (Facebook) an email,
@@ -50,6 +66,7 @@ class SocialSignupForm(AllauthSocialSignupForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _pseudonym_field(self)
+        _time_zone_field(self)
         if "email" in self.fields:
             self.fields["email"].help_text = _(
                 "We send a link to confirm it. It is never shown to other members."

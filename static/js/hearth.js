@@ -530,3 +530,14 @@ document.addEventListener("htmx:oobBeforeSwap", function (event) {
     }
   });
 })();
+
+// Sign-up: the new member's time zone from their browser (a hidden field), so that event
+// times and the digest's morning are theirs from the first page.
+(function () {
+  "use strict";
+  var field = document.querySelector("input[data-detect-time-zone]");
+  if (!field || field.value) { return; }
+  try {
+    field.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch (error) { /* an old browser: the deployment's default applies */ }
+})();

@@ -234,3 +234,13 @@ def test_sign_out_everywhere_needs_a_post(db, maria):
     client = fresh_client()
     client.force_login(maria)
     assert client.get("/settings/security/sign-out-everywhere/").status_code == 405
+
+
+@pytest.mark.parametrize("sent,kept", [("America/Chicago", "America/Chicago"),
+                                       ("Mars/Olympus_Mons", "UTC"), ("", "UTC")])
+def test_sign_up_keeps_the_browsers_time_zone_when_it_is_a_real_one(db, sent, kept):
+    client = fresh_client()
+    client.post("/accounts/signup/", {
+        "email": "tz@example.org", "username": "QuietHeron12", "password1": GOOD_PASSWORD,
+        "password2": GOOD_PASSWORD, "time_zone": sent})
+    assert User.objects.get(username="QuietHeron12").time_zone == kept

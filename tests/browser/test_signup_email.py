@@ -112,3 +112,22 @@ def test_a_newcomer_signs_up_confirms_from_the_email_file_and_signs_in(page, asg
     member = User.objects.get(username="QuietOtter7")
     assert member.last_seen_at is not None
     assert errors == []
+
+
+def test_a_newcomer_gets_their_browsers_time_zone(browser, asgi_server):
+    """Event times and the digest's morning are the new member's own from the first page: the
+    sign-up form takes the time zone from the browser (a hidden field)."""
+    context = browser.new_context(timezone_id="America/Chicago", locale="en-US")
+    page = context.new_page()
+    try:
+        page.goto(f"{asgi_server}/accounts/signup/")
+        type_slowly(page, "input[name=email]", "chicago@example.org")
+        page.locator("input[name=username]").fill("")
+        type_slowly(page, "input[name=username]", "PrairieWren4")
+        type_slowly(page, "input[name=password1]", PASSWORD)
+        type_slowly(page, "input[name=password2]", PASSWORD)
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/accounts/confirm-email/")
+    finally:
+        context.close()
+    assert User.objects.get(username="PrairieWren4").time_zone == "America/Chicago"
