@@ -25,7 +25,7 @@ from tests.conftest import join, make_user
 from .test_headers import get_paths
 from .world import ANON_DISPLAY, ANON_NAME, CANARY
 
-NON_MEMBERS = ("visitor", "newbie", "member_b", "clinician", "banned", "deactivated", "pex")
+NON_MEMBERS = ("visitor", "newbie", "member_b", "clinician", "banned", "deactivated")
 SECRETS = (CANARY, ANON_NAME, ANON_DISPLAY)
 
 
