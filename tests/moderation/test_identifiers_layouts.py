@@ -24,6 +24,7 @@ from tests.moderation.test_identifiers import found, identifiers
     "Hospital Civil: 33 3942 4400 ext 49306",
     "Mayo Clinic Jacksonville 904-953-2000",
     "UCLA Health scheduling (310) 825-2631",
+    "the number on the bottle is 0078-0357-15, is that the NDC?",
 ])
 def test_a_place_s_line_a_scam_caller_and_a_parcel_are_not_a_member_s_phone(text):
     assert "phone" not in identifiers(text)
@@ -126,6 +127,7 @@ def test_an_anniversary_and_a_holiday_are_not_birth_dates(text):
     ("vivo en la 24 calle 9-31 zona 11 de Mixco, a la par de la farmacia", "address"),
     ("vivo del colegio Teresiano 2 cuadras al lago, media al sur, casa verde", "address"),
     ("de la pulpería La Esperanza 100 varas al este, portón negro. Ahí vivo", "address"),
+    ("vivo en el barrio, Carr. 2 km 45.6, Barceloneta", "address"),
 ])
 def test_addresses_with_directions_abbreviations_and_central_american_forms(text, kind):
     assert kind in identifiers(text)
@@ -139,6 +141,7 @@ def test_addresses_with_directions_abbreviations_and_central_american_forms(text
     "Our group meets at 200 Church St (First Baptist)",
     "the ER at 1500 Medical Center Dr was packed",
     "I worked at 30 Rockefeller Plaza for years",
+    "the 5k race on Carretera 5 km 12 was fun",
 ])
 def test_foundations_entrances_postal_codes_and_directions_to_a_shop_are_not_home_addresses(
         text):

@@ -354,3 +354,14 @@ _rule(
     check=lambda m: (_home_address_at(m.string, m.start("s")) and _HOME_NEAR.search(
         m.string, max(0, m.start("s") - 80), m.end("s") + 80) is not None),
 )
+# A road and its kilometre, as rural addresses are written in Puerto Rico and Latin America:
+# "Carr. 2 km 45.6, Barceloneta", "Carretera 149 Km. 12.3", "Ctra. de Toledo km 8".
+_rule(
+    "address",
+    r"(?P<s>\b(?:carr\.|carretera|ctra\.|pr-?(?=[0-9]))\s*(?:de\s+[\w'.-]+\s+|[0-9]{1,3}\s*,?\s*)"
+    r"(?:km|k\.m\.|kil[oó]metro)\.?\s*[0-9]{1,3}(?:[.,][0-9]{1,2})?)(?![0-9])",
+    triggers=("carr", "ctra", "pr"), needs_digit=True,
+    check=lambda m: (_home_address_at(m.string, m.start("s")) and (
+        _HOME_NEAR.search(m.string, max(0, m.start("s") - 80), m.end("s") + 80) is not None
+        or _PRIVATE_PLACE.search(m.string, max(0, m.start("s") - 80), m.start("s")) is not None)),
+)

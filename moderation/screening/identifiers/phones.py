@@ -238,6 +238,9 @@ def _parse_valid_uncached(raw: str, regions: tuple[str, ...]
 
 
 _OLD_MEXICAN_MOBILE = re.compile(r"^\(?\+52[\s.-]*1[\s.-]*(?=(?:[0-9][\s.-]*){10}$)")
+# A drug's National Drug Code, 4-4-2, 5-3-2 or 5-4-1 digits with dashes ("0078-0357-15"):
+# phone numbers are not grouped with one or two digits last after a group of four or five.
+_NDC_SHAPE = re.compile(r"^[0-9]{4,5}-[0-9]{3,4}-[0-9]{1,2}$")
 _screening = threading.local()  # what one call of ``find`` has parsed
 
 
@@ -273,7 +276,7 @@ def _phone_findings(text: Text) -> list[Finding]:
                                             candidate.start())):
                 continue
             raw = ("+" if raw.startswith("+") else "") + "".join(groups)
-        if not 8 <= digits <= 15 or _looks_like_date(raw):
+        if not 8 <= digits <= 15 or _looks_like_date(raw) or _NDC_SHAPE.match(raw.strip()):
             continue
         at = candidate.start()
         if _not_a_phone(normal, at) or _public_context(normal, at, candidate.end()):
@@ -324,7 +327,7 @@ def _phone_value(low: int, high: int) -> Callable[[re.Match[str], re.Match[str]]
     def check(key: re.Match[str], value: re.Match[str]) -> bool:
         raw = value.group("s")
         digits = _digits(raw)
-        if not low <= digits <= high or _looks_like_date(raw):
+        if not low <= digits <= high or _looks_like_date(raw) or _NDC_SHAPE.match(raw.strip()):
             return False
         at = value.start("s")
         if _not_a_phone(value.string, at) or _public_context(value.string, at, value.end("s")):
