@@ -8,8 +8,6 @@ HEARTH_WEBHOOK_ALLOWED_HOSTS)."""
 
 from __future__ import annotations
 
-import os
-import signal
 from collections import Counter
 
 import pytest
@@ -19,27 +17,16 @@ from api import services
 from api.models import WebhookDelivery, WebhookEndpoint
 from api.tasks import webhook_sweep
 from hearth.celery import app
-from tests.notifications.test_worker_kill import ROOT, database_url, stop, wait_for
+from tests.workers import kill, stop, wait_for
+from tests.workers import start_worker as start_worker_process
 
 pytestmark = [pytest.mark.redis, pytest.mark.timeout(240)]
 EVENTS = 30
 
 
-def start_worker(log):
-    import subprocess
-    import sys
-
-    from django.conf import settings
-
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "hearth.settings",
-           "DATABASE_URL": database_url(), "REDIS_URL": settings.REDIS_URL,
-           "LOG_LEVEL": "WARNING", "HEARTH_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
-           "HEARTH_WEBHOOK_REQUIRE_HTTPS": "0"}
-    command = [sys.executable, "-m", "celery", "-A", "hearth", "worker", "--pool=prefork",
-               "--concurrency=2", "--without-heartbeat", "--without-gossip",
-               "--without-mingle", "--loglevel=WARNING"]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+def start_worker(log, workdir):
+    return start_worker_process(log, workdir, env={"HEARTH_WEBHOOK_ALLOWED_HOSTS": "127.0.0.1",
+                                                   "HEARTH_WEBHOOK_REQUIRE_HTTPS": "0"})
 
 
 def test_sigkill_mid_delivery_then_restart_delivers_every_event(
@@ -49,7 +36,7 @@ def test_sigkill_mid_delivery_then_restart_delivers_every_event(
                                    events=["member.joined"])
     app.conf.task_always_eager = False
     log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115
-    worker = start_worker(log)
+    worker = start_worker(log, tmp_path)
     try:
         # when: thirty events are queued (their tasks go to the broker after commit) and the
         # worker is killed after the first few were received
@@ -58,14 +45,13 @@ def test_sigkill_mid_delivery_then_restart_delivers_every_event(
             ids += services.event_queue(event="member.joined", key=f"m{n}",
                                         data={"membership_id": n})
         wait_for(lambda: len(receiver.requests) >= 4, 90, "the first deliveries")
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=10)
+        kill(worker)
         assert len(receiver.requests) < EVENTS, "the run finished before the kill"
         # A delivery the killed worker had claimed stays "sending" until its lease (a minute)
         # runs out; let that time pass.
         WebhookDelivery.objects.filter(status="sending").update(next_attempt_at=timezone.now())
         # then: the worker starts again and beat's sweep finishes the run
-        worker = start_worker(log)
+        worker = start_worker(log, tmp_path)
         webhook_sweep.apply_async()
         wait_for(lambda: WebhookDelivery.objects.filter(status="delivered").count() == EVENTS,
                  120, "every delivery")

@@ -10,68 +10,27 @@ after the restart the beat tasks (queue the due members, sweep the outbox) finis
 from __future__ import annotations
 
 import email
-import os
-import signal
 import subprocess
-import sys
-import time
 from collections import defaultdict
 from email import policy
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from hearth.celery import app
 from notifications.models import DigestRun, Outbox
 from notifications.tasks import digests_queue_due, outbox_sweep
 from tests.conftest import join, make_user, publish_thread
+from tests.workers import kill, stop, wait_for
+from tests.workers import start_worker as start_worker_process
 
 pytestmark = [pytest.mark.redis, pytest.mark.timeout(240)]
 MEMBERS = 40
-ROOT = Path(__file__).resolve().parents[2]
 
 
-def database_url() -> str:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    return (f"postgres://{db['USER']}{password}@{db.get('HOST') or '127.0.0.1'}:"
-            f"{db.get('PORT') or 5432}/{db['NAME']}")
-
-
-def start_worker(smtp_port: int, log) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "hearth.settings",
-        "DATABASE_URL": database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
-        "LOG_LEVEL": "WARNING",
-    }
-    command = [sys.executable, "-m", "celery", "-A", "hearth", "worker", "--pool=prefork",
-               "--concurrency=2", "--without-heartbeat", "--without-gossip",
-               "--without-mingle", "--loglevel=WARNING"]
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
-
-
-def wait_for(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def stop(worker: subprocess.Popen, sig=signal.SIGTERM):
-    if worker.poll() is None:
-        os.killpg(worker.pid, sig)
-        worker.wait(timeout=30)
+def start_worker(smtp_port: int, log, workdir: Path) -> subprocess.Popen:
+    return start_worker_process(log, workdir, env={"EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}"})
 
 
 def test_sigkill_mid_digest_run_then_restart_sends_each_due_member_exactly_one_digest(
@@ -86,13 +45,12 @@ def test_sigkill_mid_digest_run_then_restart_sends_each_due_member_exactly_one_d
         members.append(member)
     app.conf.task_always_eager = False
     log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115
-    worker = start_worker(port, log)
+    worker = start_worker(port, log, tmp_path)
     try:
         # when: beat queues the due members, and the worker is killed mid-run
         digests_queue_due.apply_async(kwargs={"ignore_morning": True})
         wait_for(lambda: len(sink.messages) >= 5, 90, "the first digests to arrive")
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=10)
+        kill(worker)
         delivered_at_kill = len(sink.messages)
         assert delivered_at_kill < MEMBERS, "the run finished before the kill"
         # A row the killed worker had claimed stays "sending" until its lease runs out (a
@@ -101,7 +59,7 @@ def test_sigkill_mid_digest_run_then_restart_sends_each_due_member_exactly_one_d
         Outbox.objects.filter(status=Outbox.Status.SENDING).update(
             next_attempt_at=timezone.now())
         # then: the worker starts again and beat's tasks finish the run
-        worker = start_worker(port, log)
+        worker = start_worker(port, log, tmp_path)
         digests_queue_due.apply_async(kwargs={"ignore_morning": True})
         outbox_sweep.apply_async()
 
