@@ -68,6 +68,10 @@ def publish_many(messages: list[tuple[str, dict[str, Any]]]) -> None:
         return
 
     async def send_all():
+        many = getattr(layer, "group_send_many", None)  # one pipeline (the pub/sub layer)
+        if many is not None:
+            await many([(group, message(event)) for group, event in messages])
+            return
         for group, event in messages:
             await layer.group_send(group, message(event))
 

@@ -51,7 +51,12 @@ def unsubscribe_url(user_id: int, list_name: str) -> str:
 
 
 def _mail_domain() -> str:
-    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return _domain_of(settings.DEFAULT_FROM_EMAIL)
+
+
+@functools.lru_cache(maxsize=8)
+def _domain_of(from_email: str) -> str:
+    _name, address = parseaddr(from_email)
     return address.rpartition("@")[2] or "localhost"
 
 
@@ -63,10 +68,13 @@ def message_id(dedupe_key: str) -> str:
     return f"<{digest}@{_mail_domain()}>"
 
 
-def list_headers(*, user_id: int, list_name: str, dedupe_key: str) -> dict[str, str]:
-    """RFC 8058 one-click unsubscribe, and the headers that mark automatic mail."""
+def list_headers(*, user_id: int, list_name: str, dedupe_key: str,
+                 unsubscribe: str | None = None) -> dict[str, str]:
+    """RFC 8058 one-click unsubscribe, and the headers that mark automatic mail (`unsubscribe`:
+    the member's unsubscribe link when it was made already; signing it is most of the cost)."""
+    unsubscribe = unsubscribe or unsubscribe_url(user_id, list_name)
     return {
-        "List-Unsubscribe": f"<{unsubscribe_url(user_id, list_name)}>",
+        "List-Unsubscribe": f"<{unsubscribe}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Auto-Submitted": "auto-generated",
         "Message-ID": message_id(dedupe_key),

@@ -3,7 +3,8 @@ every 15 minutes, written to the outbox in the fan-out's transaction."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+import itertools
+from datetime import datetime, timedelta
 
 from django.db.models import Q
 from django.urls import reverse
@@ -19,6 +20,7 @@ from .selectors import eligible_for_email, settings_for
 
 Kind = Notification.Kind
 IMMEDIATE_WINDOW = timedelta(minutes=15)
+LOOK_BACK = timedelta(days=2)  # a post's emails made earlier than this are not looked up
 
 
 def _email_allowed(kind: str, prefs: NotificationSettings) -> bool:
@@ -44,40 +46,51 @@ def queue_one(notification: Notification) -> Outbox | None:
     return (queue([notification]) or [None])[0]
 
 
-def queue(notifications: list[Notification]) -> list[Outbox]:
-    """The emails these notifications call for, in the outbox; sent by a task after commit."""
+def queue(notifications: list[Notification], *, since: datetime | None = None
+          ) -> list[Outbox]:
+    """The emails these notifications call for, in the outbox; sent by a task after commit.
+
+    A fixed number of queries whatever the number of members: who may be emailed (their
+    ids), and the emails already made about these threads in the window or, for a post
+    published at `since`, since then (by the dedupe key's index, no list of members)."""
     wanted = {n.recipient_id: n for n in notifications if n.thread_id}
     if not wanted:
         return []
-    recipients = {
-        u.pk: u for u in eligible_for_email(User.objects.filter(pk__in=wanted))
-        .select_related("notification_settings")
-    }
+    eligible = set(eligible_for_email(User.objects.filter(pk__in=list(wanted)))
+                   .values_list("pk", flat=True))
     now = timezone.now()
-    # What each member was emailed about these threads in the window, and which of these
-    # posts they were emailed already: two queries for the whole fan-out, whatever its size.
+    window = now - IMMEDIATE_WINDOW
+    earliest = max(min(window, since or window), now - LOOK_BACK)
     recent: set[tuple[int, str]] = set()
+    taken: set[str] = set()
     prefixes = {f"thread:{n.thread_id}:" for n in wanted.values()}
-    for user_id, key in Outbox.objects.filter(
-        recipient_id__in=list(recipients), created_at__gte=now - IMMEDIATE_WINDOW,
+    for user_id, key, created_at in Outbox.objects.filter(
+        _startswith_any("dedupe_key", prefixes), created_at__gte=earliest,
         kind__in=[Outbox.Kind.REPLY, Outbox.Kind.MENTION],
-    ).filter(_startswith_any("dedupe_key", prefixes)).values_list("recipient_id", "dedupe_key"):
-        recent.add((user_id, key.split(":", 2)[1]))
+    ).values_list("recipient_id", "dedupe_key", "created_at"):
+        taken.add(key)
+        if created_at >= window:
+            recent.add((user_id, key.split(":", 2)[1]))
     planned = []
     for user_id, notification in wanted.items():
-        user = recipients.get(user_id)
-        if user is None or not _email_allowed(notification.kind, settings_for(user)):
+        user = notification.recipient
+        if user_id not in eligible or not _email_allowed(notification.kind, settings_for(user)):
             continue
         if (user_id, str(notification.thread_id)) in recent:
             continue
         key = f"thread:{notification.thread_id}:{user_id}:" \
               f"{notification.post_id or notification.pk}"
-        planned.append((user, notification, key))
-    sent = set(Outbox.objects.filter(dedupe_key__in=[key for _u, _n, key in planned])
-               .values_list("dedupe_key", flat=True))
-    rendered: dict = {}
-    rows = outbox.insert([_row(user, notification, key, rendered)
-                          for user, notification, key in planned if key not in sent])
+        if key not in taken:  # an older one is caught by the key's unique index
+            planned.append((emails.member_language(user), user, notification, key))
+    rows = []
+    writer = _Writer()
+    # By language: one switch of language for all who read it, not one per member.
+    for language, group in itertools.groupby(sorted(planned, key=lambda p: p[0]),
+                                             key=lambda p: p[0]):
+        with translation.override(language):
+            rows += [writer.row(user, notification, key, language)
+                     for _language, user, notification, key in group]
+    rows = outbox.insert(rows)
     outbox.send_after_commit([row.pk for row in rows])
     return rows
 
@@ -99,47 +112,53 @@ class _Placeholder:
     language = ""
 
 
-def _row(user: User, notification: Notification, dedupe_key: str,
-         rendered: dict | None = None) -> Outbox:
-    """The member's email about a reply or a mention. Members who get the same words (same
-    language, post and summary) share one rendering (CSS inlining is the slow part), with
-    their name and unsubscribe link put in afterwards."""
-    kind = Outbox.Kind.MENTION if notification.kind == Kind.MENTION else Outbox.Kind.REPLY
-    list_name = "mentions" if kind == Outbox.Kind.MENTION else "replies"
-    thread = notification.thread
-    rendered = {} if rendered is None else rendered
-    link = rendered.get(("link", notification.post_id, notification.thread_id))
-    if link is None:  # reversed once per post, not once per follower
-        link = reverse("community:post", kwargs={"pk": notification.post_id}) \
-            if notification.post_id else thread.get_absolute_url()
-        rendered[("link", notification.post_id, notification.thread_id)] = link
-    language = emails.member_language(user)
-    with translation.override(language):
+class _Writer:
+    """Writes the members' emails about replies and mentions. Members who get the same words
+    (same language, post and summary) share one rendering (CSS inlining is the slow part),
+    with their name and unsubscribe link put in afterwards; the link is reversed once per
+    post and the signer made once."""
+
+    def __init__(self) -> None:
+        self.rendered: dict = {}
+        self.links: dict = {}
+        self.signer = tokens.unsubscribe_signer()
+        self.unsubscribe_prefix = emails._unsubscribe_prefix()  # noqa: SLF001
+
+    def row(self, user: User, notification: Notification, dedupe_key: str,
+            language: str) -> Outbox:
+        """The member's email (in `language`, which is active)."""
+        kind = Outbox.Kind.MENTION if notification.kind == Kind.MENTION else Outbox.Kind.REPLY
+        list_name = "mentions" if kind == Outbox.Kind.MENTION else "replies"
+        thread = notification.thread
+        link = self.links.get((notification.post_id, notification.thread_id))
+        if link is None:
+            link = reverse("community:post", kwargs={"pk": notification.post_id}) \
+                if notification.post_id else thread.get_absolute_url()
+            self.links[(notification.post_id, notification.thread_id)] = link
         summary = notification_text(notification, viewer=user)
-    group = (language, kind, link, summary)
-    if group not in rendered:
-        placeholder = _Placeholder()
-        placeholder.language = language
-        with translation.override(language):
-            rendered[group] = emails.render_email(
+        group = (language, kind, link, summary)
+        if group not in self.rendered:
+            placeholder = _Placeholder()
+            placeholder.language = language
+            self.rendered[group] = emails.render_email(
                 "notifications/immediate",
                 {
                     "summary": summary, "thread": thread, "community": thread.community,
                     "link": emails.absolute(link), "list_name": list_name,
                     # the link with a slot for each member's own token
-                    "unsubscribe_url": emails._unsubscribe_prefix(),  # noqa: SLF001
+                    "unsubscribe_url": self.unsubscribe_prefix,
                 },
                 user=placeholder,
             )
-    token = tokens.unsubscribe_token(user.pk, list_name)
-    name = user.public_name
-    subject, text, html = (part.replace(emails._SLOT, token)  # noqa: SLF001
-                           for part in rendered[group])
-    subject = subject.replace(_NAME_SLOT, name)
-    text = text.replace(_NAME_SLOT, name)
-    html = html.replace(_NAME_SLOT, escape(name))
-    return Outbox(
-        recipient=user, kind=kind, dedupe_key=dedupe_key, subject=subject, text=text,
-        html=html,
-        headers=emails.list_headers(user_id=user.pk, list_name=list_name, dedupe_key=dedupe_key),
-    )
+        token = tokens.unsubscribe_token(user.pk, list_name, signer=self.signer)
+        name = user.public_name
+        subject, text, html = (part.replace(emails._SLOT, token)  # noqa: SLF001
+                               for part in self.rendered[group])
+        return Outbox(
+            recipient=user, kind=kind, dedupe_key=dedupe_key,
+            subject=subject.replace(_NAME_SLOT, name), text=text.replace(_NAME_SLOT, name),
+            html=html.replace(_NAME_SLOT, escape(name)),
+            headers=emails.list_headers(
+                user_id=user.pk, list_name=list_name, dedupe_key=dedupe_key,
+                unsubscribe=self.unsubscribe_prefix.replace(emails._SLOT, token)),  # noqa: SLF001
+        )

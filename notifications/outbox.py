@@ -37,6 +37,7 @@ SEND_LEASE = timedelta(minutes=1)
 LEASE_RENEW_EVERY = 20.0  # seconds
 MAX_ATTEMPTS = 8
 CHUNK = 1000  # rows a bulk INSERT (PostgreSQL takes at most 65,535 parameters)
+SEND_BATCH = 100  # rows a sending task
 
 # kind -> recheck(rows of that kind whose member may still be emailed) -> {row id: reason};
 # a row with a non-empty reason is cancelled with it instead of sent.
@@ -81,10 +82,16 @@ def insert(rows: list[Outbox]) -> list[Outbox]:
 
 
 def send_after_commit(ids: list[int]) -> None:
-    """Queue the sending of these rows once the transaction that wrote them commits."""
+    """Queue the sending of these rows once the transaction that wrote them commits, SEND_BATCH
+    rows a task (a fan-out's thousands of emails are sent by several workers at once)."""
+    ids = list(ids)
+
+    def queue() -> None:
+        for start in range(0, len(ids), SEND_BATCH):
+            dispatch(_send_task, ids[start:start + SEND_BATCH])
+
     if ids:
-        ids = list(ids)
-        transaction.on_commit(lambda: dispatch(_send_task, ids), robust=True)
+        transaction.on_commit(queue, robust=True)
 
 
 def dispatch(task, ids: list[int]) -> None:

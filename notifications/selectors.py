@@ -111,12 +111,19 @@ def eligible_for_email(queryset: QuerySet[User] | None = None) -> QuerySet[User]
     return in_good_standing(queryset).exclude(email="").filter(email_verified_q())
 
 
-def prime_memberships(users: Iterable[User]) -> None:
+def prime_memberships(users: Iterable[User], *, community_id: int | None = None) -> None:
     """Load the memberships of many members in one query, into the per-user cache that
-    community.permissions.memberships_of reads, so that checking each of them is free."""
+    community.permissions.memberships_of reads, so that checking each of them is free.
+
+    With `community_id`, only their memberships of that community are loaded (a fan-out
+    checks one community for thousands of members): these user objects are then fit only
+    for checks about that community."""
     users = list(users)
     by_user: dict[int, dict[int, Membership]] = defaultdict(dict)
-    for membership in Membership.objects.filter(user__in=[u.pk for u in users]):
+    memberships = Membership.objects.filter(user__in=[u.pk for u in users])
+    if community_id is not None:
+        memberships = memberships.filter(community_id=community_id)
+    for membership in memberships:
         by_user[membership.user_id][membership.community_id] = membership
     permissions.prime_memberships({user: by_user[user.pk] for user in users})
 

@@ -197,14 +197,16 @@ def notifications_for_post(*, post_id: int) -> list[Notification]:
     if not plan:
         _fanout_done(post, [])
         return []
-    recipients = list(User.objects.filter(pk__in=plan, is_active=True))
-    selectors.prime_memberships(recipients)
     key = f"post:{post.pk}"
-    already = set(
-        Notification.objects.filter(recipient__in=recipients, key=key).values_list(
-            "recipient_id", flat=True
-        )
+    # Those already told of this post (a post screened again), by the post's own index.
+    already = set(Notification.objects.filter(post=post, key=key)
+                  .values_list("recipient_id", flat=True))
+    recipients = list(
+        User.objects.filter(pk__in=[pk for pk in plan if pk not in already], is_active=True)
+        .select_related("notification_settings")
     )
+    # Every check below concerns this post's community: only those memberships are loaded.
+    selectors.prime_memberships(recipients, community_id=thread.community_id)
     now = timezone.now()
     created = [
         Notification(
@@ -213,14 +215,14 @@ def notifications_for_post(*, post_id: int) -> list[Notification]:
             created_at=now, updated_at=now,
         )
         for user in recipients
-        if user.pk not in already and permissions.can_view_post(user, post)
+        if permissions.can_view_post(user, post)
     ]
     with transaction.atomic():
         if created:
             Notification.objects.bulk_create(created, ignore_conflicts=True,
                                              batch_size=outbox.CHUNK)
             publish_unread(n.recipient_id for n in created)
-            immediate.queue(created)
+            immediate.queue(created, since=post.published_at)
         _fanout_done(post, created)
     return created
 
