@@ -128,6 +128,7 @@ def test_an_anniversary_and_a_holiday_are_not_birth_dates(text):
     ("vivo del colegio Teresiano 2 cuadras al lago, media al sur, casa verde", "address"),
     ("de la pulpería La Esperanza 100 varas al este, portón negro. Ahí vivo", "address"),
     ("vivo en el barrio, Carr. 2 km 45.6, Barceloneta", "address"),
+    ("The hospital sent the bill to my address, which is 12 Oak St", "address"),
 ])
 def test_addresses_with_directions_abbreviations_and_central_american_forms(text, kind):
     assert kind in identifiers(text)
@@ -142,6 +143,7 @@ def test_addresses_with_directions_abbreviations_and_central_american_forms(text
     "the ER at 1500 Medical Center Dr was packed",
     "I worked at 30 Rockefeller Plaza for years",
     "the 5k race on Carretera 5 km 12 was fun",
+    "La clínica del IMSS que me toca está en Calle Durango 289 en la Roma",
 ])
 def test_foundations_entrances_postal_codes_and_directions_to_a_shop_are_not_home_addresses(
         text):

@@ -62,10 +62,29 @@ _PUBLIC_PLACE_NEAR = re.compile(_PUBLIC_PLACE.pattern + r"[^\n.!?]{0,25}$", re.I
 
 
 def _home_address_at(text: str, start: int) -> bool:
-    """Not an institution's public address ("the cancer center at 1515 Holcombe Blvd")."""
+    """Not an institution's public address ("the cancer center at 1515 Holcombe Blvd", "La
+    clínica del IMSS que me toca está en Calle Durango 289")."""
     before = text[max(0, start - 60):start]
     public = _PUBLIC_PLACE_NEAR.search(before)
-    return public is None or _last(_PRIVATE_PLACE, before) > public.start()
+    if public is not None and _last(_PRIVATE_PLACE, before) < public.start():
+        return False
+    # The sentence names an institution, then says where it is, and speaks of no home.
+    sentence = text[max(0, start - 120):start]
+    ends = list(_SENTENCE_END.finditer(sentence))
+    if ends:
+        sentence = sentence[ends[-1].end():]
+    return not (_LOCATED.search(sentence) and _PUBLIC_PLACE.search(sentence)
+                and not _HOME_WORDS.search(sentence))
+
+
+_SENTENCE_END = re.compile(r"(?<=[a-záéíóúñ]{3})[.]\s|[!?\n]")
+_LOCATED = re.compile(
+    r"\b(?:est[aá]|queda|se\s+encuentra|ubicad[oa]|is|are|located|sits)\s+(?:en|at|on|in)?\s*"
+    r"(?:la\s+|el\s+|the\s+)?$", re.IGNORECASE)
+_HOME_WORDS = re.compile(
+    r"\b(?:vivo|vive|viven|vivimos|live[sd]?|living|home|house|casa|domicilio|apartment|depto"
+    r"|departamento|my\s+place|our\s+place|address|direcci[oó]n|mail|send|env[ií]\w+)\b",
+    re.IGNORECASE)
 
 
 _rule(
