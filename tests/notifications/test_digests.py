@@ -313,6 +313,31 @@ def test_a_batch_costs_the_same_queries_whatever_the_number_of_members(
     assert result.built == members
 
 
+@pytest.mark.parametrize("followed", [2, 30])
+def test_a_batch_costs_the_same_queries_whatever_the_number_of_followed_threads(
+        diabetes, heart, drlee, django_assert_num_queries, followed):
+    """Issue 24: each member follows `followed` questions, each with a new clinician answer;
+    the batch's queries do not grow with them (their answers come in one query)."""
+    author = make_user("author")
+    join(author, heart)
+    questions = [publish_thread(author, heart, title=f"Question {i}", kind="question")
+                 for i in range(followed)]
+    for question in questions:
+        publish_reply(drlee, question, "A clinician's answer to this question.")
+    users = []
+    for i in range(5):
+        user = make_user(f"reader{i}")
+        join(user, heart)
+        users.append(user)
+    ThreadFollow.objects.bulk_create([ThreadFollow(thread=q, user=u)
+                                      for q in questions for u in users])
+    with django_assert_num_queries(QUERIES_PER_BATCH):
+        result = digests.build_batch([u.pk for u in users], ignore_morning=True)
+    assert result.built == 5
+    runs = DigestRun.objects.filter(user__in=users)
+    assert all(set(run.thread_ids) & {q.pk for q in questions} for run in runs)
+
+
 # users, runs, memberships, threads, questions, answers, ended events, check-ins asked this month,
 # SAVEPOINT, outbox, runs, check-ins, settings, RELEASE SAVEPOINT
 QUERIES_PER_BATCH = 14
