@@ -180,3 +180,45 @@ def test_the_edit_screen_and_a_cancelled_event_pass_axe_in_spanish(browser, asgi
             found[path] = violations
     context.close()
     assert not found, found
+
+
+def test_a_welcomed_member_reads_the_welcome_once_and_the_mentor_sees_it_counted(
+        browser, asgi_server, axe_source, people):
+    from mentors.models import MentorApplication
+    from mentors.services import welcome_send
+    from tests.conftest import join, make_user
+
+    MentorApplication.objects.create(user=people["james"], community=people["diabetes"],
+                                     motivation="Happy to help", status="approved")
+    newcomer = make_user("newcomer", days=1)
+    join(newcomer, people["diabetes"])
+    welcome_send(mentor=people["james"], member=newcomer, community=people["diabetes"],
+                 body="Welcome! The walking group meets on Mondays.")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="es-ES")
+    page = context.new_page()
+    sign_in(page, asgi_server, "newcomer")
+    notice = page.locator("[data-welcome]")
+    notice.get_by_text("walking group meets on Mondays").wait_for()
+    assert not axe_violations(page, axe_source)
+    thanks = notice.get_by_role("button", name="Gracias, ya lo he leído")
+    thanks.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.locator("[data-welcome]").wait_for(state="detached")
+    context.close()
+    # signing in again: read, so not shown again
+    again = browser.new_page()
+    sign_in(again, asgi_server, "newcomer")
+    again.goto(f"{asgi_server}/c/type-2-diabetes/")
+    assert again.locator("[data-welcome]").count() == 0
+    again.context.close()
+    # james finds his impact from his queue, in Spanish, accessible
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="es-ES")
+    mentor = context.new_page()
+    sign_in(mentor, asgi_server, "james")
+    mentor.goto(f"{asgi_server}/c/type-2-diabetes/mentors/")
+    mentor.get_by_role("link", name="Su impacto", exact=False).click()
+    row = mentor.locator('[data-impact="mentor"] tr[data-figure="welcomes"]')
+    assert row.locator("td").first.inner_text() == "1"
+    assert not axe_violations(mentor, axe_source)
+    context.close()

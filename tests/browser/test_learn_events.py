@@ -22,8 +22,9 @@ ES_BODY = "Camine diez minutos después de comer. Le ayuda con el azúcar. Lleve
 
 @pytest.fixture
 def people(db):
+    from accounts.models import ClinicianProfile
     from tests.browser.conftest import valid_npi
-    from tests.conftest import ClinicianProfile, join, make_community, make_user
+    from tests.conftest import join, make_community, make_user
 
     diabetes = make_community("type-2-diabetes")
     maria, james, drlee = make_user("maria"), make_user("james"), make_user("drlee")
