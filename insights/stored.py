@@ -92,7 +92,8 @@ def conversation(community_ids, windows) -> tuple[dict, list]:
     """Discussions started, replies and reactions, in total and per community (a community
     is listed when it had posts in either window)."""
     counts = daily_counts(community_ids, windows, CONVERSATION)
-    names = dict(Community.objects.filter(pk__in=list(counts)).values_list("pk", "name"))
+    names = dict(Community.objects.filter(pk__in=list(counts) or [0])  # one query, always
+                 .values_list("pk", "name"))
     totals = {f"{name}__{p}": sum(c[name][p] for c in counts.values())
               for name in CONVERSATION for p in windows}
     table = []
