@@ -39,6 +39,7 @@ def test_a_place_s_line_a_scam_caller_and_a_parcel_are_not_a_member_s_phone(text
     ("I got 14 spam calls this week on 555-0163 since I filled out a form", "555-0163"),
     ("Agrégame al +52 1 81 2093 4471 y armamos algo", "+52 1 81 2093 4471"),
     ("I'm free Mondays. 555.0128, text first please", "555.0128"),
+    ("call me at 646.555.O186 tonight", "646.555.O186"),
     ("number is 2 1 5 - 5 5 5 - 0 1 8 9 (spaced so the bot doesnt eat it)",
      "2 1 5 - 5 5 5 - 0 1 8 9"),
 ])

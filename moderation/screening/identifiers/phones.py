@@ -146,7 +146,7 @@ _PHONE_CANDIDATE = re.compile(
     r"(?:\s*(?:ext|x)\.?\s*[0-9]{1,5})?(?![0-9]|[./-][0-9])"
 )
 _EXTENSION = re.compile(r"\s*(?:ext|x)")
-_LETTER_O = re.compile(r"(?<=[0-9][0-9-])[Oo](?=[0-9])|(?<=[0-9])[Oo](?=[0-9-][0-9])")
+_LETTER_O = re.compile(r"(?<=[0-9][0-9 .-])[Oo](?=[0-9])|(?<=[0-9])[Oo](?=[0-9 .-][0-9])")
 _NANP_SHAPE = re.compile(
     r"^(?:\+?1[\s.-]?)?(?:\([0-9]{3}\)\s?|[0-9]{3}[\s./-])[0-9]{3}[\s.-][0-9]{4}$")
 _GROUP_SEPARATOR = re.compile(r"[ ()./-]+")
