@@ -215,13 +215,15 @@ def export_open(export: DataExport):
 
 
 def data_export_request(*, user: User) -> DataExport:
-    """Ask for an archive; a Celery task builds it. A request still in progress is reused."""
+    """Ask for an archive; a Celery task builds it. A request still in progress, or one
+    built in the last ten minutes, is reused (asking again and again builds nothing more)."""
     if not user.is_authenticated:
         raise PermissionDenied
     recent = timezone.now() - timedelta(minutes=10)
     pending = DataExport.objects.filter(
-        user=user, status=DataExport.Status.PENDING, created_at__gte=recent
-    ).first()
+        user=user, status__in=[DataExport.Status.PENDING, DataExport.Status.READY],
+        created_at__gte=recent,
+    ).order_by("-created_at").first()
     if pending is not None:
         return pending
     export = DataExport.objects.create(user=user)
