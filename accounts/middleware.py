@@ -62,16 +62,19 @@ def cached_user(request):
         return user
     user = auth.get_user(request)
     if user.is_authenticated:
-        _remember(user)
+        remember_user(user)
     return user
 
 
-def _remember(user) -> None:
+def remember_user(user) -> None:
+    """Keep the member's row (as it is in `user`) for the next requests."""
     from copy import copy
 
     kept = copy(user)
-    kept._state = copy(user._state)
+    kept._state = copy(kept._state)
     kept._state.fields_cache = {}  # the row alone: related rows (clinician...) change apart
+    for name in [n for n in vars(kept) if n.startswith("_hearth")]:  # per-request memos
+        delattr(kept, name)
     try:
         cache.set(_user_key(user.pk), kept, USER_CACHE_SECONDS)
     except Exception:  # noqa: BLE001

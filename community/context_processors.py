@@ -31,6 +31,16 @@ def is_verified_clinician_cached(user) -> bool:
 
 
 def _nav(user) -> dict:
+    """Read once per request (kept on the user object: the header and the thread page's
+    "may attach" both ask)."""
+    found = getattr(user, "_hearth_clinician_nav", None)
+    if found is None:
+        found = _kept_nav(user)
+        user._hearth_clinician_nav = found
+    return found
+
+
+def _kept_nav(user) -> dict:
     key = f"nav:clinician:{user.pk}"
     try:
         kept = cache.get(key)
