@@ -44,14 +44,18 @@ class RateLimited(Exception):
     pass
 
 
-def event_schedule(*, by, community: Community, title: str, expert, starts_at, ends_at,
-                   description: str = "") -> Event:
-    if not permissions.can_schedule_in(by, community):
-        raise Http404
+def _check_event(*, expert, starts_at, ends_at) -> None:
     if not permissions.can_be_expert(expert):
         raise ValidationError({"expert": _("The expert must be a verified clinician.")})
     if ends_at <= starts_at:
         raise ValidationError({"ends_at": _("The event must end after it starts.")})
+
+
+def event_schedule(*, by, community: Community, title: str, expert, starts_at, ends_at,
+                   description: str = "") -> Event:
+    if not permissions.can_schedule_in(by, community):
+        raise Http404
+    _check_event(expert=expert, starts_at=starts_at, ends_at=ends_at)
     with transaction.atomic():
         event = Event.objects.create(
             community=community, title=title, description=description,
@@ -68,10 +72,7 @@ def event_update(*, by, event: Event, title: str, expert, starts_at, ends_at,
     time by the reminders that are still due."""
     if not permissions.can_edit_event(by, event):
         raise Http404
-    if not permissions.can_be_expert(expert):
-        raise ValidationError({"expert": _("The expert must be a verified clinician.")})
-    if ends_at <= starts_at:
-        raise ValidationError({"ends_at": _("The event must end after it starts.")})
+    _check_event(expert=expert, starts_at=starts_at, ends_at=ends_at)
     with transaction.atomic():
         event.title, event.description, event.expert = title, description, expert
         event.description_html = render_markdown(description)

@@ -8,7 +8,7 @@ window.hearthDecoratePost = function (el) {
   var flag = function (name) { return !!thread && thread.dataset[name] === "true"; };
   var me = document.body.dataset.user || "";
   var mine = !!me && el.dataset.author === me;
-  var allowed = {
+  return window.hearthKeepControls(el, {
     visitor: !me,
     member: !!me,
     author: mine,
@@ -17,7 +17,14 @@ window.hearthDecoratePost = function (el) {
     accepter: flag("canAccept") && !mine,  // nobody accepts their own reply
     replier: flag("canReply") && !!document.getElementById("reply-form"),
     moderator: flag("canModerate")
-  };
+  });
+};
+
+// Keep the controls of an element rendered for every reader that are for this one (`allowed`:
+// data-for value -> true), drop the others, and give its forms this page's CSRF token. The
+// thread's posts and an expert Q&A's questions (events/live.js) use it.
+window.hearthKeepControls = function (el, allowed) {
+  "use strict";
   el.querySelectorAll("[data-for]").forEach(function (node) {
     if (allowed[node.dataset.for]) {
       node.removeAttribute("data-for");

@@ -19,30 +19,11 @@
   function decorate(el) {
     var me = document.body.dataset.user || "";
     var mine = !!me && el.dataset.author === me;
-    var allowed = {
+    return window.hearthKeepControls(el, {
       voter: flag("canVote") && !mine,
       answerer: flag("canAnswer"),
       moderator: flag("canModerate")
-    };
-    el.querySelectorAll("[data-for]").forEach(function (node) {
-      if (allowed[node.dataset.for]) {
-        node.removeAttribute("data-for");
-        node.hidden = false;
-      } else {
-        node.remove();
-      }
     });
-    var token = window.hearthCsrfToken ? window.hearthCsrfToken() : "";
-    el.querySelectorAll('form[method="post"]').forEach(function (form) {
-      if (token && !form.querySelector("input[name=csrfmiddlewaretoken]")) {
-        var input = document.createElement("input");
-        input.type = "hidden";
-        input.name = "csrfmiddlewaretoken";
-        input.value = token;
-        form.prepend(input);
-      }
-    });
-    return el;
   }
 
   // The server's order: a moderator's order first (lower first), then votes, then oldest.
