@@ -47,6 +47,7 @@ RATE_NEW_CONVERSATIONS = (10, 3600)
 RATE_SAME_RECIPIENT = (3, 86400)
 RATE_RECIPIENT_INBOX = (20, 3600)
 RATE_ASK = (5, 3600)
+RATE_ASK_REPLY = (30, 3600)  # a member's replies to their own requests
 REPORT_REASONS = ("spam", "harassment", "scam", "personal_info", "crisis", "other")
 ASK_GROUP = "ask.team"
 
@@ -468,6 +469,8 @@ def ask_member_reply(*, member, request_id: int, body: str) -> AskEntry:
         request = AskRequest.objects.select_for_update().filter(pk=request_id).first()
         if request is None or request.member_id != member.pk or not permissions.can_ask(member):
             raise Http404
+        if not _rate(f"rate:ask:reply:{member.pk}", RATE_ASK_REPLY):
+            raise _too_fast()
         entry = AskEntry.objects.create(request=request, author=member,
                                         kind=AskEntry.Kind.MEMBER, body=body)
         if request.status == AskRequest.Status.RESOLVED:
