@@ -26,6 +26,13 @@ CRISIS = [
     "Ya escribí las cartas para mi familia. Gracias por todo, los quiero.",
     "Me corté otra vez anoche y no puedo parar.",
     "estoy juntando las pastillas de mi mamá para tomármelas todas juntas",
+    # Deliberate medication omission, method research, third parties, goodbyes (both languages)
+    "I stopped my insulin on purpose, what's the point",
+    "how many of my sleeping pills would it take so i just dont wake up",
+    "llevo semanas guardando las pastillas para dormir que me recetan, ya junte muchas",
+    "gracias por todo lo que me dieron en este grupo, ya no voy a volver a escribir, cuidense",
+    "mi papa dejo sus medicinas del corazon a proposito y dice que ya se quiere ir, no quiere "
+    "que lo llevemos al doctor",
 ]
 NOT_CRISIS = [
     "My A1C finally came down to 6.8! Walking after dinner really helped.",
@@ -34,6 +41,17 @@ NOT_CRISIS = [
     "Stopped my statin because of muscle pain; my doctor switched me to a different one.",
     "Mi glucosa estuvo en 110 esta mañana, ¿es normal después del ejercicio?",
     "Me muero de risa con las recetas de mi suegra para diabéticos, todas llevan azúcar.",
+    # Caregivers' exhaustion, end-of-life care, 988 information, insulin dosing, history
+    "Caring for my husband after his stroke has worn me out, but our daughter takes the "
+    "weekends now and that helps a lot.",
+    "Mom chose hospice instead of another round of chemo. She's comfortable and we're all "
+    "with her.",
+    "Si estás en Estados Unidos puedes llamar o mandar texto al 988, también atienden en "
+    "español.",
+    "How many units should I correct with at 250? My doctor's sheet says 1 unit per 50 over "
+    "150.",
+    "hace diez años quise quitarme la vida; hoy celebro mi cumpleaños con mis hijos y doy "
+    "gracias",
 ]
 
 
