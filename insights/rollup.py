@@ -146,37 +146,48 @@ def day_figures(day: date, community_ids: Iterable[int] | None = None, *,
     return result
 
 
-def rollup_day(day: date) -> int:
-    """Write the day's figures for every community and for all; idempotent. Returns rows."""
+def rollup_day(day: date, *, activity: definitions.DayActivity | None = None,
+               first_posts: dict | None = None) -> int:
+    """Write the day's figures for every community and for all, and the members' facts of
+    that day; idempotent. Returns rows. `activity` (and `first_posts`): facts read for a
+    range of days that includes this one (rollup_range), else read for this day."""
     from community.models import Community
 
     with transaction.atomic():
         facts.jit_off()  # compiling these grouped queries costs more than running them
         community_ids = list(Community.objects.values_list("pk", flat=True))
-        activity = definitions.day_activity(Period(day, day))
+        if activity is None:
+            activity = definitions.day_activity(Period(day, day))
+            first_posts = facts.first_posts_of(activity, day)
         figures = day_figures(day, activity=activity)
-        return _write_day(day, community_ids, figures, activity)
-
-
-def _write_day(day, community_ids, figures, activity) -> int:
-    rows = []
-    for cid in [*community_ids, ALL]:
-        values = figures.get(cid) or dict.fromkeys(STORED, 0)
-        rows.extend(DailyMetric(community_id=cid, date=day, name=name, value=values[name])
-                    for name in STORED)
-    with transaction.atomic():
-        facts.store(day, activity, facts.first_posts_of(activity, day))
+        rows = []
+        for cid in [*community_ids, ALL]:
+            values = figures.get(cid) or dict.fromkeys(STORED, 0)
+            rows.extend(DailyMetric(community_id=cid, date=day, name=name, value=values[name])
+                        for name in STORED)
+        facts.store(day, activity, first_posts)
         DailyMetric.objects.filter(date=day).delete()
         DailyMetric.objects.bulk_create(rows)
     return len(rows)
 
 
+CHUNK = 7  # days whose members' activity is read in one pass by rollup_range
+
+
 def rollup_range(since: date, until: date, *, progress: Callable | None = None) -> int:
-    """Roll up every day from `since` to `until` (both included)."""
+    """Roll up every day from `since` to `until` (both included): the members' activity is
+    read a week at a time, the daily figures a day at a time."""
     days = [since + timedelta(days=i) for i in range((until - since).days + 1)]
     written = 0
+    covered = activity = first_posts = None
     for day in progress(days) if progress else days:
-        written += rollup_day(day)
+        if covered is None or day > covered.last_day:
+            covered = Period(day, min(day + timedelta(days=CHUNK - 1), until))
+            with transaction.atomic():
+                facts.jit_off()
+                activity = definitions.day_activity(covered)
+                first_posts = facts.first_posts_of(activity)
+        written += rollup_day(day, activity=activity, first_posts=first_posts)
     facts.analyze()
     return written
 

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from insights import tasks
 from insights.models import DailyMetric
-from insights.rollup import SERIES
+from insights.rollup import STORED
 from tests.conftest import client_for
 
 from .conftest import QUERY
@@ -34,7 +34,7 @@ def test_backfill_writes_a_row_per_day_community_and_series_and_is_idempotent(wo
     assert "Rolled up 7 days" in out
     assert "Rolling up" in err  # the tqdm progress bar
     rows = stored(world)
-    assert len(rows) == DAYS * (3 + 1) * len(SERIES)  # three communities and "all"
+    assert len(rows) == DAYS * (3 + 1) * len(STORED)  # three communities and "all"
     day = date(2025, 3, 2)
     # 2 March: T1 asked in Diabetes with two replies (ben, drkim), drkim's answer in Heart.
     assert rows[(world.D.pk, day, "threads")] == 1
@@ -76,7 +76,7 @@ def test_the_charts_read_the_rollup(world):
 
 def test_the_beat_task_rolls_up_yesterday(world):
     written = tasks.rollup_metrics_yesterday.delay()
-    assert written.get() == 2 * (3 + 1) * len(SERIES)
+    assert written.get() == 2 * (3 + 1) * len(STORED)
 
 
 def test_the_command_refuses_today_and_bad_dates(db):
