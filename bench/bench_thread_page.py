@@ -86,14 +86,14 @@ def main() -> None:
         raise SystemExit("wrk is needed: apt-get install wrk")
     thread_id = setup_data()
     cookie = member_cookie(thread_id)
-    port = "8765"
+    port = os.environ.get("BENCH_PORT", "8765")
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "hearth.asgi:application", "--host", "127.0.0.1",
          "--port", port, "--workers", WORKERS, "--no-access-log", "--log-level", "warning"],
         env={**os.environ}, cwd=BASE)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
+        for _ in range(300):  # up to a minute: a loaded machine starts workers slowly
             try:
                 urllib.request.urlopen(f"{base}/bench/trivial/", timeout=1)  # noqa: S310
                 break
