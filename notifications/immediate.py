@@ -4,7 +4,7 @@ every 15 minutes, written to the outbox in the fan-out's transaction."""
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.db.models import Q
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from accounts.models import User
+from community.models import Post
 
 from . import emails, outbox, tokens
 from .models import Notification, NotificationSettings, Outbox
@@ -46,13 +47,12 @@ def queue_one(notification: Notification) -> Outbox | None:
     return (queue([notification]) or [None])[0]
 
 
-def queue(notifications: list[Notification], *, since: datetime | None = None
-          ) -> list[Outbox]:
+def queue(notifications: list[Notification], *, post: Post | None = None) -> list[Outbox]:
     """The emails these notifications call for, in the outbox; sent by a task after commit.
 
-    A fixed number of queries whatever the number of members: who may be emailed (their
-    ids), and the emails already made about these threads in the window or, for a post
-    published at `since`, since then (by the dedupe key's index, no list of members)."""
+    A fixed number of queries whatever the number of members: who may be emailed, and the
+    emails already made to them about these threads in the window or, for the fan-out of
+    `post`, since it was published (at most LOOK_BACK)."""
     wanted = {n.recipient_id: n for n in notifications if n.thread_id}
     if not wanted:
         return []
@@ -60,13 +60,17 @@ def queue(notifications: list[Notification], *, since: datetime | None = None
                    .values_list("pk", flat=True))
     now = timezone.now()
     window = now - IMMEDIATE_WINDOW
-    earliest = max(min(window, since or window), now - LOOK_BACK)
+    since = post.published_at if post is not None and post.published_at else window
+    earliest = max(min(window, since), now - LOOK_BACK)
     recent: set[tuple[int, str]] = set()
     taken: set[str] = set()
     prefixes = {f"thread:{n.thread_id}:" for n in wanted.values()}
+    # By the index (recipient, created_at): a list of ids makes the planner use it (given a
+    # subquery of the post's notified members, it scanned the thread's every email by the
+    # dedupe key's prefix: minutes).
     for user_id, key, created_at in Outbox.objects.filter(
-        _startswith_any("dedupe_key", prefixes), created_at__gte=earliest,
-        kind__in=[Outbox.Kind.REPLY, Outbox.Kind.MENTION],
+        _startswith_any("dedupe_key", prefixes), recipient_id__in=list(wanted),
+        created_at__gte=earliest, kind__in=[Outbox.Kind.REPLY, Outbox.Kind.MENTION],
     ).values_list("recipient_id", "dedupe_key", "created_at"):
         taken.add(key)
         if created_at >= window:

@@ -222,7 +222,7 @@ def notifications_for_post(*, post_id: int) -> list[Notification]:
             Notification.objects.bulk_create(created, ignore_conflicts=True,
                                              batch_size=outbox.CHUNK)
             publish_unread(n.recipient_id for n in created)
-            immediate.queue(created, since=post.published_at)
+            immediate.queue(created, post=post)
         _fanout_done(post, created)
     return created
 
