@@ -72,8 +72,12 @@ def role_of(user: User) -> str:
 
 
 def requires_mfa(user: User) -> bool:
-    """Staff, moderators and verified clinicians must enrol in MFA before privileged pages."""
-    return is_staff_member(user) or is_verified_clinician(user) or is_moderator(user)
+    """Staff, moderators, verified clinicians and the patient-experience team (who read
+    members' requests to the hospital) must enrol in MFA before privileged pages."""
+    from messaging.permissions import is_patient_experience
+
+    return (is_staff_member(user) or is_verified_clinician(user) or is_moderator(user)
+            or is_patient_experience(user))
 
 
 def has_mfa(user: User) -> bool:

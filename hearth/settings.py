@@ -406,7 +406,7 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG or DEMO_ON_LOOPBACK
 HEARTH_MFA_REQUIRED = env.bool("HEARTH_MFA_REQUIRED", default=True)
 HEARTH_MFA_PRIVILEGED_PREFIXES = (
     "/moderation/", "/insights/", "/clinicians/queue/", "/clinicians/review/", "/admin/",
-    "/webhooks/",
+    "/webhooks/", "/ask/inbox/",
 )
 USERSESSIONS_TRACK_ACTIVITY = False
 

@@ -157,7 +157,9 @@ def test_the_inbox_and_a_request_take_the_same_queries_as_they_grow(
     as_pat = client_for(pat)
     paths = [(as_pat, "/ask/inbox/"), (as_pat, f"/ask/inbox/{request.pk}/"),
              (as_maria, f"/ask/{request.pk}/"), (as_maria, "/ask/")]
-    budgets = [4, 7, 6, 3]
+    # the team's pages are privileged: the MFA check adds 4 (role, group, authenticator, and
+    # here with MFA off, the demo notice kept in the session)
+    budgets = [8, 11, 6, 3]
     for client, path in paths:  # the first visit of a session does its own once-only work
         client.get(path)
     small = []

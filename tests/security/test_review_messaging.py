@@ -21,3 +21,27 @@ def test_a_member_cannot_flood_the_hospital_team_through_their_own_request(as_ma
     # then the team's inbox is not flooded: the replies stop at the limit
     added = AskEntry.objects.filter(request=request, kind=AskEntry.Kind.MEMBER).count()
     assert 1 < added <= 31
+
+
+def test_the_patient_experience_team_enrols_in_mfa_before_reading_the_inbox(settings, maria):
+    from django.contrib.auth.models import Group
+
+    from messaging.permissions import PATIENT_EXPERIENCE_GROUP
+    from tests.accounts.conftest import enrol_mfa
+    from tests.conftest import client_for, make_user
+
+    # given pat works on the team (not staff) and MFA is required, as in production
+    settings.HEARTH_MFA_REQUIRED = True
+    pat = make_user("pat")
+    pat.groups.add(Group.objects.get_or_create(name=PATIENT_EXPERIENCE_GROUP)[0])
+    request = AskRequest.objects.create(member=maria, topic="billing", subject="A wrong bill")
+    as_pat = client_for(pat)
+    # when pat opens the inbox or a member's request, they are sent to enrol first
+    for path in ("/ask/inbox/", f"/ask/inbox/{request.pk}/"):
+        response = as_pat.get(path)
+        assert response.status_code == 302 and "/2fa/" in response["Location"], path
+    # and once enrolled, the inbox opens
+    enrol_mfa(pat)
+    assert client_for(pat).get("/ask/inbox/").status_code == 200
+    # a member asking the hospital is not asked for MFA
+    assert client_for(maria).get("/ask/").status_code == 200
