@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
 from accounts.models import ClinicianProfile
 from community.models import Community, Reaction
@@ -56,10 +56,11 @@ def daily_counts(community_ids, windows, names) -> dict:
                                           community__isnull=False)
         if community_ids is not None:
             rows = rows.filter(community_id__in=community_ids)
-        for cid, day, name, value in rows.values_list("community_id", "date", "name", "value"):
-            for p, w in windows.items():
-                if w.first_day <= day <= w.last_day:
-                    result[cid][name][p] += value
+        sums = {p: Sum("value", filter=Q(date__gte=w.first_day, date__lte=w.last_day))
+                for p, w in windows.items()}
+        for row in rows.values("community_id", "name").annotate(**sums).order_by():
+            for p in windows:
+                result[row["community_id"]][row["name"]][p] += row[p] or 0
     if live is not None:
         parts = {p: _overlap(w, live) for p, w in windows.items()}
         posts = {}
