@@ -34,6 +34,17 @@ def _user_key(user_id) -> str:
     return f"auth-user:{user_id}"
 
 
+_companions: dict = {}  # attribute -> the cache key of a member's id
+
+
+def register_member_companion(attr: str, key) -> None:
+    """Another app's per-member cache entry (`key(user_id)`), read in the same round trip as
+    the member's row and put on the user object as `attr` when the cache has it: the app reads
+    the attribute first (community's memberships, the clinician header flag). The app keeps
+    the entry current; a missing entry only means the app reads it itself."""
+    _companions[attr] = key
+
+
 def cached_user(request):
     """request.user without a query when the cache has it: the member's row is kept for five
     minutes and dropped whenever it is saved (post_save/post_delete below; the few
@@ -45,11 +56,13 @@ def cached_user(request):
         backend_path = request.session[auth.BACKEND_SESSION_KEY]
     except KeyError:
         return auth.get_user(request)
+    companions = {key(user_id): attr for attr, key in _companions.items()}
     try:
-        user = cache.get(_user_key(user_id))
+        found = cache.get_many([_user_key(user_id), *companions])
     except Exception:  # noqa: BLE001 - Redis down: the database answers
         logger.warning("user cache unavailable")
         return auth.get_user(request)
+    user = found.get(_user_key(user_id))
     session_hash = request.session.get(auth.HASH_SESSION_KEY)
     if (
         user is not None
@@ -59,6 +72,9 @@ def cached_user(request):
         and constant_time_compare(session_hash, user.get_session_auth_hash())
     ):
         user.backend = backend_path
+        for key, attr in companions.items():
+            if key in found:
+                setattr(user, attr, found[key])
         return user
     user = auth.get_user(request)
     if user.is_authenticated:

@@ -7,6 +7,7 @@ import logging
 from django.core.cache import cache
 from django.utils.functional import SimpleLazyObject
 
+from accounts.middleware import register_member_companion
 from accounts.permissions import is_verified_clinician
 
 from . import selectors
@@ -40,8 +41,16 @@ def _nav(user) -> dict:
     return found
 
 
+def _nav_key(user_id) -> str:
+    return f"nav:clinician:{user_id}"
+
+
+# Read with the member's row, in the same round trip (accounts.middleware.cached_user).
+register_member_companion("_hearth_clinician_nav", _nav_key)
+
+
 def _kept_nav(user) -> dict:
-    key = f"nav:clinician:{user.pk}"
+    key = _nav_key(user.pk)
     try:
         kept = cache.get(key)
     except Exception:  # noqa: BLE001 - Redis down: work it out from the database

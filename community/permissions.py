@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.db.models.signals import post_delete, post_save
 
+from accounts.middleware import register_member_companion
 from accounts.permissions import (
     can_read_as_member,
     is_in_good_standing,
@@ -74,6 +75,8 @@ def _membership_changed(sender, instance, **kwargs) -> None:
     forget_kept_memberships(instance.user_id)
 
 
+# Read with the member's row, in the same round trip (accounts.middleware.cached_user).
+register_member_companion(_CACHE_ATTR, lambda user_id: f"memberships:{user_id}")
 post_save.connect(_membership_changed, sender=Membership, dispatch_uid="forget-memberships")
 post_delete.connect(_membership_changed, sender=Membership, dispatch_uid="forget-memberships-d")
 
