@@ -188,7 +188,8 @@ def rollup_range(since: date, until: date, *, progress: Callable | None = None) 
                 activity = definitions.day_activity(covered)
                 first_posts = facts.first_posts_of(activity)
         written += rollup_day(day, activity=activity, first_posts=first_posts)
-    facts.analyze()
+    if len(days) > CHUNK:  # a backfill: fresh statistics for the planner (nightly: autovacuum)
+        facts.analyze()
     return written
 
 
