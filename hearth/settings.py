@@ -249,7 +249,7 @@ CELERY_TASK_ROUTES = {
 # message has been unacknowledged for the visibility timeout: sized to the longest task (the
 # hard time limit below, which no Hearth task comes near: a digest batch of 100 takes about a
 # second) and to the longest retry countdown (128 s), not an hour. Workers look for such
-# messages every 10 s. Outbox rows have their own one-minute lease (notifications.services).
+# messages every 10 s. Outbox rows have their own one-minute lease (notifications.outbox).
 CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 150
 CELERY_BROKER_TRANSPORT_OPTIONS = {
