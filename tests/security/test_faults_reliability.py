@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from community.models import Post
 from hearth.embedded import free_port
-from notifications import services
+from notifications import outbox
 from notifications.models import DigestRun, Notification, Outbox, PostFanout
 from notifications.tasks import digests_queue_due, notifications_fanout_sweep
 from tests.conftest import (
@@ -294,7 +294,7 @@ def test_work_held_by_a_dead_worker_is_released_in_minutes_and_never_while_it_ru
             longest = max(min(getattr(task, "retry_backoff_max", 600), factor * 2 ** attempt)
                           for attempt in range(task.max_retries or 1))
             assert longest < visibility, name
-    assert timedelta(minutes=1) >= services.SEND_LEASE  # an outbox row held by a dead worker
+    assert timedelta(minutes=1) >= outbox.SEND_LEASE  # an outbox row held by a dead worker
 
 
 @pytest.mark.django_db(transaction=True)
@@ -304,22 +304,22 @@ def test_a_slow_send_keeps_its_outbox_lease_so_no_second_worker_sends_it(
 
     sink, port = relay
     sink.rcpt_delay = 2.0  # a slow relay: longer than the (shortened) lease
-    monkeypatch.setattr(services, "SEND_LEASE", timedelta(seconds=0.8))
-    monkeypatch.setattr(services, "LEASE_RENEW_EVERY", 0.2)
+    monkeypatch.setattr(outbox, "SEND_LEASE", timedelta(seconds=0.8))
+    monkeypatch.setattr(outbox, "LEASE_RENEW_EVERY", 0.2)
     row = Outbox.objects.create(recipient=maria, kind=Outbox.Kind.REPLY, dedupe_key="slow:1",
                                 subject="A reply", text="Someone replied.")
     relay = get_connection("django.core.mail.backends.smtp.EmailBackend", host="127.0.0.1",
                            port=port, timeout=10)
     results = []
     sender = threading.Thread(target=lambda: results.append(
-        services.outbox_send([row.pk], connection=relay)))
+        outbox.send([row.pk], connection=relay)))
     sender.start()
     try:
         wait_for(lambda: Outbox.objects.get(pk=row.pk).status == Outbox.Status.SENDING, 10,
                  "the row to be claimed")
         time.sleep(1.2)  # the first lease has run out; the sender is still talking to the relay
         # beat's sweep, on another worker, looks for rows abandoned mid-send
-        assert row.pk not in services.outbox_due_ids()
+        assert row.pk not in outbox.due_ids()
     finally:
         sender.join(timeout=30)
     assert results == [{"sent": 1, "failed": 0, "cancelled": 0, "skipped": 0}]
