@@ -1,5 +1,5 @@
 """Fixtures of the security gates: one world per module (built once, rolled back at the end),
-and the browser fixtures of tests/browser."""
+the browser fixtures of tests/browser and the SMTP server of tests/notifications."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import pytest
 from django.db import transaction
 
 from tests.browser.conftest import browser, page  # noqa: F401 - fixtures
+from tests.notifications.conftest import smtp_server  # noqa: F401 - a fixture
 
 from .world import build_world
 

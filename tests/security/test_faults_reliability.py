@@ -38,7 +38,6 @@ from tests.conftest import (
     publish_thread,
     service_missing,
 )
-from tests.notifications.conftest import SmtpSink
 from tests.notifications.test_live_count import session_headers
 from tests.notifications.test_worker_kill import make_one_community_with_news
 from tests.security.test_faults import broker_restored, point_at, redis_on  # noqa: F401
@@ -265,20 +264,6 @@ def test_a_fan_out_that_never_completed_is_finished_by_the_sweep_once(maria, jam
 # --- 11. Work held by a killed worker: minutes, not an hour ---------------------------------
 
 
-@pytest.fixture
-def relay():
-    """A real SMTP server (aiosmtpd) on a free port: yields (sink, port)."""
-    from aiosmtpd.controller import Controller
-
-    sink = SmtpSink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    try:
-        yield sink, controller.port
-    finally:
-        controller.stop()
-
-
 def test_work_held_by_a_dead_worker_is_released_in_minutes_and_never_while_it_runs(settings):
     from hearth.celery import app
 
@@ -299,10 +284,10 @@ def test_work_held_by_a_dead_worker_is_released_in_minutes_and_never_while_it_ru
 
 @pytest.mark.django_db(transaction=True)
 def test_a_slow_send_keeps_its_outbox_lease_so_no_second_worker_sends_it(
-        maria, relay, monkeypatch):
+        maria, smtp_server, monkeypatch):
     from django.core.mail import get_connection
 
-    sink, port = relay
+    sink, port = smtp_server
     sink.rcpt_delay = 2.0  # a slow relay: longer than the (shortened) lease
     monkeypatch.setattr(outbox, "SEND_LEASE", timedelta(seconds=0.8))
     monkeypatch.setattr(outbox, "LEASE_RENEW_EVERY", 0.2)
@@ -345,10 +330,10 @@ def start_digest_worker(log, workdir: Path, smtp_port: int, slow: bool) -> subpr
 @pytest.mark.timeout(TEST_VISIBILITY_TIMEOUT + 160)
 @pytest.mark.django_db(transaction=True)
 def test_a_digest_batch_held_by_a_sigkilled_worker_is_redelivered_without_help(
-        redis_client, relay, tmp_path):
+        redis_client, smtp_server, tmp_path):
     from hearth.celery import app
 
-    sink, port = relay
+    sink, port = smtp_server
     community = make_one_community_with_news()
     members = [make_user(f"member{i}") for i in range(5)]
     for member in members:
