@@ -54,10 +54,13 @@ def jit_off() -> None:
 
 
 def analyze() -> None:
-    """Fresh planner statistics for the facts after a rollup (PostgreSQL)."""
+    """Fresh planner statistics for the facts after a backfill (PostgreSQL); outside a
+    transaction (the command) also VACUUM: each day's upsert leaves the rows it rewrote
+    behind (a year at 100,000 members left 556 MB for 386,000 rows before it)."""
     if connection.vendor == "postgresql":
+        vacuum = "VACUUM (ANALYZE)" if not connection.in_atomic_block else "ANALYZE"
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {MemberActivity._meta.db_table}")
+            cursor.execute(f"{vacuum} {MemberActivity._meta.db_table}")
 
 
 def day_index(day: date) -> int:
