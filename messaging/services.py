@@ -529,7 +529,13 @@ def export_conversations(user) -> list[dict]:
 
     out = []
     for conversation in selectors.conversation_list(user=user):
-        messages = selectors.messages_of(user=user, conversation=conversation)
+        messages, before = [], None
+        while True:  # every message, a page at a time (the selector gives the newest page)
+            page = selectors.messages_of(user=user, conversation=conversation, before=before)
+            messages[:0] = page
+            if len(page) < selectors.PAGE:
+                break
+            before = page[0].pk
         out.append({
             "id": conversation.pk, "subject": conversation.subject,
             "members": [m.user.username for m in conversation.members.all()],
