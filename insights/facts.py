@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from contextvars import ContextVar
 from datetime import date, timedelta
 from functools import wraps
 
@@ -37,13 +38,34 @@ def without_jit(view):
 
     @wraps(view)
     def wrapped(*args, **kwargs):
-        if connection.vendor != "postgresql":
-            return view(*args, **kwargs)
-        with transaction.atomic():
-            jit_off()
-            return view(*args, **kwargs)
+        token = _REQUEST.set({})  # the live days are read once per request
+        try:
+            if connection.vendor != "postgresql":
+                return view(*args, **kwargs)
+            with transaction.atomic():
+                jit_off()
+                return view(*args, **kwargs)
+        finally:
+            _REQUEST.reset(token)
 
     return wrapped
+
+
+# Within one dashboard request: the latest rolled-up day and the live days' activity, read once
+# (the headline, the clinicians, reach and today's chart bar all need them).
+_REQUEST: ContextVar[dict | None] = ContextVar("insights_request", default=None)
+
+
+def activity_of(period: Period) -> DayActivity:
+    """definitions.day_activity(period), once per dashboard request."""
+    from .definitions import day_activity
+
+    memo = _REQUEST.get()
+    if memo is None:
+        return day_activity(period)
+    if ("activity", period) not in memo:
+        memo[("activity", period)] = day_activity(period)
+    return memo[("activity", period)]
 
 
 def jit_off() -> None:
@@ -226,8 +248,14 @@ def live_days(last_day: date) -> Period | None:
     from .models import DailyMetric
     from .periods import today
 
-    latest = (DailyMetric.objects.filter(community__isnull=True, name="active")
-              .order_by("-date").values_list("date", flat=True).first())
+    memo = _REQUEST.get()
+    if memo is not None and "latest" in memo:
+        latest = memo["latest"]
+    else:
+        latest = (DailyMetric.objects.filter(community__isnull=True, name="active")
+                  .order_by("-date").values_list("date", flat=True).first())
+        if memo is not None:
+            memo["latest"] = latest
     first = (latest + timedelta(days=1)) if latest else None
     last = min(last_day, today())
     if first is None:
@@ -238,12 +266,10 @@ def live_days(last_day: date) -> Period | None:
 def live_activity(first_day: date, last_day: date) -> DayActivity | None:
     """The facts of the days from `first_day` to `last_day` not rolled up yet (today), read
     from those days' rows only; None when every one of them is stored."""
-    from .definitions import day_activity
-
     days = live_days(last_day)
     if days is None or days.last_day < first_day:
         return None
-    return day_activity(Period(max(days.first_day, first_day), days.last_day))
+    return activity_of(Period(max(days.first_day, first_day), days.last_day))
 
 
 def member_counts(community_ids, active_windows: dict, posting_windows: dict,

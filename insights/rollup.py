@@ -76,7 +76,7 @@ def day_figures(day: date, community_ids: Iterable[int] | None = None, *,
                 .values("community_id").annotate(n=Count("pk")).order_by()):
         rows[row["community_id"]]["members_new"] = row["n"]
 
-    activity = activity if activity is not None else definitions.day_activity(window)
+    activity = activity if activity is not None else facts.activity_of(window)
     for cid, n in active_members(activity, day, ids).items():
         rows[cid]["active"] = n
 
