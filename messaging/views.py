@@ -121,7 +121,8 @@ def _conversation(request, pk):
 @require_GET
 def conversation_detail(request, pk):
     conversation = _conversation(request, pk)
-    rows = selectors.messages_of(user=request.user, conversation=conversation)
+    rows = selectors.messages_of(user=request.user, conversation=conversation,
+                                 before=int_param(request.GET, "before"))
     if rows:
         services.conversation_read(user=request.user, conversation=conversation,
                                    up_to=rows[-1].pk)
@@ -132,6 +133,7 @@ def _page(request, conversation, rows, **extra) -> dict:
     return {"conversation": conversation, "rows": rows,
             "members": [m.user for m in conversation.members.all()],
             "last_id": rows[-1].pk if rows else 0,
+            "older": rows[0].pk if len(rows) == selectors.PAGE else None,
             "can_send": permissions.can_send_in(request.user, conversation), **extra}
 
 
