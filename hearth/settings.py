@@ -222,8 +222,9 @@ CHANNEL_LAYERS = {
         "CONFIG": {"hosts": [CHANNEL_REDIS_URL], "prefix": env("CHANNEL_PREFIX", default="hearth")},
     }
 }
-# Sessions read from the cache (Redis), written through to the database (the truth).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions read from the cache (Redis), written through to the database (the truth); with
+# Redis down, the database alone answers (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 
 # --- Celery -----------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or REDIS_URL
