@@ -353,7 +353,7 @@ def scopes(community_ids) -> list[int]:
 
 
 def active_sql(scopes, period: Period, live: DayActivity | None = None, *,
-               column: str = "active") -> tuple[str, list]:
+               column: str = "active", among=None) -> tuple[str, list]:
     """SQL selecting (user_id, scope) for each member active (or who posted: column
     "posted") in `period` in each of `scopes` (0: over all communities), from the stored
     facts and the live days' facts."""
@@ -365,6 +365,10 @@ def active_sql(scopes, period: Period, live: DayActivity | None = None, *,
            f"WHERE f.scope IN ({', '.join(['%s'] * len(scopes))}) "
            f"AND f.year IN ({', '.join(['%s'] * len(years))}) "
            f"AND {_window_sql('f.' + column, period, params)}")
+    if among is not None:  # a queryset of a few user ids: read only their rows
+        among_sql, among_params = among.query.sql_with_params()
+        sql += f" AND f.user_id IN ({among_sql})"
+        params += among_params
     if live is not None:
         pairs = [{"user_id": user, "scope": scope}
                  for (user, scope), days in getattr(live, column).items()
@@ -381,9 +385,11 @@ def active_sql(scopes, period: Period, live: DayActivity | None = None, *,
     return sql, params
 
 
-def posted_user_ids(scopes, period: Period, live: DayActivity | None = None) -> RawSQL:
-    """The ids of the accounts that wrote a public post in `period` in one of `scopes`."""
-    sql, params = active_sql(scopes, period, live, column="posted")
+def posted_user_ids(scopes, period: Period, live: DayActivity | None = None, *,
+                    among=None) -> RawSQL:
+    """The ids of the accounts (of `among`, a queryset of user ids) that wrote a public post
+    in `period` in one of `scopes`."""
+    sql, params = active_sql(scopes, period, live, column="posted", among=among)
     return RawSQL(f"SELECT a.user_id FROM ({sql}) a", params)
 
 

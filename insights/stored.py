@@ -125,7 +125,7 @@ def clinicians(community_ids, windows) -> dict:
     verified = ClinicianProfile.objects.filter(status=ClinicianProfile.Status.VERIFIED)
     result.update(verified.aggregate(**{
         f"clinicians_active__{p}": Count("pk", filter=Q(user_id__in=facts.posted_user_ids(
-            scopes, w, live)))
+            scopes, w, live, among=verified.values("user_id"))))
         for p, w in windows.items()
     }))
     accepted = published_threads(community_ids).filter(
