@@ -20,6 +20,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Min
@@ -39,6 +40,7 @@ COOKIE_NAME = "hearth_visit"
 COOKIE_SALT = "insights.campaign-visit"
 COOKIE_MAX_AGE = 60 * 60 * 24 * 90
 WINDOWS = (7, 30)
+VISITS_PER_ADDRESS = (30, 3600)  # new visits recorded from one address an hour
 OUTCOMES = ("signups", "joins", "first_posts")
 MEDIUM = "social"
 # Link-preview fetchers (X, Facebook, Slack, ...) and other robots are not visitors.
@@ -147,6 +149,8 @@ class CampaignVisitMiddleware:
             return response
         if visit_of(request) is not None:
             return response  # first touch: this browser's visit is already counted
+        if not _address_may_add_visit(request):
+            return response
         visit = visit_record(code=request.GET.get("hc"), share=request.GET.get("hs"))
         if visit is not None:
             response.set_signed_cookie(
@@ -166,6 +170,18 @@ class CampaignVisitMiddleware:
             return False
         user = getattr(request, "user", None)
         return user is None or not user.is_authenticated
+
+
+def _address_may_add_visit(request) -> bool:
+    """At most VISITS_PER_ADDRESS new visits an hour from one address: a script dropping the
+    cookie cannot fill the figures (or the table). Redis down: counted as allowed."""
+    count, window = VISITS_PER_ADDRESS
+    key = f"campaign-visits:{request.META.get('REMOTE_ADDR', '')}"
+    try:
+        cache.add(key, 0, timeout=window)
+        return cache.incr(key) <= count
+    except Exception:  # noqa: BLE001
+        return True
 
 
 def visit_signed_up(sender, request, user, **kwargs) -> None:

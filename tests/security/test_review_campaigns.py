@@ -31,3 +31,19 @@ def test_a_campaign_name_is_never_a_formula_in_the_csv(as_admin, admin, diabetes
     names = [row[2] for row in rows if row[:2] == ["campaigns", "campaign"]]
     assert names == ["'" + FORMULA]
     assert campaigns.csv_rows(community_ids=None, start=None, end=None)[2][2] == "'" + FORMULA
+
+
+def test_a_script_cannot_fill_the_campaign_figures_from_one_address(admin, diabetes):
+    from django.test import Client
+
+    # given a campaign link to a public community
+    campaign = campaigns.campaign_create(name="spring", address=diabetes.get_absolute_url(),
+                                         source="x", created_by=admin)
+    link = campaigns.campaign_link(campaign)
+    visitor = Client()
+    # when one address opens it 60 times, dropping the visit cookie each time
+    for _n in range(60):
+        visitor.cookies.clear()
+        assert visitor.get(link).status_code == 200
+    # then the visits it can add are bounded
+    assert 1 <= CampaignVisit.objects.filter(campaign=campaign).count() <= 30
