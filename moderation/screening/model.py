@@ -56,6 +56,24 @@ class Head:
     review: float  # scores at or above: a moderator looks (the post is published)
     escalate: float  # scores at or above: the crisis flow
     digest: str  # names this head in cached scores, so a retrained head is not mixed up
+    lexical_weight: float = 0.5  # the lexical head's share of the post's score
+    # Each language's own review threshold on the raw score (chosen in training: the same
+    # false-alarm budget per language); ``calibrate`` maps it onto ``review``.
+    review_by_language: tuple[tuple[str, float], ...] = ()
+
+    def review_for(self, language: str) -> float:
+        return dict(self.review_by_language).get(language, self.review)
+
+    def calibrate(self, score: float, language: str) -> float:
+        """The raw score on one scale for every language: the language's review threshold
+        lands on ``review``, ``escalate`` and the order of scores are kept."""
+        own = self.review_for(language)
+        if own == self.review or score >= self.escalate:
+            return score
+        if score < own:
+            return score * self.review / own
+        return self.review + (score - own) * (self.escalate - self.review) / (
+            self.escalate - own)
 
     @classmethod
     def read(cls, path: Path = HEAD_PATH) -> Head:
@@ -64,7 +82,27 @@ class Head:
         return cls(weights=np.asarray(data["weights"], dtype=np.float32),
                    bias=float(data["bias"]), review=float(data["review"]),
                    escalate=float(data["escalate"]),
+                   lexical_weight=float(data.get("lexical_weight", 0.5)),
+                   review_by_language=tuple(sorted(
+                       (str(k), float(v)) for k, v in data.get("review_by_language", {}).items())),
                    digest=hashlib.sha256(raw).hexdigest()[:12])
+
+
+_SPANISH = (
+    "que de la el los las y en se por para con es lo una pero ya mas muy esta estoy tengo "
+    "nomas porque como todo nada cuando hoy yo mis del al le les su sus ni tambien aqui eso "
+    "esto asi voy quiero estar siento")
+_ENGLISH = (
+    "the and i to of is it my in that for with this have be just not was so but on at you "
+    "are don't i'm im what about all am been can do feel get want like")
+_SPANISH_WORDS, _ENGLISH_WORDS = frozenset(_SPANISH.split()), frozenset(_ENGLISH.split())
+
+
+def language(text: str) -> str:
+    """"es" or "en", by counting common words (the thresholds differ a little per language)."""
+    words = re.findall(r"[a-z']+", fold_accents(text[:600]))
+    spanish = sum(w in _SPANISH_WORDS for w in words)
+    return "es" if spanish > sum(w in _ENGLISH_WORDS for w in words) else "en"
 
 
 def fold_accents(text: str) -> str:
@@ -147,8 +185,8 @@ def _windows(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 class CrisisModel:
-    """The post's score is the mean of the encoder head's and the lexical head's highest
-    scores over the whole post and its sentences."""
+    """The post's score is a weighted mean of the encoder head's and the lexical head's
+    highest scores over the whole post and its sentences (the weight chosen in training)."""
 
     def __init__(self, encoder, head: Head, lexical: LexicalHead | None = None) -> None:
         self.encoder = encoder
@@ -176,27 +214,34 @@ class CrisisModel:
             texts.append(text)
         if not texts:
             return 0.0, None
+        lang = language(text)
         if self.lexical is None:
             semantic, _lexical = self.item_scores(texts)
             score, per_item = float(semantic.max()), semantic
         else:
-            score, per_item = self._both_heads(texts)
+            score, per_item = self._both_heads(texts, self.head.review_for(lang))
+        score = self.head.calibrate(score, lang)
         ranked = per_item[:len(items)] if items else per_item
         best = int(np.argmax(ranked))
         return score, (items[best][1] if items else (0, len(text)))
 
-    def _both_heads(self, texts: list[str]) -> tuple[float, np.ndarray]:
+    def _both_heads(self, texts: list[str], review: float) -> tuple[float, np.ndarray]:
         """The post's score and each item's (semantic + lexical), spending the encoder only
-        where it can change the outcome. The score is the mean of the two heads' highest,
-        so: when even a perfect semantic score could not lift the post to the review band,
+        where it can change the outcome. The score is the weighted mean of the two heads'
+        highest, so: when even a perfect semantic score could not lift the post to the review band,
         the encoder does not run (the score returned is that bound, below review); otherwise
         the SEMANTIC_ITEMS most suspicious items (by the lexical head) are encoded, most
         suspicious first, and once the score reaches escalation the rest cannot change the
         outcome and are skipped."""
         lexical = np.array([self.lexical.score(t) for t in texts], dtype=np.float32)
         best_lexical = float(lexical.max())
-        if (1.0 + best_lexical) / 2 < self.head.review:
-            return (1.0 + best_lexical) / 2, lexical
+        share = self.head.lexical_weight
+
+        def mixed(best_semantic: float) -> float:
+            return (1.0 - share) * best_semantic + share * best_lexical
+
+        if mixed(1.0) < review:
+            return mixed(1.0), lexical
         semantic = np.zeros(len(texts), dtype=np.float32)
         order = np.argsort(-lexical, kind="stable")[:SEMANTIC_ITEMS]
         best_semantic = 0.0
@@ -207,9 +252,9 @@ class CrisisModel:
             semantic[chunk] = 1.0 / (1.0 + np.exp(-(vectors @ self.head.weights
                                                     + self.head.bias)))
             best_semantic = max(best_semantic, float(semantic[chunk].max()))
-            if (best_semantic + best_lexical) / 2 >= self.head.escalate:
+            if mixed(best_semantic) >= self.head.escalate:
                 break
-        return (best_semantic + best_lexical) / 2, semantic + lexical
+        return mixed(best_semantic), semantic + lexical
 
 
 class StubEncoder:
@@ -228,7 +273,8 @@ class StubEncoder:
         def logit(p: float) -> float:
             return float(np.log(p / (1 - p)))
 
-        mid = (self.head.review + self.head.escalate) / 2
+        mid = (max(self.head.review, *dict(self.head.review_by_language).values(), 0.0)
+               + self.head.escalate) / 2
         rows = []
         for text in texts:
             target = (0.999 if "[[crisis-high]]" in text else mid if "[[crisis-mid]]" in text
