@@ -64,7 +64,12 @@ def _recipients_from(request, post) -> list:
     names = request.POST.get("to", "") if request.method == "POST" else request.GET.get(
         "to", "")
     found = []
-    for name in [n.strip().lstrip("@") for n in names.replace(",", " ").split() if n.strip()]:
+    cleaned = [n.strip().lstrip("@") for n in names.replace(",", " ").split() if n.strip()]
+    wanted = list({name.lower(): name for name in cleaned}.values())
+    if len(wanted) + 1 > MAX_MEMBERS:  # before any look-up: one query a name
+        raise services.MessagingError(_("A conversation can have at most %(n)s members.")
+                                      % {"n": MAX_MEMBERS})
+    for name in wanted:
         member = User.objects.filter(username__iexact=name, is_active=True,
                                      banned_at__isnull=True).first()
         if member is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from messaging.models import AskEntry, AskRequest
+from messaging.models import MAX_MEMBERS, AskEntry, AskRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +45,18 @@ def test_the_patient_experience_team_enrols_in_mfa_before_reading_the_inbox(sett
     assert client_for(pat).get("/ask/inbox/").status_code == 200
     # a member asking the hospital is not asked for MFA
     assert client_for(maria).get("/ask/").status_code == 200
+
+
+def test_a_long_list_of_recipients_costs_no_query_per_name(
+        as_james, maria, django_assert_max_num_queries):
+    # when james's browser posts a new conversation naming maria 500 times
+    names = " ".join(["maria"] * 500)
+    with django_assert_max_num_queries(40):
+        response = as_james.post("/messages/new/", {"to": names, "body": "Hello all"})
+    # then the name is looked up once, not 500 times
+    assert response.status_code == 302
+    # and more names than a conversation holds are refused before any is looked up
+    names = " ".join(f"name{n}" for n in range(MAX_MEMBERS))
+    with django_assert_max_num_queries(40):
+        response = as_james.post("/messages/new/", {"to": names, "body": "Hello all"})
+    assert response.status_code == 400 and "at most" in response.content.decode()
