@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 TOKEN_PREFIX = "hearth_pat_"  # noqa: S105 - the fixed start of every token, not a secret
 TOKEN_DAYS = (7, 30, 90, 365)
+MAX_LIVE_TOKENS = 20  # unrevoked, unexpired tokens a member may hold at once
 TOUCH_EVERY = timedelta(minutes=10)
 # A delivery is leased while it is sent; a send lasts at most the connect and read timeouts
 # (15 s), so the lease needs no renewal. A killed worker's row is swept after it runs out.
@@ -62,6 +63,11 @@ def token_create(*, user: User, name: str, scopes: Iterable[str], days: int
                              "and figures you may see.")
     if days not in TOKEN_DAYS:
         errors["days"] = _("Choose how long the token lasts.")
+    live = ApiToken.objects.filter(user=user, revoked_at__isnull=True,
+                                   expires_at__gt=timezone.now())
+    if live.count() >= MAX_LIVE_TOKENS:
+        errors["name"] = _("You have %(n)s tokens that still work: revoke one you no longer "
+                           "use first.") % {"n": MAX_LIVE_TOKENS}
     if errors:
         raise ValidationError(errors)
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -24,3 +24,24 @@ def test_guessing_tokens_from_one_address_is_rate_limited(monkeypatch, diabetes)
     assert set(codes[25:]) == {429}
     response = client.get("/api/v1/communities/", HTTP_AUTHORIZATION="Bearer hearth_pat_x")
     assert response.status_code == 429 and int(response["Retry-After"]) > 0
+
+
+def test_a_member_holds_a_bounded_number_of_live_tokens(maria):
+    from api import services
+    from api.models import ApiToken
+    from tests.conftest import client_for
+
+    # given maria made as many tokens as a member may hold
+    for n in range(services.MAX_LIVE_TOKENS):
+        services.token_create(user=maria, name=f"sheet {n}", scopes=["read"], days=7)
+    # when a script with her session asks for more
+    as_maria = client_for(maria)
+    response = as_maria.post("/settings/api-tokens/", {"name": "one more", "scopes": ["read"],
+                                                      "days": "7"})
+    # then none is made, and she is told to revoke one
+    assert response.status_code == 400
+    assert ApiToken.objects.filter(user=maria).count() == services.MAX_LIVE_TOKENS
+    # and a revoked one makes room again
+    services.token_revoke(user=maria, token_id=ApiToken.objects.filter(user=maria).first().pk)
+    assert as_maria.post("/settings/api-tokens/", {"name": "one more", "scopes": ["read"],
+                                                  "days": "7"}).status_code == 302
