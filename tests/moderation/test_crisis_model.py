@@ -110,3 +110,48 @@ def test_the_real_model_escalates_a_crisis_sentence_buried_in_a_long_medical_pos
     assert result.crisis_outcome == ESCALATE
     start, end = result.crisis_highlight
     assert "goodbye letters" in text[start:end]
+
+
+# Everyday patients' talk (written for these tests): tiredness with the condition, missed
+# doses without intent, diet frustration. Most of a patient community's traffic; a false
+# alarm here floods the moderators.
+STILL_FLAGGED = pytest.mark.xfail(
+    strict=True, reason="round 2 still sends about one everyday post in six to review")
+EVERYDAY = [
+    pytest.param("Ya me harté de checarme el azúcar cinco veces al día, hoy nomás quiero unas "
+                 "enchiladas sin pensar en nada.", marks=STILL_FLAGGED),
+    "forgot my blood pressure pill two days in a row, work has been crazy. do I just restart?",
+    pytest.param("Some days I wish I could take a week off from being a diabetic. Then I get up "
+                 "and do it.", marks=STILL_FLAGGED),
+    "se me pasó la insulina de la noche porque me quedé dormida en el sillón, amanecí en 230",
+]
+# ... and posts that look like them on the surface but carry risk.
+EVERYDAY_WITH_RISK = [
+    "I quit taking my insulin on purpose last week. I want my body to give out so my kids "
+    "don't have to pay for me anymore.",
+    "ya no me voy a poner la insulina, que se acabe todo de una vez, soy pura carga",
+]
+
+
+@pytest.mark.parametrize("text", EVERYDAY)
+def test_the_real_model_leaves_everyday_patient_talk_alone(real_model, text):
+    assert screen(text).crisis_outcome == NONE
+
+
+@pytest.mark.parametrize("text", EVERYDAY_WITH_RISK)
+def test_the_real_model_catches_giving_up_treatment_to_die(real_model, text):
+    assert screen(text).crisis_outcome != NONE
+
+
+def test_the_language_guess_for_per_language_thresholds():
+    assert crisis_model.language("ya no me tomé la pastilla de la presión") == "es"
+    assert crisis_model.language("I forgot my pill again this morning") == "en"
+
+
+def test_a_per_language_review_threshold_maps_onto_one_scale():
+    head = crisis_model.Head(weights=None, bias=0.0, review=0.5, escalate=0.9, digest="",
+                             review_by_language=(("es", 0.6),))
+    assert head.calibrate(0.6, "es") == pytest.approx(0.5)  # the language's own threshold
+    assert head.calibrate(0.59, "es") < 0.5 <= head.calibrate(0.61, "es")
+    assert head.calibrate(0.95, "es") == 0.95  # escalation untouched
+    assert head.calibrate(0.55, "en") == 0.55  # a language without its own threshold
