@@ -26,7 +26,9 @@ def _members() -> Prefetch:
 def conversation_list(*, user) -> QuerySet[Conversation]:
     """The member's conversations, newest first, with their members and whether they hold
     something this member has not read (one query each, whatever their number)."""
-    mine = ConversationMember.objects.filter(conversation=OuterRef("pk"), user=user)
+    # inside the messages' subquery: OuterRef is the message's row (its conversation_id)
+    mine = ConversationMember.objects.filter(conversation_id=OuterRef("conversation_id"),
+                                             user=user)
     unread = messages_visible_to(user, Message.objects.filter(
         conversation=OuterRef("pk"), id__gt=Subquery(mine.values("last_read_id")[:1]),
     )).exclude(sender=user)

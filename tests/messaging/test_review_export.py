@@ -47,3 +47,29 @@ def test_older_messages_of_a_long_conversation_are_a_click_away(as_james, maria,
     assert "message 29." in text and "message 79." not in text
     seen = [n for n in range(80) if f"message {n}." in text]
     assert seen == list(range(0, 30))
+
+
+def test_the_list_marks_a_conversation_unread_whatever_the_message_ids(as_james, maria, james):
+    from messaging.models import Conversation, Message
+    from tests.conftest import client_for
+
+    # given message ids far from conversation ids, as in any real database
+    scratch = Conversation.objects.create(started_by=james)
+    Message.objects.bulk_create([Message(conversation=scratch, sender=james, body="x")
+                                 for _n in range(10)])
+    scratch.delete()
+    assert as_james.post("/messages/new/", {"to": "maria", "body": "first"}).status_code == 302
+    conversation = Conversation.objects.get()
+    Message.objects.bulk_create([Message(conversation=conversation, sender=james,
+                                         body=f"m{n}", body_html=f"<p>m{n}</p>")
+                                 for n in range(40)])
+    as_maria = client_for(maria)
+    # when maria opens her Messages list
+    page = as_maria.get("/messages/")
+    # then the conversation is unread, and the header's count is still 1 after the list
+    assert [c.has_unread for c in page.context["conversations"]] == [True]
+    assert as_maria.get("/").context["messages_unread"] == 1
+    # and once read, it is not
+    as_maria.get(f"/messages/{conversation.pk}/")
+    page = as_maria.get("/messages/")
+    assert [c.has_unread for c in page.context["conversations"]] == [False]
