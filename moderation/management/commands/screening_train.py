@@ -57,6 +57,8 @@ class Command(BaseCommand):
         parser.add_argument("--lexical-output", default=str(crisis_model.LEXICAL_PATH))
         parser.add_argument("--negative-weight", type=float, default=NEGATIVE_WEIGHT,
                             help="non-crisis items count this many times more than balanced")
+        parser.add_argument("--lexical-c", type=float, default=4.0,
+                            help="the lexical head's inverse regularisation")
         parser.add_argument("--per-language", action="store_true",
                             help="a review threshold per language (measured: not better)")
         parser.add_argument("--cv-scores", default="", help="write each cross-validated score")
@@ -132,7 +134,8 @@ class Command(BaseCommand):
                                          sublinear_tf=True, max_features=LEXICAL_TERMS,
                                          preprocessor=crisis_model.fold_accents)
             matrix = vectorizer.fit_transform(items)
-            clf = LogisticRegression(C=4.0, class_weight=weights(item_labels, negative),
+            clf = LogisticRegression(C=options["lexical_c"],
+                                     class_weight=weights(item_labels, negative),
                                      max_iter=3000)
             clf.fit(matrix, np.array(item_labels))
             return vectorizer, clf
