@@ -20,7 +20,7 @@ from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from hearth import emails
+from hearth.lib import emails
 
 from .forms import clean_time_zone
 from .models import User

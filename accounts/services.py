@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from hearth.live import publish_on_commit, user_group
+from hearth.lib.live import publish_on_commit, user_group
 
 from . import export as registry
 from . import permissions, signals

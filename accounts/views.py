@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from hearth.forms import form_errors_add
+from hearth.lib.forms import form_errors_add
 
 from . import permissions, services
 from .forms import (

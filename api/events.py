@@ -4,7 +4,7 @@ the API with a token, and gets what that token's member may see."""
 
 from __future__ import annotations
 
-from hearth.emails import absolute
+from hearth.lib.emails import absolute
 
 from . import services
 

@@ -9,7 +9,7 @@ from rest_framework import serializers
 from accounts.permissions import is_verified_clinician
 from community import permissions
 from community.models import Community, Post, Reaction, Thread
-from hearth.emails import absolute
+from hearth.lib.emails import absolute
 
 
 class AuthorSerializer(serializers.Serializer):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.permissions import can_read_as_member
-from hearth.logging import redact
+from hearth.lib.logging import redact
 from moderation.audit import audit_record
 
 from . import permissions, webhooks

@@ -12,8 +12,8 @@ import time
 
 from channels.db import database_sync_to_async
 
-from hearth.consumers import LiveConsumer
-from hearth.live import message, user_group
+from hearth.lib.consumers import LiveConsumer
+from hearth.lib.live import message, user_group
 
 from . import live, permissions, presence
 from .models import Thread

@@ -7,7 +7,7 @@ and their own reactions), and on the language and time zone. All of that goes in
 fragment's key, so a changed post or a different kind of reader never gets a stale or foreign
 fragment; readers of the same thread share a few fragments per post, fetched in one round
 trip. The CSRF token is stored as a mark (random, kept beside the fragment) that becomes this
-request's own mark (`hearth.pagecache.marks`), which the view turns into its token: never
+request's own mark (`hearth.lib.pagecache.marks`), which the view turns into its token: never
 shared, and never found inside a member's text.
 """
 
@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from hearth import pagecache
+from hearth.lib import pagecache
 
 from .models import Post
 

@@ -16,8 +16,8 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from hearth import redis_pool
-from hearth.live import publish_on_commit, user_group
+from hearth.lib import redis_pool
+from hearth.lib.live import publish_on_commit, user_group
 
 from .models import Post, Thread
 
@@ -61,7 +61,7 @@ def next_seq(thread_id: int) -> int:
 def threads_changed(threads) -> None:
     """Something the threads show changed with no event for open pages (a deleted member's
     kept posts now name a "Former member"): move their event numbers, so that no page cached
-    under the old number (hearth/pagecache.py) is served again. A page that reconnects asks
+    under the old number (hearth/lib/pagecache.py) is served again. A page that reconnects asks
     for the missing number and gets nothing, or is told to reload."""
     threads.update(event_seq=F("event_seq") + 1)
 

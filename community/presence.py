@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 
-from hearth import redis_pool
+from hearth.lib import redis_pool
 
 from .live import _prefix
 

@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
 from accounts.permissions import is_verified_clinician, profile_field_visible
-from hearth import pagecache
-from hearth.params import int_param, parse_int
+from hearth.lib import pagecache
+from hearth.lib.params import int_param, parse_int
 
 from . import fragments, permissions, search, selectors, services
 from .forms import EditForm, ReplyForm, ThreadForm

@@ -5,7 +5,7 @@ from __future__ import annotations
 from channels.db import database_sync_to_async
 
 from community import permissions as forum
-from hearth.consumers import LiveConsumer
+from hearth.lib.consumers import LiveConsumer
 
 from . import permissions
 from .live import event_group

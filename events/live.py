@@ -1,5 +1,5 @@
 """Live events of an expert Q&A (rule 4): rendered once after commit, sent to the event's group
-through hearth.live, each with the event's next sequence number (a client that sees a gap
+through hearth.lib.live, each with the event's next sequence number (a client that sees a gap
 reloads)."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from hearth.live import publish_on_commit
+from hearth.lib.live import publish_on_commit
 
 from .models import Event, Question
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from accounts.permissions import is_new_member
 from community.markdown import render_markdown
 from community.models import Community
-from hearth.notices import notice_add
+from hearth.lib.notices import notice_add
 from moderation.audit import audit_record
 from moderation.models import ModerationItem
 from moderation.screening import ESCALATE, REVIEW, Context, screen
@@ -339,7 +339,7 @@ def ics_for(event: Event) -> bytes:
     """The event as an iCalendar file (RFC 5545) with icalendar."""
     import icalendar
 
-    from hearth.emails import absolute, site_host
+    from hearth.lib.emails import absolute, site_host
 
     calendar = icalendar.Calendar()
     calendar.add("prodid", f"-//{settings.SITE_NAME}//Expert Q&A//EN")

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from community import permissions as forum
 from community.models import Community
-from hearth.params import parse_int
+from hearth.lib.params import parse_int
 
 from . import permissions, selectors, services
 from .forms import EventForm, QuestionForm

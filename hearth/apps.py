@@ -23,7 +23,7 @@ def _name_the_site(using="default", **kwargs):
     from django.conf import settings
     from django.contrib.sites.models import Site
 
-    from .emails import site_host
+    from .lib.emails import site_host
 
     Site.objects.using(using).update_or_create(
         pk=settings.SITE_ID,

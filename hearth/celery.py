@@ -18,7 +18,7 @@ app.steps["worker"].add("hearth.health:WorkerHeartbeat")
 @setup_logging.connect
 def use_django_logging(**kwargs):
     """Celery's worker and beat log through Django's LOGGING (one JSON object a line, redacted:
-    hearth/logging.py) instead of configuring their own coloured text handlers. Start them
+    hearth/lib/logging.py) instead of configuring their own coloured text handlers. Start them
     with `celery -A hearth --quiet ...` so that no banner is printed either."""
     from logging.config import dictConfig
 

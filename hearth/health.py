@@ -28,7 +28,7 @@ from django.http import JsonResponse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_safe
 
-from . import redis_pool
+from .lib import redis_pool
 
 logger = logging.getLogger(__name__)
 

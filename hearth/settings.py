@@ -135,7 +135,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "hearth.context_processors.site",
-                "hearth.notices.notices",
+                "hearth.lib.notices.notices",
                 "moderation.context_processors.moderation",
                 "notifications.context_processors.notifications",
                 "insights.context_processors.insights",
@@ -155,8 +155,8 @@ DATABASES = {
 DATABASES["default"].setdefault("CONN_MAX_AGE", 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's backend, plus one retry of a read whose connection died (hearth/db/).
-    DATABASES["default"]["ENGINE"] = "hearth.db.postgresql"
+    # Django's backend, plus one retry of a read whose connection died (hearth/lib/db/).
+    DATABASES["default"]["ENGINE"] = "hearth.lib.db.postgresql"
 if "postgresql" in DATABASES["default"]["ENGINE"] and env.bool("DB_POOL", default=True):
     # A connection pool per process (psycopg_pool): no new connection per request. With
     # CONN_HEALTH_CHECKS Django has the pool check each connection when it is taken, so a
@@ -199,16 +199,16 @@ CACHES = {
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="hearth"),
         # One pool per process: Django makes a cache object per request under ASGI.
         "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1,
-                    "pool_class": "hearth.redis_pool.SharedConnectionPool"},
+                    "pool_class": "hearth.lib.redis_pool.SharedConnectionPool"},
     }
 }
 # The channel layer: "core" (RedisChannelLayer) or "pubsub" (RedisPubSubChannelLayer), each
-# reconnecting after a Redis restart (hearth/channel_layer.py);
+# reconnecting after a Redis restart (hearth/lib/channel_layer.py);
 # bench/bench_live.py measures both; pubsub delivered faster to 1,000 sockets (see README).
 CHANNEL_LAYER = env("CHANNEL_LAYER", default="pubsub")
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "hearth.channel_layer.CoreChannelLayer",
+        "BACKEND": "hearth.lib.channel_layer.CoreChannelLayer",
         "CONFIG": {
             "hosts": [CHANNEL_REDIS_URL],
             "prefix": env("CHANNEL_PREFIX", default="hearth"),
@@ -218,7 +218,7 @@ CHANNEL_LAYERS = {
     }
     if CHANNEL_LAYER == "core"
     else {
-        "BACKEND": "hearth.channel_layer.PubSubChannelLayer",
+        "BACKEND": "hearth.lib.channel_layer.PubSubChannelLayer",
         "CONFIG": {"hosts": [CHANNEL_REDIS_URL], "prefix": env("CHANNEL_PREFIX", default="hearth")},
     }
 }
@@ -592,7 +592,7 @@ SENTRY_DSN = env("SENTRY_DSN", default="")
 if SENTRY_DSN and not TESTING:
     import sentry_sdk
 
-    from hearth.logging import sentry_before_send
+    from hearth.lib.logging import sentry_before_send
 
     sentry_sdk.init(
         dsn=SENTRY_DSN,
@@ -602,13 +602,13 @@ if SENTRY_DSN and not TESTING:
         before_send=sentry_before_send,
     )
 
-# --- Logging: one JSON object a line on stdout; see hearth/logging.py for what is redacted ----
+# --- Logging: one JSON object a line on stdout; see hearth/lib/logging.py for what is redacted ----
 LOG_LEVEL = env("LOG_LEVEL", default="INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "hearth.logging.RedactingFilter"}},
-    "formatters": {"json": {"()": "hearth.logging.JsonFormatter"}},
+    "filters": {"redact": {"()": "hearth.lib.logging.RedactingFilter"}},
+    "formatters": {"json": {"()": "hearth.lib.logging.JsonFormatter"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from community.markdown import render_markdown
 from community.models import Community
-from hearth.notices import notice_add
+from hearth.lib.notices import notice_add
 from moderation.audit import audit_record
 from moderation.models import ModerationItem
 from moderation.screening import ESCALATE, REVIEW, Context, screen

@@ -33,7 +33,7 @@ def ask_changed(user, event: dict) -> dict | None:
 
 
 def register() -> None:
-    from hearth.live import register_me_socket
+    from hearth.lib.live import register_me_socket
 
     register_me_socket(groups=groups_for,
                        handlers={"message.new": message_new, "ask.changed": ask_changed})

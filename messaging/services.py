@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 
 from accounts.permissions import is_in_good_standing, is_verified_clinician
 from community.markdown import render_markdown
-from hearth.live import publish_many_on_commit, user_group
-from hearth.notices import notice_add
+from hearth.lib.live import publish_many_on_commit, user_group
+from hearth.lib.notices import notice_add
 from moderation.models import ModerationItem
 from moderation.screening import ESCALATE, IDENTIFIER, REVIEW, SPAM, Context, screen
 from moderation.services import target_item_open

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community.models import Post
-from hearth.params import int_param, parse_int
+from hearth.lib.params import int_param, parse_int
 
 from . import permissions, selectors, services
 from .models import MAX_MEMBERS, AskRequest, Message, MessageSettings

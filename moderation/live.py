@@ -7,7 +7,7 @@ outside their communities.
 
 from __future__ import annotations
 
-from hearth.live import publish_on_commit
+from hearth.lib.live import publish_on_commit
 
 ALL_GROUP = "moderation.all"
 

@@ -41,7 +41,7 @@ def crisis_resources_for_author(sender, post, **kwargs):
     once (screening in Celery escalates it to staff; this part must not wait for a worker);
     where the crisis model is unsure, a gentler support note with the same resources. The
     screening done here is kept, so the task does not screen the same words again."""
-    from hearth.notices import notice_add
+    from hearth.lib.notices import notice_add
 
     from .screening import ESCALATE, REVIEW, post_text, screen
 
@@ -62,7 +62,7 @@ def queue_count(user, event):
 
 
 def connect_live() -> None:
-    from hearth.live import register_me_socket
+    from hearth.lib.live import register_me_socket
 
     from .live import groups_for
 

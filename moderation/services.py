@@ -183,7 +183,7 @@ def crisis_alert_send(*, item_id: int) -> bool:
     and HTML in Hearth's email layout, in the site's language (the address is no member)."""
     from django.core.mail import EmailMultiAlternatives
 
-    from hearth import emails
+    from hearth.lib import emails
 
     address = settings.HEARTH_CRISIS_ONCALL_EMAIL
     item = ModerationItem.objects.select_related("community").filter(pk=item_id).first()

@@ -20,8 +20,8 @@ from accounts.permissions import can_review_clinicians
 from community import permissions as forum_permissions
 from community import selectors as forum_selectors
 from community.models import Community, Thread
-from hearth.forms import form_errors_add
-from hearth.params import int_list_param, int_param
+from hearth.lib.forms import form_errors_add
+from hearth.lib.params import int_list_param, int_param
 
 from . import permissions, selectors, services, targets
 from .clinicians import clinician_decide

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.crypto import salted_hmac
 
-from hearth.emails import absolute, inline_css, member_language, site_context
+from hearth.lib.emails import absolute, inline_css, member_language, site_context
 
 from . import tokens
 

@@ -22,7 +22,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from hearth.logging import redact
+from hearth.lib.logging import redact
 
 from . import emails
 from .models import Outbox

@@ -23,7 +23,7 @@ from community import permissions
 from community.markdown import mentioned_names
 from community.models import Membership, Post, Reaction, Thread, ThreadFollow
 from community.permissions import can_see_author
-from hearth.live import publish_many_on_commit, user_group
+from hearth.lib.live import publish_many_on_commit, user_group
 
 from . import immediate, outbox, selectors
 from .models import CheckIn, Notification, NotificationSettings, Outbox, PostFanout

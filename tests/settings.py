@@ -31,5 +31,5 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 
 # On PostgreSQL the flush after a transactional test deletes rows instead of truncating every
 # table (tests/db/postgresql/base.py): seconds less for each such test.
-if DATABASES["default"]["ENGINE"] == "hearth.db.postgresql":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "hearth.lib.db.postgresql":  # noqa: F405
     DATABASES["default"]["ENGINE"] = "tests.db.postgresql"  # noqa: F405

@@ -306,7 +306,7 @@ def test_each_redis_role_may_have_its_own_url():
 
 
 def test_error_reports_are_redacted_like_the_logs():
-    from hearth.logging import sentry_before_send
+    from hearth.lib.logging import sentry_before_send
 
     event = {
         "exception": {"values": [{"type": "ValueError",

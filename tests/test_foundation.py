@@ -15,7 +15,7 @@ from django.core.management import call_command
 
 from accounts.models import ClinicianProfile, User
 from community.models import Community, Membership, Thread
-from hearth.logging import JsonFormatter, RedactingFilter
+from hearth.lib.logging import JsonFormatter, RedactingFilter
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {

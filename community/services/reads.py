@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
-from hearth.redis_pool import client
+from hearth.lib.redis_pool import client
 
 from ..models import Thread, ThreadRead
 

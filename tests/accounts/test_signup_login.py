@@ -214,7 +214,7 @@ def test_ending_sessions_tells_the_members_socket(
     db, maria, monkeypatch, django_capture_on_commit_callbacks
 ):
     sent = []
-    monkeypatch.setattr("hearth.live.publish", lambda group, event: sent.append((group, event)))
+    monkeypatch.setattr("hearth.lib.live.publish", lambda group, event: sent.append((group, event)))
     with django_capture_on_commit_callbacks(execute=True):
         services.user_end_sessions(user=maria)
     assert sent == [(f"user.{maria.pk}", {"type": "access.revoked"})]

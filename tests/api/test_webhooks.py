@@ -190,7 +190,7 @@ def test_a_delivery_is_retried_for_a_day_then_given_up(admin, receiver):
 
 
 def test_tokens_and_signing_secrets_are_redacted_from_logs(maria):
-    from hearth.logging import redact
+    from hearth.lib.logging import redact
 
     raw = token_for(maria)
     secret = "whsec_" + "QUFB" * 11

@@ -9,7 +9,7 @@ from django.contrib.auth import SESSION_KEY
 
 from community.live import _backlog_key
 from hearth.asgi import application
-from hearth.live import publish_on_commit, user_group
+from hearth.lib.live import publish_on_commit, user_group
 from tests.conftest import client_for, publish_reply, publish_thread
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.asyncio]

@@ -1,4 +1,4 @@
-"""The visitor page cache (hearth/pagecache.py) and the shared post fragments
+"""The visitor page cache (hearth/lib/pagecache.py) and the shared post fragments
 (community/fragments.py): fast, but never stale after a change, never another reader's page,
 never a shared secret."""
 
@@ -13,7 +13,7 @@ from django.test.signals import template_rendered
 
 from community import services
 from community.models import Community, Reaction
-from hearth.pagecache import CSRF_MARK, NONCE_MARK
+from hearth.lib.pagecache import CSRF_MARK, NONCE_MARK
 from moderation import services as moderation
 from tests.conftest import client_for, join, make_user, publish_reply, publish_thread
 

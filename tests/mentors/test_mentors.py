@@ -86,7 +86,7 @@ def test_a_welcome_waits_for_the_member_and_comes_back_at_sign_in_until_they_rea
     from django.core.cache import cache
     from django.test import Client
 
-    from hearth.notices import _key
+    from hearth.lib.notices import _key
 
     newcomer = make_user("newcomer", days=2)
     join(newcomer, diabetes)
@@ -134,7 +134,7 @@ def test_a_held_welcome_is_not_brought_back_at_sign_in(mentor_james, diabetes):
 def test_a_later_short_notice_does_not_cut_a_welcomes_wait():
     from django.core.cache import cache
 
-    from hearth.notices import _key, notice_add
+    from hearth.lib.notices import _key, notice_add
 
     notice_add(user_id=987, template="mentors/_welcome_notice.html", context={"welcome": 1},
                ttl=14 * 24 * 3600)

@@ -234,7 +234,7 @@ def test_a_crisis_reply_posted_with_htmx_shows_the_resources_in_the_answer_and_k
 
 def test_an_htmx_answer_that_does_not_show_notices_leaves_them_for_the_next_page(
         as_james, james):
-    from hearth.notices import notice_add
+    from hearth.lib.notices import notice_add
 
     notice_add(user_id=james.pk, template="moderation/_support_note.html")
     as_james.post("/moderation/check/", {"body": "hello"}, HTTP_HX_REQUEST="true")

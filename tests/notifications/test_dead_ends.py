@@ -8,7 +8,7 @@ import html
 
 import pytest
 
-from hearth.live import user_group
+from hearth.lib.live import user_group
 from notifications import selectors, services
 from notifications.models import Notification
 from tests.conftest import client_for, join, make_user, publish_reply, publish_thread

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 
-from hearth.db.postgresql import base
+from hearth.lib.db.postgresql import base
 
 KEPT = frozenset({"django_content_type", "auth_permission", "django_site"})
 

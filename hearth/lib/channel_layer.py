@@ -39,7 +39,7 @@ class PubSubChannelLayer(RedisPubSubChannelLayer):
     async def group_send_many(self, messages: list[tuple[str, dict]]) -> None:
         """group_send of many (group, message) pairs: their PUBLISHes go in one pipeline per
         Redis shard, PIPELINE at a time (a fan-out's thousands of unread counts were one round
-        trip each). hearth.live.publish_many uses it."""
+        trip each). hearth.lib.live.publish_many uses it."""
         layer = self._get_layer()
         by_shard: dict = defaultdict(list)
         for group, message in messages:

@@ -5,7 +5,7 @@ from .live import me_groups, me_handler, user_group
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
-    """A socket that receives live events (`hearth.live.message`).
+    """A socket that receives live events (`hearth.lib.live.message`).
 
     Channels closes stale database connections before every handler it dispatches, through a
     hop to the one thread that runs synchronous code. With a thousand readers of a thread

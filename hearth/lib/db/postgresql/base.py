@@ -30,7 +30,7 @@ from django.db import InterfaceError, OperationalError
 from django.db.backends.postgresql import base
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 
-logger = logging.getLogger("hearth.db")
+logger = logging.getLogger("hearth.lib.db")
 
 READ = re.compile(r"\s*\(?\s*SELECT\b", re.IGNORECASE)
 
