@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from community.models import Community, Membership, Post, Thread
 from community.sharing import SHARE_KINDS, parse_share_id, tagged_url
+from hearth.lib.spreadsheets import text_cell
 
 from .campaign_models import Campaign, CampaignVisit
 from .middleware import SKIPPED_PREFIXES
@@ -288,11 +289,7 @@ def csv_rows(*, community_ids, start, end) -> list[list]:
     for kind, rows in (("campaign", data["campaigns"]), ("shared page", data["shares"])):
         for row in rows:
             safe = suppressed(row)
-            lines.append(["campaigns", kind, _text_cell(row["label"]), safe["visits"]] + [
+            lines.append(["campaigns", kind, text_cell(row["label"]), safe["visits"]] + [
                 safe[f"{o}_{d}"] for o in OUTCOMES for d in WINDOWS])
     return lines
 
-
-def _text_cell(value: str) -> str:
-    """A campaign's name as text: a spreadsheet must not run it as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

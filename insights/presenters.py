@@ -13,6 +13,8 @@ import io
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from hearth.lib.spreadsheets import text_cell
+
 from .metrics import METRICS, PERCENT_BASE, SECTIONS, Figures
 from .sources import SOURCE_LABELS
 
@@ -118,7 +120,7 @@ def _csv_note(metric, figures) -> str:
 def csv_text(figures: Figures, *, scope_label: str, reach: dict | None = None) -> str:
     buffer = io.StringIO()
     out = csv.writer(buffer, lineterminator="\n")
-    out.writerow(["Hearth insights", scope_label])
+    out.writerow(["Hearth insights", text_cell(scope_label)])
     out.writerow(["This period", figures.period.first_day.isoformat(),
                   figures.period.last_day.isoformat()])
     out.writerow(["Previous period", figures.previous.first_day.isoformat(),

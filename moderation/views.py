@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,6 +23,7 @@ from community import selectors as forum_selectors
 from community.models import Community, Thread
 from hearth.lib.forms import form_errors_add
 from hearth.lib.params import int_list_param, int_param
+from hearth.lib.spreadsheets import text_cell
 
 from . import permissions, selectors, services, targets
 from .clinicians import clinician_decide
@@ -56,7 +58,8 @@ def _moderated_communities(user):
 
 def _back(request, default: str = "moderation:queue"):
     target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(target)
     return redirect(default)
 
@@ -257,17 +260,13 @@ def audit(request):
         for row in rows.iterator(chunk_size=2000):
             writer.writerow([row.created_at.isoformat(), row.actor_label, row.action,
                              row.target_type, row.target_id, row.community_id or "",
-                             _csv_safe(row.reason)])
+                             text_cell(row.reason)])
         return response
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "moderation/audit.html", {
         "form": form, "page": page,
         "can_export": permissions.can_export_audit(request.user),
     })
-
-
-def _csv_safe(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 @login_required

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import regex
 from django.utils.translation import gettext as _
 
+from hearth.lib.spreadsheets import text_cell
+
 from .models import WatchedWord
 
 TIMEOUT_SECONDS = 0.05
@@ -76,14 +78,9 @@ def export_csv(words) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_FIELDS)
     for word in words:
-        writer.writerow([_safe_cell(word.pattern), "yes" if word.is_regex else "no",
-                         word.action, _safe_cell(word.replacement)])
+        writer.writerow([text_cell(word.pattern), "yes" if word.is_regex else "no",
+                         word.action, text_cell(word.replacement)])
     return out.getvalue()
-
-
-def _safe_cell(value: str) -> str:
-    """Keep spreadsheets from running a cell as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def parse_csv(text: str) -> tuple[list[dict], list[str]]:
