@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from accounts.models import User
 from accounts.permissions import is_verified_clinician
 from community import permissions
 from community.models import Membership, Post, Thread
+from events.models import Event
 from events.permissions import can_view_event
 from events.selectors import archives_for_digest
 
@@ -498,16 +500,25 @@ def recheck_reasons(rows: list[Outbox]) -> dict[int, str]:
     return reasons
 
 
+EVENT_LINK = re.compile(r"/events/(\d+)/")
+
+
 def recheck_at_send(rows: list[Outbox]) -> dict[int, bool]:
-    """Is each digest still right to send? Every thread in it is checked again for its
-    member; a digest with a thread they may no longer see is rebuilt without it (or
-    cancelled when nothing is left). Three queries for the batch, more only to rebuild."""
+    """Is each digest still right to send? Every thread and expert Q&A in it is checked again
+    for its member; a digest with one they may no longer see is rebuilt without it (or
+    cancelled when nothing is left). Three queries for the batch (four with Q&As), more only
+    to rebuild."""
     runs = {
         run.outbox_id: run
         for run in DigestRun.objects.filter(outbox__in=[r.pk for r in rows])
     }
     thread_ids = {pk for run in runs.values() for pk in run.thread_ids}
     threads = Thread.objects.select_related("community").in_bulk(thread_ids)
+    # A digest's Q&As are the event links in its text (the run records its threads only).
+    event_ids = {row.pk: {int(pk) for pk in EVENT_LINK.findall(row.text)} for row in rows}
+    wanted_events = set().union(*event_ids.values())
+    events = Event.objects.select_related("community").in_bulk(wanted_events) \
+        if wanted_events else {}
     users = {r.recipient_id: r.recipient for r in rows}
     prime_memberships(users.values())
     verdict = {}
@@ -520,7 +531,7 @@ def recheck_at_send(rows: list[Outbox]) -> dict[int, bool]:
         ok = all(
             pk in threads and thread_fits(user, threads[pk]) and _not_muted(user, threads[pk])
             for pk in run.thread_ids
-        )
+        ) and all(pk in events and can_view_event(user, events[pk]) for pk in event_ids[row.pk])
         verdict[row.pk] = ok or _rebuild(row, run, user)
     return verdict
 

@@ -81,3 +81,27 @@ def test_a_digest_in_spanish_names_the_archive_in_spanish(admin, diabetes, drlee
     outbox.send(digests.build_batch([james.pk], ignore_morning=True).outbox_ids)
     text = _digest(james)
     assert "Correr con diabetes" in text and "1 pregunta respondida por" in text
+
+
+def test_a_qa_the_member_may_no_longer_see_is_taken_out_at_send_time(
+        admin, diabetes, mental, drlee, maria):
+    """Built, then the member leaves the private community before the email goes: the digest
+    is rebuilt without that community's Q&A (its link is the only trace of it in the run)."""
+    from community import services as forum
+
+    join(drlee, mental)
+    private = _ended_event(admin, mental, drlee, "Private night fears", asker=maria)
+    author = make_user("author")
+    join(author, diabetes)
+    publish_thread(author, diabetes, title="Walking after dinner", kind="discussion")
+    mail.outbox.clear()
+    result = digests.build_batch([maria.pk], ignore_morning=True)
+    assert result.outbox_ids
+    from notifications.models import Outbox
+
+    assert private.get_absolute_url() in Outbox.objects.get(pk=result.outbox_ids[0]).text
+    forum.community_leave(user=maria, community=mental)
+    outbox.send(result.outbox_ids)
+    text = _digest(maria)
+    assert "Walking after dinner" in text
+    assert "Private night fears" not in text and private.get_absolute_url() not in text
