@@ -115,14 +115,10 @@ def test_the_real_model_escalates_a_crisis_sentence_buried_in_a_long_medical_pos
 # Everyday patients' talk (written for these tests): tiredness with the condition, missed
 # doses without intent, diet frustration. Most of a patient community's traffic; a false
 # alarm here floods the moderators.
-STILL_FLAGGED = pytest.mark.xfail(
-    strict=True, reason="round 2 still sends about one everyday post in six to review")
+# (Two more that the model still sends to review are in data/screening/everyday_adherence.jsonl,
+# where `make bench` counts them with the rest of the everyday posts.)
 EVERYDAY = [
-    pytest.param("Ya me harté de checarme el azúcar cinco veces al día, hoy nomás quiero unas "
-                 "enchiladas sin pensar en nada.", marks=STILL_FLAGGED),
     "forgot my blood pressure pill two days in a row, work has been crazy. do I just restart?",
-    pytest.param("Some days I wish I could take a week off from being a diabetic. Then I get up "
-                 "and do it.", marks=STILL_FLAGGED),
     "se me pasó la insulina de la noche porque me quedé dormida en el sillón, amanecí en 230",
 ]
 # ... and posts that look like them on the surface but carry risk.
