@@ -3,6 +3,11 @@ permissions decide; what a member may not see is a 404."""
 
 from __future__ import annotations
 
+import time
+
+from allauth.account import app_settings as account_settings
+from allauth.account.authentication import get_authentication_records
+from allauth.account.decorators import reauthentication_required
 from allauth.socialaccount.models import SocialAccount
 from allauth.usersessions.models import UserSession
 from django.contrib import messages
@@ -23,6 +28,20 @@ from .forms import (
     ProfileForm,
 )
 from .models import ClinicianProfile, DataExport, User
+
+
+def _signed_in_long_ago(request) -> bool:
+    """True when the session's last sign-in (or re-entered password / MFA) is older than
+    ACCOUNT_REAUTHENTICATION_TIMEOUT: deleting the account or taking every message then asks
+    for the password again, so a stolen session alone cannot."""
+    records = get_authentication_records(request, request.user)
+    last = max((r.get("at", 0) for r in records), default=0)
+    return time.time() - last >= account_settings.REAUTHENTICATION_TIMEOUT
+
+
+_recent_sign_in = reauthentication_required(enabled=_signed_in_long_ago)
+_recent_sign_in_to_change = reauthentication_required(enabled=_signed_in_long_ago,
+                                                      allow_get=True)
 
 
 def _fresh(user):
@@ -88,6 +107,7 @@ def settings_data(request):
 
 @login_required
 @require_POST
+@_recent_sign_in
 def export_request(request):
     export = services.data_export_request(user=request.user)
     export.refresh_from_db()
@@ -120,6 +140,7 @@ def export_download(request, pk: int):
 
 
 @login_required
+@_recent_sign_in_to_change
 def account_delete(request):
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if request.method == "POST":

@@ -9,8 +9,10 @@ leaves them, unless a test needs rows at fixed instants (tests/insights/conftest
 
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta
 
+from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.account.models import EmailAddress
 from django.test import Client
 from django.utils import timezone
@@ -93,7 +95,12 @@ def publish_reply(author: User, thread: Thread, body: str, anonymous: bool = Fal
 
 
 def client_for(user: User, **kwargs) -> Client:
-    """A test client signed in as the user."""
+    """A test client signed in as the user just now (with the record allauth keeps of a password
+    sign-in, so pages that want a recent sign-in see one)."""
     client = Client(**kwargs)
     client.force_login(user)
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "password", "at": time.time()}]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
     return client
