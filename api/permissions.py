@@ -21,6 +21,13 @@ def can_create_insights_token(user) -> bool:
     return can_manage_tokens(user) and can_view_insights(user) and has_mfa(user)
 
 
+def token_may_read_insights(token: ApiToken) -> bool:
+    """The MFA half of can_create_insights_token, checked on every use, not only when the
+    token is made: a token whose owner has since removed MFA stops reading figures (which
+    figures it reads is the insights page's rule, as for a session)."""
+    return has_mfa(token.user)
+
+
 def can_see_token(user, token: ApiToken) -> bool:
     return user.is_authenticated and token.user_id == user.pk
 
@@ -58,6 +65,10 @@ class TokenScopes(BasePermission):
                 ApiToken.Scope.WRITE
         if not token_allows(token, scope):
             self.message = f"This token does not have the {scope} scope."
+            return False
+        if token is not None and scope == ApiToken.Scope.INSIGHTS \
+                and not token_may_read_insights(token):
+            self.message = "This token's owner no longer has two-factor authentication."
             return False
         if getattr(view, "members_only", False) or request.method not in SAFE_METHODS:
             return bool(request.user and request.user.is_authenticated)
