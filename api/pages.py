@@ -3,6 +3,8 @@ delivery log. Thin: permissions decide, services write."""
 
 from __future__ import annotations
 
+import time
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -19,6 +21,16 @@ from .forms import EndpointForm, TokenForm
 from .models import WebhookDelivery, WebhookEndpoint
 
 NEW_TOKEN_KEY = "api_new_token"  # noqa: S105 - a session key, not a secret
+NEW_TOKEN_SECONDS = 120  # a new token's text waits this long in the session for its page
+
+
+def _take_new_token(request) -> dict | None:
+    """The new token's text, taken out of the session by the very next request to the tokens
+    page (whatever its method), and only if that comes soon after the token was made."""
+    kept = request.session.pop(NEW_TOKEN_KEY, None)
+    if not isinstance(kept, dict) or time.time() - kept.get("at", 0) > NEW_TOKEN_SECONDS:
+        return None
+    return {"raw": kept.get("raw")}
 
 
 def _apply_errors(form, error: ValidationError) -> None:
@@ -32,6 +44,7 @@ def tokens(request):
     if not permissions.can_manage_tokens(request.user):
         raise Http404
     form = TokenForm(request.POST or None)
+    created = _take_new_token(request)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -41,21 +54,23 @@ def tokens(request):
                 _apply_errors(form, error)
                 status = 400
             else:
-                # Shown on the next page, once: the session holds it until then (a reload of
-                # that page neither shows it again nor makes a second token).
-                request.session[NEW_TOKEN_KEY] = raw
+                # Shown on the next page, once: the session holds it until then, at most
+                # NEW_TOKEN_SECONDS (a reload of that page neither shows it again nor makes a
+                # second token).
+                request.session[NEW_TOKEN_KEY] = {"raw": raw, "at": time.time()}
                 return redirect("api:tokens")
         else:
             status = 400
-    created = {"raw": request.session.pop(NEW_TOKEN_KEY)} \
-        if request.method == "GET" and NEW_TOKEN_KEY in request.session else None
     rows = permissions.tokens_visible_to(request.user).order_by("-created_at")
-    return render(request, "api/tokens.html", {
+    response = render(request, "api/tokens.html", {
         "form": form, "tokens": rows, "created": created, "section": "api",
         "insights_possible": permissions.can_create_insights_token(request.user),
         "has_mfa": has_mfa(request.user),
         "can_manage_webhooks": permissions.can_manage_webhooks(request.user),
     }, status=status)
+    if created:
+        response["Cache-Control"] = "private, no-store"  # not kept in the browser's caches
+    return response
 
 
 @login_required
