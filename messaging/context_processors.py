@@ -1,5 +1,18 @@
 from django.utils.functional import SimpleLazyObject
 
+from accounts.middleware import register_member_companion
+
+from . import selectors as _selectors
+
+# The count comes in the same cache round trip as the member's row (accounts.middleware).
+MESSAGES_ATTR = "_hearth_messages_unread"
+register_member_companion(MESSAGES_ATTR, _selectors.unread_key)
+
+
+def _messages_unread(user) -> int:
+    found = getattr(user, MESSAGES_ATTR, None)
+    return found if found is not None else _selectors.cached_unread_count(user=user)
+
 
 def messaging(request):
     """The header's Messages count (a cache read, no query) and whether the
@@ -7,9 +20,9 @@ def messaging(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from . import permissions, selectors
+    from . import permissions
 
     return {
-        "messages_unread": SimpleLazyObject(lambda: selectors.cached_unread_count(user=user)),
+        "messages_unread": SimpleLazyObject(lambda: _messages_unread(user)),
         "ask_open": permissions.ask_is_open(),
     }

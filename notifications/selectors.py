@@ -3,6 +3,7 @@ member's settings, and who Hearth may email."""
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -52,6 +53,50 @@ def unread_count(*, user) -> int:
     """Unread lines of the list (replies in one discussion are one line)."""
     return Notification.objects.filter(recipient=user, read_at__isnull=True).aggregate(
         n=unread_groups())["n"]
+
+
+UNREAD_CACHE_SECONDS = 600  # a count a missed write left wrong (a deleted post) heals by itself
+UNREAD_ATTR = "_hearth_notifications_unread"
+
+
+def unread_key(user_id: int) -> str:
+    return f"notifications:unread:{user_id}"
+
+
+def cached_unread_count(*, user) -> int:
+    """The header bell's count without a query: read with the member's cached row (the
+    companion registered in apps.ready), else from the cache, else counted once and kept.
+    Every write that changes it stores the new count (services.publish_unread)."""
+    found = getattr(user, UNREAD_ATTR, None)
+    if found is not None:
+        return found
+    from django.core.cache import cache
+
+    try:
+        found = cache.get(unread_key(user.pk))
+    except Exception:  # noqa: BLE001 - Redis down: the database answers
+        return unread_count(user=user)
+    if found is None:
+        found = unread_count(user=user)
+        remember_unread_counts({user.pk: found})
+    return found
+
+
+def remember_unread_counts(counts: dict[int, int]) -> None:
+    """Keep members' bell counts (called after the write that changed them commits)."""
+    from django.core.cache import cache
+
+    with contextlib.suppress(Exception):  # Redis down: pages count for themselves
+        cache.set_many({unread_key(uid): n for uid, n in counts.items()},
+                       timeout=UNREAD_CACHE_SECONDS)
+
+
+def forget_unread_counts(user_ids: Iterable[int]) -> None:
+    """A write changed these counts: until it commits (and stores them), pages count again."""
+    from django.core.cache import cache
+
+    with contextlib.suppress(Exception):  # Redis down: pages count for themselves
+        cache.delete_many([unread_key(uid) for uid in user_ids])
 
 
 def unread_counts(user_ids: Iterable[int]) -> dict[int, int]:

@@ -97,6 +97,9 @@ def publish_unread(user_ids: Iterable[int]) -> None:
     if not user_ids:
         return
     counts = selectors.unread_counts(user_ids)
+    kept = {user_id: counts.get(user_id, 0) for user_id in user_ids}
+    selectors.forget_unread_counts(user_ids)
+    transaction.on_commit(lambda: selectors.remember_unread_counts(kept))
     publish_many_on_commit([
         (user_group(user_id), {"type": "notifications", "unread": counts.get(user_id, 0)})
         for user_id in user_ids

@@ -20,9 +20,9 @@ from tests.conftest import client_for, publish_reply, publish_thread
 pytestmark = pytest.mark.django_db
 
 # The thread (with its community), the page's posts, and the member's own read (reactions,
-# bookmarks, follow, draft, read position); the fourth is the header's unread notification
-# count (notifications.context_processors), which no page of the forum controls.
-MEMBER_QUERIES = 4
+# bookmarks, follow, draft, read position). The header's unread counts (notifications, messages)
+# come from the cache with the member's row.
+MEMBER_QUERIES = 3
 
 
 def grow(thread: Thread, author, replies: int) -> None:
@@ -60,6 +60,27 @@ def test_member_page_asks_the_same_few_queries_at_10_and_500_posts(
             response = reader.get(url)
         assert response.status_code == 200
     assert "Reply 498" in reader.get(f"/t/{big.pk}/?page=last").content.decode()
+
+
+def test_the_bells_count_is_kept_by_the_writes_that_change_it(
+        maria, james, diabetes, django_capture_on_commit_callbacks):
+    from notifications import selectors as notification_selectors
+    from notifications import services as notification_services
+
+    thread = publish_thread(maria, diabetes, title="Bell")
+    reader = client_for(maria)
+    reader.get(f"/t/{thread.pk}/")  # counted once (0) and kept
+    assert "data-notifications-unread hidden> 0" in reader.get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_reply(james, thread, "A reply for the bell")
+    with CaptureQueriesContext(connection) as ctx:
+        html = reader.get(f"/t/{thread.pk}/").content.decode()
+    assert "data-notifications-unread> 1" in html
+    assert not [q for q in ctx.captured_queries if "notifications_notification" in q["sql"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_services.notifications_mark_all_read(user=maria)
+    assert "data-notifications-unread hidden> 0" in reader.get(f"/t/{thread.pk}/").content.decode()
+    assert notification_selectors.unread_count(user=maria) == 0
 
 
 def test_a_page_view_writes_nothing_and_the_read_position_arrives_in_a_batch(
