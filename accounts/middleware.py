@@ -41,8 +41,14 @@ def register_member_companion(attr: str, key) -> None:
     """Another app's per-member cache entry (`key(user_id)`), read in the same round trip as
     the member's row and put on the user object as `attr` when the cache has it: the app reads
     the attribute first (community's memberships, the clinician header flag). The app keeps
-    the entry current; a missing entry only means the app reads it itself."""
+    the entry current; a missing entry only means the app reads it itself (or, when the entry's
+    absence means something, finds `attr` in `companions_read(user)`: looked up, not there)."""
     _companions[attr] = key
+
+
+def companions_read(user) -> frozenset:
+    """The companion attributes looked up with this member's cached row (present or not)."""
+    return getattr(user, "_hearth_companions_read", frozenset())
 
 
 def cached_user(request):
@@ -75,6 +81,7 @@ def cached_user(request):
         for key, attr in companions.items():
             if key in found:
                 setattr(user, attr, found[key])
+        user._hearth_companions_read = frozenset(companions.values())  # absent ones included
         return user
     user = auth.get_user(request)
     if user.is_authenticated:

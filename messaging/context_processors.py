@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from accounts.middleware import register_member_companion
+from accounts.middleware import companions_read, register_member_companion
 
 from . import selectors as _selectors
 
@@ -11,7 +11,11 @@ register_member_companion(MESSAGES_ATTR, _selectors.unread_key)
 
 def _messages_unread(user) -> int:
     found = getattr(user, MESSAGES_ATTR, None)
-    return found if found is not None else _selectors.cached_unread_count(user=user)
+    if found is not None:
+        return found
+    if MESSAGES_ATTR in companions_read(user):  # looked up with the row: no key is 0
+        return 0
+    return _selectors.cached_unread_count(user=user)
 
 
 def messaging(request):
