@@ -121,6 +121,7 @@ def export_request(request):
 
 @login_required
 @require_GET
+@_recent_sign_in
 def export_download(request, pk: int):
     export = DataExport.objects.filter(pk=pk).first()
     if (

@@ -95,12 +95,17 @@ def publish_reply(author: User, thread: Thread, body: str, anonymous: bool = Fal
 
 
 def client_for(user: User, **kwargs) -> Client:
-    """A test client signed in as the user just now (with the record allauth keeps of a password
-    sign-in, so pages that want a recent sign-in see one)."""
+    """A test client signed in as the user just now."""
     client = Client(**kwargs)
     client.force_login(user)
+    record_sign_in(client, user)
+    return client
+
+
+def record_sign_in(client: Client, user: User) -> None:
+    """What allauth notes in the session at a password sign-in (force_login does not), so
+    pages that want a recent sign-in (ACCOUNT_REAUTHENTICATION_TIMEOUT) see one."""
     session = client.session
     session[AUTHENTICATION_METHODS_SESSION_KEY] = [{"method": "password", "at": time.time()}]
     session["account_authentication_methods_user"] = str(user.pk)
     session.save()
-    return client

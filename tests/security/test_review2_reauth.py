@@ -10,7 +10,7 @@ from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
 from django.test import Client
 
 from accounts.models import DataExport, User
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -63,3 +63,13 @@ def test_a_wrong_password_does_not_let_the_old_session_through(maria):
     assert response.status_code == 200
     maria.refresh_from_db()
     assert maria.is_active and maria.username == "maria"
+
+
+def test_an_old_session_cannot_download_a_ready_export(maria, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(maria).post("/settings/data/export/")
+    export = DataExport.objects.get(user=maria)
+    assert export.status == DataExport.Status.READY
+    response = old_session(maria).get(f"/settings/data/export/{export.pk}/download/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/reauthenticate/")

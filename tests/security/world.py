@@ -28,6 +28,7 @@ from tests.factories import (
     make_user,
     publish_reply,
     publish_thread,
+    record_sign_in,
 )
 
 ROLES = ("visitor", "newbie", "member_a", "member_b", "clinician", "mod_a", "staff",
@@ -133,6 +134,7 @@ def build_world(*, export_dir=None) -> World:
             continue
         client = Client()
         client.force_login(u[role])
+        record_sign_in(client, u[role])
         world.cookies[role] = client.cookies["sessionid"].value
     User.objects.filter(pk=u["suspended"].pk).update(
         suspended_until=timezone.now() + timedelta(days=7))
