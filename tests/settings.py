@@ -33,3 +33,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
 # table (tests/db/postgresql/base.py): seconds less for each such test.
 if DATABASES["default"]["ENGINE"] == "hearth.lib.db.postgresql":  # noqa: F405
     DATABASES["default"]["ENGINE"] = "tests.db.postgresql"  # noqa: F405
+
+# A recent sign-in (account export and deletion) lasts 30 minutes in the tests instead of
+# allauth's 5, so that a module-scoped world's sessions stay "recent" on a slow machine; the
+# tests of the rule stamp their sessions an hour old.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 30 * 60
