@@ -97,6 +97,7 @@ def dashboard(request):
         "sections": presenters.dashboard_sections(figures),
         "charts": charts,
         "query": request.GET.urlencode(),
+        "can_manage_campaigns": permissions.can_manage_campaigns(request.user),
         "source_labels": [
             (_(presenters.SOURCE_LABELS[row["source"]]), row) for row in figures.sources
         ],

@@ -146,3 +146,13 @@ def test_a_campaign_link_to_an_event_counts_its_visit(diabetes):
     campaign = Campaign.objects.get(slug="event-week")
     assert (campaign.target_kind, campaign.community) == ("event", diabetes)
     assert CampaignVisit.objects.filter(campaign=campaign).count() == 1
+
+
+def test_only_those_who_manage_campaigns_are_offered_the_campaign_links_page(as_admin, as_sam):
+    """The dashboard's campaigns section links to /insights/campaigns/ through the permission
+    (insights.permissions.can_manage_campaigns), not a template's own staff check."""
+    assert 'href="/insights/campaigns/"' in as_admin.get("/insights/").content.decode()
+    page = as_sam.get("/insights/")
+    assert page.status_code == 200
+    assert 'href="/insights/campaigns/"' not in page.content.decode()
+    assert as_sam.get("/insights/campaigns/").status_code == 404
