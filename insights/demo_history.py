@@ -96,7 +96,7 @@ def quiet():
     with mock.patch("community.live.post_published_on_commit"), \
             mock.patch("community.live.reactions_on_commit"), \
             mock.patch("community.live.thread_state_on_commit"), \
-            mock.patch("community.services.posting._send_on_commit"), \
+            mock.patch("community.services.posting.send_on_commit"), \
             mock.patch.object(signals.reaction_added, "send"), \
             mock.patch.object(signals.answer_accepted, "send"):
         yield

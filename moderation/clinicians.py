@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts import services as accounts
 from accounts.models import ClinicianProfile, User
 from accounts.permissions import can_review_clinicians
+from hearth.lib.signals import send_on_commit
 
 from . import signals
 from .audit import audit_record
@@ -55,6 +56,6 @@ def clinician_decide(
                  first_action_at=now, claimed_by=by)
         if closed:
             queue_changed_on_commit(community_id=None)
-        transaction.on_commit(lambda: signals.clinician_decided.send(
-            sender=ClinicianProfile, profile=profile, decision=decision))
+        send_on_commit(signals.clinician_decided, sender=ClinicianProfile, profile=profile,
+                       decision=decision)
     return profile

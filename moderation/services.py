@@ -19,6 +19,7 @@ from accounts.models import User
 from accounts.permissions import is_new_member, is_staff_member, is_verified_clinician
 from community import services as forum
 from community.models import Community, Post, Thread
+from hearth.lib.signals import send_on_commit
 
 from . import live, permissions, signals
 from .audit import audit_record
@@ -165,8 +166,8 @@ def post_screen(*, post_id: int) -> Post | None:
 
 def _crisis_escalated_on_commit(item: ModerationItem, *, escalated: bool = False) -> None:
     """signals.crisis_escalated after commit (the api app's webhooks listen)."""
-    transaction.on_commit(lambda: signals.crisis_escalated.send(sender=ModerationItem, item=item,
-                                                        escalated=escalated), robust=True)
+    send_on_commit(signals.crisis_escalated, sender=ModerationItem, item=item,
+                   escalated=escalated)
 
 
 def _crisis_email(item_id: int) -> None:
@@ -502,8 +503,8 @@ def _decided(member: User | None, detail: str, text: str = "", post: Post | None
     """Tell the member what was decided about their post or account, after commit."""
     if member is None:
         return
-    transaction.on_commit(lambda: signals.moderation_decided.send(
-        sender=User, member=member, detail=detail, text=text, post=post), robust=True)
+    send_on_commit(signals.moderation_decided, sender=User, member=member, detail=detail,
+                   text=text, post=post)
 
 
 # --- Flags ----------------------------------------------------------------------------------

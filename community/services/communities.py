@@ -13,6 +13,7 @@ from accounts.models import User
 from accounts.permissions import (
     can_read_as_member,
 )
+from hearth.lib.signals import send_on_commit
 
 from .. import live, permissions, signals
 from ..models import (
@@ -33,10 +34,7 @@ def community_join(*, user: User, community: Community) -> Membership:
         )
         if created and status == Membership.Status.ACTIVE:
             Community.objects.filter(pk=community.pk).update(member_count=F("member_count") + 1)
-            transaction.on_commit(
-                lambda: signals.member_joined.send(sender=Membership, membership=membership),
-                robust=True,
-            )
+            send_on_commit(signals.member_joined, sender=Membership, membership=membership)
     permissions.forget_memberships(user)
     return membership
 
@@ -54,10 +52,7 @@ def membership_approve(*, moderator: User, membership: Membership) -> Membership
                 member_count=F("member_count") + 1
             )
             membership.status = Membership.Status.ACTIVE
-            transaction.on_commit(
-                lambda: signals.member_joined.send(sender=Membership, membership=membership),
-                robust=True,
-            )
+            send_on_commit(signals.member_joined, sender=Membership, membership=membership)
     return membership
 
 

@@ -22,6 +22,7 @@ from accounts.permissions import (
     is_new_member,
     is_verified_clinician,
 )
+from hearth.lib.signals import send_on_commit
 
 from .. import live, permissions, signals
 from ..markdown import mentioned_names, render_markdown
@@ -36,10 +37,6 @@ from ..models import (
 )
 from ..search import search_vector_update
 from .base import BODY_MAX, TITLE_MAX, PostingNotAllowed, RateLimited, _body_digest
-
-
-def _send_on_commit(signal, **kwargs) -> None:
-    transaction.on_commit(lambda: signal.send(sender=Post, **kwargs), robust=True)
 
 
 def _check_text(*, body: str, title: str | None = None) -> tuple[str, str | None]:
@@ -155,7 +152,7 @@ def thread_create(
         post = _new_post(thread=thread, author=author, body=body, anonymous=anonymous)
         ThreadFollow.objects.get_or_create(thread=thread, user=author)
         Draft.objects.filter(user=author, community=community, thread=None).delete()
-        _send_on_commit(signals.post_submitted, post=post)
+        send_on_commit(signals.post_submitted, sender=Post, post=post)
     return thread
 
 
@@ -178,7 +175,7 @@ def post_reply(*, author: User, thread: Thread, body: str, anonymous: bool = Fal
         Draft.objects.filter(user=author, thread=thread).delete()
         # Following the thread is the member's choice (notifications' "Follow discussions I
         # reply to"): its receiver of post_submitted follows it for them.
-        _send_on_commit(signals.post_submitted, post=post)
+        send_on_commit(signals.post_submitted, sender=Post, post=post)
     return post
 
 
@@ -252,7 +249,7 @@ def _publish(post: Post) -> None:
     post.thread.refresh_from_db()
     search_vector_update(post.pk)
     live.post_published_on_commit(post)
-    _send_on_commit(signals.post_published, post=post)
+    send_on_commit(signals.post_published, sender=Post, post=post)
 
 
 def post_edit(*, editor: User, post: Post, body: str) -> Post:
@@ -283,7 +280,7 @@ def post_edit(*, editor: User, post: Post, body: str) -> Post:
                     Thread.objects.filter(pk=post.thread_id).update(
                         reply_count=F("reply_count") - 1)
                 live.post_removed_on_commit(post)
-            _send_on_commit(signals.post_submitted, post=post)
+            send_on_commit(signals.post_submitted, sender=Post, post=post)
     return post
 
 

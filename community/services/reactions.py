@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from hearth.lib.signals import send_on_commit
 
 from .. import live, permissions, signals
 from ..models import (
@@ -54,10 +55,7 @@ def reaction_toggle(*, user: User, post: Post, kind: str) -> bool:
             Post.objects.filter(pk=post.pk).update(
                 **{counter: F(counter) + 1}, version=F("version") + 1)
             Thread.objects.filter(pk=post.thread_id).update(reaction_count=F("reaction_count") + 1)
-            transaction.on_commit(
-                lambda: signals.reaction_added.send(sender=Reaction, reaction=reaction),
-                robust=True,
-            )
+            send_on_commit(signals.reaction_added, sender=Reaction, reaction=reaction)
             now_on = True
         post.refresh_from_db(fields=[*_COUNTERS.values(), "version"])
         live.reactions_on_commit(post)
@@ -127,11 +125,7 @@ def post_accept(*, user: User, post: Post) -> Thread:
         thread.accepted_post = None if thread.accepted_post_id == post.pk else post
         thread.save(update_fields=["accepted_post"])
         if thread.accepted_post_id:
-            transaction.on_commit(
-                lambda: signals.answer_accepted.send(
-                    sender=Thread, thread=thread, post=post, by=user
-                ),
-                robust=True,
-            )
+            send_on_commit(signals.answer_accepted, sender=Thread, thread=thread, post=post,
+                           by=user)
         live.thread_state_on_commit(thread)
     return thread
