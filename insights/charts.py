@@ -20,7 +20,9 @@ AXIS = "#4f5d63"
 
 
 def bar_chart(*, chart_id: str, title: str, points: list[tuple[date, int | None]],
-              today: date | None = None) -> SafeString:
+              today: date | None = None, weeks: bool = False) -> SafeString:
+    """Bars of daily values, or with `weeks` of weekly ones (each point the first day of its
+    week in the period)."""
     known = [value for _day, value in points if value is not None]
     peak = max(known, default=0)
     total = sum(known)
@@ -36,17 +38,25 @@ def bar_chart(*, chart_id: str, title: str, points: list[tuple[date, int | None]
         bars.append((
             f"{LEFT + index * slot + gap / 2:.2f}", f"{TOP + plot_h - height:.2f}",
             f"{max(slot - gap, 0.5):.2f}", f"{height:.2f}",
-            TODAY_FILL if day == today else BAR_FILL, f"{date_format(day, 'j M')}: {value}",
+            TODAY_FILL if day == today else BAR_FILL,
+            (_("Week of %(day)s") % {"day": date_format(day, "j M")} if weeks
+             else date_format(day, "j M")) + f": {value}",
         ))
     missing = sum(1 for _day, value in points if value is None)
-    if points:
+    if points and weeks:
+        description = _(
+            "%(weeks)s weeks from %(first)s to %(last)s; total %(total)s, highest week "
+            "%(peak)s."
+        ) % {"weeks": len(points), "first": date_format(points[0][0], "j M Y"),
+             "last": date_format(points[-1][0], "j M Y"), "total": total, "peak": peak}
+    elif points:
         description = _(
             "%(days)s days from %(first)s to %(last)s; total %(total)s, highest day %(peak)s."
         ) % {"days": len(points), "first": date_format(points[0][0], "j M Y"),
              "last": date_format(points[-1][0], "j M Y"), "total": total, "peak": peak}
     else:
         description = _("No days.")
-    if missing:
+    if missing and not weeks:  # the page says how many days are missing
         description += " " + ngettext(
             "%(n)s day has no stored figures yet.", "%(n)s days have no stored figures yet.",
             missing) % {"n": missing}

@@ -214,6 +214,24 @@ def series(*, community_ids, period: Period) -> dict[str, list[tuple[date, int |
     return {name: [(day, values[name].get(day)) for day in period.dates()] for name in SERIES}
 
 
+WEEKS_AFTER = 92  # a longer period's day-by-day charts show weeks (about 52 bars, not 365)
+
+
+def by_week(points: list[tuple[date, int | None]], *, average: bool = False
+            ) -> list[tuple[date, int | None]]:
+    """Days grouped into weeks (Monday to Sunday; the first and last may be partial), each
+    labelled by its first day in the period: sums, or with `average` (a series of members,
+    "active") the average per stored day; a week with no stored day is None. For the page's
+    long charts only: the CSV and JSON keep days."""
+    weeks: dict = {}
+    for day, value in points:
+        monday = day - timedelta(days=day.weekday())
+        first, total, stored = weeks.get(monday, (day, 0, 0))
+        weeks[monday] = (first, total + (value or 0), stored + (value is not None))
+    return [(first, None if not stored else round(total / stored) if average else total)
+            for first, total, stored in weeks.values()]
+
+
 # Weekly trends: the shape of six months on one screen.
 TREND_WEEKS = 26
 TRENDS = ("active", "members_new", "clinician_answers", "helped", "digest_clicks")

@@ -72,14 +72,18 @@ def dashboard(request):
     figures = metrics.figures(community_ids=selection.community_ids, period=selection.period)
     series = rollup.series(community_ids=selection.community_ids, period=selection.period)
     current_day = today()
+    # a long period's charts show weeks (~52 bars and table rows each, not 365)
+    weekly = selection.period.days > rollup.WEEKS_AFTER
     charts = []
-    for name, points in series.items():
+    for name, days in series.items():
+        points = (rollup.by_week(days, average=name in rollup.AVERAGED) if weekly else days)
         charts.append({
             "name": name, "title": _(rollup.SERIES[name]),
             "svg": bar_chart(chart_id=f"chart-{name}", title=_(rollup.SERIES[name]),
-                             points=points, today=current_day),
+                             points=points, today=None if weekly else current_day,
+                             weeks=weekly),
             "points": points,
-            "missing": sum(1 for _day, value in points if value is None),
+            "missing": sum(1 for _day, value in days if value is None),
         })
     trends = rollup.weekly(community_ids=selection.community_ids)
     reach = outcomes.reach(selection.community_ids, selection.period)
@@ -96,6 +100,7 @@ def dashboard(request):
         "figures": figures,
         "sections": presenters.dashboard_sections(figures),
         "charts": charts,
+        "weekly_charts": weekly,
         "query": request.GET.urlencode(),
         "can_manage_campaigns": permissions.can_manage_campaigns(request.user),
         "source_labels": [

@@ -84,3 +84,30 @@ def test_the_command_refuses_today_and_bad_dates(db):
         call_command("rollup_metrics", "--since", "2999-01-01", "--until", "2999-01-02")
     with pytest.raises(CommandError):
         call_command("rollup_metrics", "--since", "March")
+
+
+def test_by_week_sums_days_into_monday_weeks_and_averages_members():
+    from insights.rollup import by_week
+
+    # Wed 5 – Tue 18 March 2025: a partial first week, a whole one, a partial last one
+    days = [(date(2025, 3, d), d) for d in range(5, 19)]
+    days[2] = (date(2025, 3, 7), None)  # not stored yet
+    assert by_week(days) == [(date(2025, 3, 5), 5 + 6 + 8 + 9),
+                             (date(2025, 3, 10), sum(range(10, 17))),
+                             (date(2025, 3, 17), 17 + 18)]
+    assert by_week(days, average=True)[0] == (date(2025, 3, 5), round((5 + 6 + 8 + 9) / 4))
+    assert by_week([(date(2025, 3, 5), None)]) == [(date(2025, 3, 5), None)]
+
+
+def test_a_long_period_charts_weeks_on_the_page_and_keeps_days_in_the_files(world):
+    as_admin = client_for(world.admin)
+    query = "period=custom&start=2024-03-08&end=2025-03-07"  # 365 days
+    page = as_admin.get(f"/insights/?{query}").content.decode()
+    assert "Week by week" in page and "Day by day" not in page
+    table = page.split('id="chart-threads-title"', 1)[1].split("</table>", 1)[0]
+    assert table.count('<tr><th scope="row">') == 53  # 8 March 2024 is a Friday
+    assert "53 weeks from 8 Mar 2024 to 3 Mar 2025" in page
+    data = as_admin.get(f"/insights/data.json?{query}").json()
+    assert len(data["series"]["threads"]) == 365
+    short = as_admin.get(f"/insights/?{QUERY}").content.decode()
+    assert "Day by day" in short and "Week by week" not in short
