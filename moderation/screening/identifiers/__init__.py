@@ -54,10 +54,12 @@ def _ascii_digits(text: Text) -> Text:
 def find(text: Text) -> list[Finding]:
     text = _ascii_digits(text)
     phones._screening.parsed = {}
+    addresses._screening.normal = phones._screening.normal = text.normal
     try:
         return _find(text)
     finally:
         phones._screening.parsed = None
+        addresses._screening.normal = phones._screening.normal = None
 
 
 def _find(text: Text) -> list[Finding]:
@@ -72,7 +74,9 @@ def _find(text: Text) -> list[Finding]:
     found += dates._dates_before_birth_words(text)
     # "Insurgentes Sur #970" is an address, not a record number after a name.
     streets = [f.span for f in found if f.kind == "address"]
-    found.extend(f for f in numbers._INSTITUTION_NUMBER.find(text) + addresses._LIVING_AT.find(text)
+    living = [f for f in addresses._LIVING_AT.find(text)
+              if addresses._home_address_at(text.normal, f.span[0])]
+    found.extend(f for f in numbers._INSTITUTION_NUMBER.find(text) + living
                  if not any(a < f.span[1] and f.span[0] < b for a, b in streets))
     return found
 

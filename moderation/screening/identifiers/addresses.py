@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 
 from ..base import Finding, Text, finding
 from .common import _Keyed, _keyed, _last, _rule
@@ -73,11 +74,42 @@ def _home_address_at(text: str, start: int) -> bool:
     ends = list(_SENTENCE_END.finditer(sentence))
     if ends:
         sentence = sentence[ends[-1].end():]
-    return not (_LOCATED.search(sentence) and _PUBLIC_PLACE.search(sentence)
-                and not _HOME_WORDS.search(sentence))
+    if _LOCATED.search(sentence) and _PUBLIC_PLACE.search(sentence) and not _HOME_WORDS.search(
+            sentence):
+        return False
+    # A place named by its proper name, then where it is: "MD Anderson is at 1515 Holcombe
+    # Blvd", "The Ronald McDonald House on 26 W Erie St", "el INCan está en Av. San Fernando
+    # 22". Not a person ("Dave is at ...": one plain name), nor after words of a home. Letter
+    # case tells a name: rules that read the case-folded text are checked on the original.
+    normal = getattr(_screening, "normal", None)
+    if normal is not None and normal is not text and len(normal) == len(text):
+        sentence = normal[start - len(sentence):start]
+    named = _NAMED_PLACE_LOCATED.search(sentence)
+    if named is not None and not _PRIVATE_PLACE.search(sentence, 0, named.start("name")):
+        name = named.group("name")
+        return not (named.group("article") or len(name.split()) >= 2
+                    or _ACRONYM.search(name) or named.group("verb").startswith("located"))
+    return True
+
+
+# The proper name of a place, at the start of its clause or after an article, then "is at",
+# "is located on", "on", "está en", "queda en" right before the address.
+_NAMED_PLACE_LOCATED = re.compile(
+    r"(?:^|[.,;:!?(]\s*|(?P<article>\b(?:[Tt]he|[Ee]l|[Ll]a|[Ll]os|[Ll]as)\s+))"
+    r"(?P<name>(?!(?:I|I'm|Im|I've|We|We're|My|Our|Me|He|She|They|You|It|Mi|Mis|Yo|Ella|[EÉ]l"
+    r"|Ellos|Nuestr[oa]|Mom|Mum|Dad|Mama|Mam[aá]|Pap[aá]|Grandma|Grandpa|Abuel[oa]|Please|Send"
+    r"|Mail|Drop|Come|Call|Text|Address|Home|Casa|Vivo|Estoy|Here|Aqu[ií]|This|That|Este|Esta"
+    r"|Anyone|If|So|And|But|Y|Pero)\b)[A-ZÁÉÍÓÚÑ][\w'.&-]*"
+    r"(?:\s+(?:[A-ZÁÉÍÓÚÑ][\w'.&-]*|of|de|del|la|the|&)){0,5})\s+"
+    r"(?P<verb>(?:is|are|was|'s)\s+(?:now\s+|still\s+)?(?:located\s+)?(?:at|on|in)"
+    r"|located\s+(?:at|on|in)|on|at|est[aá]\s+en|queda\s+en|se\s+encuentra\s+en"
+    r"|se\s+ubica\s+en|ubicad[oa]\s+en)\s*(?:la\s+|el\s+|the\s+)?\Z")
+# A name with an acronym in it ("MD Anderson", "INCan", "UCSF"): an organisation's.
+_ACRONYM = re.compile(r"[A-ZÁÉÍÓÚÑ][\w'.&-]*[A-ZÁÉÍÓÚÑ]")
 
 
 _SENTENCE_END = re.compile(r"(?<=[a-záéíóúñ]{3})[.]\s|[!?\n]")
+_screening = threading.local()  # the text one call of ``find`` screens, as written
 _LOCATED = re.compile(
     r"\b(?:est[aá]|queda|se\s+encuentra|ubicad[oa]|is|are|located|sits)\s+(?:en|at|on|in)?\s*"
     r"(?:la\s+|el\s+|the\s+)?$", re.IGNORECASE)
@@ -154,8 +186,10 @@ _VIA = (
     r"|Rambla|Carrer|R[uú]a|Avinguda|Passeig|Travessera|Eje|Perif[eé]rico|Anillo|Circunvalaci[oó]n"
     r"|Viaducto|Libramiento|AV\.?|AVENIDA|CALLE|C\.(?=\s+[A-ZÁÉÍÓÚÑ]))"
 )
-_NAME_WORD = (r"(?:[A-ZÁÉÍÓÚÑ][\w'.ºª°-]*|[0-9]{1,3}[A-Za-zºª°]?|de|del|la|las|los|el|y|esq\."
-              r"|esquina|con|entre)")
+# A number in a street's name is whole ("Calle 5 de Mayo 492"; "calle 16 de Septiembre" has
+# no house number); "x" joins the crossing streets of Yucatán ("Calle 60 x 45 y 47 #512").
+_NAME_WORD = (r"(?:[A-ZÁÉÍÓÚÑ][\w'.ºª°-]*|[0-9]{1,3}(?![0-9])[A-Za-zºª°]?|x(?=\s[0-9])|de|del"
+              r"|la|las|los|el|y|esq\.|esquina|con|entre)")
 _HOUSE = (
     r"(?:(?i:s/n)|(?:\#|(?i:no\.?|n[º°]\.?|n[uú]m\.?|n[uú]mero|casa):?)?\s*(?:[NSEO](?=[0-9]))?"
     r"[0-9]{1,5}[A-Za-z]?(?:\s?-\s?[0-9]{1,4})?)"

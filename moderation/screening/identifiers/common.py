@@ -91,6 +91,9 @@ def _looks_like_date(value: str) -> bool:
     if parts is None:
         return False
     first, second, last = parts.groups()
+    # A year of four digits is a year people write (1800-2099): "7745-12-09" is a record.
+    if any(len(part) == 4 and not part.startswith(("18", "19", "20")) for part in (first, last)):
+        return False
     if len(first) == 4:
         return 1 <= int(second) <= 12 and 1 <= int(last) <= 31
     day_month = sorted((int(first), int(second)))

@@ -192,3 +192,34 @@ def _dates_beside_ages(text: Text) -> list[Finding]:
             if year is not None and 1900 < int(year.group()) <= _LATEST_BIRTH_YEAR - 6:
                 found.append(finding("dob", date.span("s")))
     return found
+
+
+# A month and a year of birth, without the day, are a date of birth too (a year alone is not):
+# "soy de agosto del 92", "born in March of '67", "yo soy del 85 pero de octubre", and a day
+# and month with the year said just after: "cumplo años el 30 de enero, soy del 79".
+_ANY_MONTH = rf"(?:{_MONTH}|{_MES})"
+# A year, not a day: four digits, an apostrophe, or two digits no day can be ("May 12" is a day).
+_YEAR_NOT_DAY = r"(?:(?:19|20)[0-9]{2}|'[0-9]{2}|3[2-9]|[4-9][0-9])(?![0-9])"
+_NOT_A_COUNT = r"(?!\s*(?:days?|weeks?|months?|years?|d[ií]as|semanas|meses|a[nñ]os|%|mg))"
+_MONTH_YEAR = (
+    rf"(?:{_DAY}{_ORDINAL}\s+de\s+{_MES}|{_MONTH}\s+{_DAY}(?:st|nd|rd|th)?)[^\n0-9]{{0,20}}?"
+    rf"(?:\b(?:del?|in|of)\s+|')(?:{_YEAR}|[0-9]{{2}})(?![0-9]){_NOT_A_COUNT}"
+    rf"|{_ANY_MONTH},?\s+(?:(?:of|de|del)\s+(?:{_YEAR}|'?[0-9]{{2}})(?![0-9])|{_YEAR_NOT_DAY})"
+    rf"{_NOT_A_COUNT}"
+    rf"|{_YEAR_NOT_DAY},?\s+(?:(?:pero|but|y|and)\s+)?(?:de|del|in|en)\s+{_ANY_MONTH}(?![\w])"
+)
+_keyed(
+    "dob",
+    rf"{_BIRTH_WORDS}|(?<![a-záéíóúñ])soy\s+de(?=\s+{_MES}\s)",
+    rf"[^\n0-9]{{0,30}}?(?<![\w'])(?P<s>{_MONTH_YEAR})",
+    check=lambda k, v: (not _NOT_A_BIRTH_SKIP.search(v.string, k.end(), v.start("s"))
+                        and _plausible_birth_year(k, v.group("s"))),
+)
+
+
+def _plausible_birth_year(key: re.Match[str], value: str) -> bool:
+    """A two-digit year, or a four-digit one before ``_LATEST_BIRTH_YEAR`` unless the words
+    can only mean a birth ("born in March 2024": a baby's)."""
+    year = re.search(r"(?:19|20)[0-9]{2}(?![0-9])", value)
+    return (year is None or int(year.group()) <= _LATEST_BIRTH_YEAR
+            or _STRONG_BIRTH_WORD.search(key.group()) is not None)

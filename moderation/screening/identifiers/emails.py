@@ -7,11 +7,35 @@ import re
 from ..base import Finding, Text, finding
 from .common import _rule
 
+# An organisation's role mailbox is public, not a person's: "appointments@clevelandclinic.org",
+# "contacto@amdiabetes.org.mx" (role names after RFC 2142, in English and Spanish); at a free
+# mail provider it is someone's own ("info@gmail.com").
+_ROLE_MAILBOX = re.compile(
+    r"(?:info|information|informes|informacion|contact|contacto|contactanos|hello|hola|support"
+    r"|soporte|help|helpdesk|ayuda|appointments?|citas?|scheduling|admin|administracion|office"
+    r"|oficina|atencion|atencionpaciente|atencionalpaciente|noreply|no-reply|donotreply|press"
+    r"|prensa|media|billing|facturacion|membership|members|volunteers?|voluntariado|voluntarios"
+    r"|donations?|donativos|webmaster|enquiries|inquiries|feedback|customerservice|service"
+    r"|servicios|patientrelations|patientexperience|reception|recepcion|secretaria|team|equipo"
+    r"|events|eventos|comunicacion|communications|general|mail|correo|registro|registration"
+    r"|privacy|privacidad|legal|hr|rrhh|jobs|empleo|careers)"
+    r"(?:[._-][a-z]{2,12})?")
+_FREE_PROVIDER = re.compile(
+    r"@(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|live|msn|aol|icloud|me|protonmail|proton"
+    r"|gmx|mail|comcast|verizon|att|sbcglobal|bellsouth|earthlink|fastmail|zoho|yandex|prodigy"
+    r"|telmex|tutanota)\.")
+
+
+def _personal_mailbox(address: str) -> bool:
+    local = address.split("@", 1)[0]
+    return _ROLE_MAILBOX.fullmatch(local) is None or _FREE_PROVIDER.search(address) is not None
+
+
 _rule(
     "email",
     r"(?<![\w.%+-])(?P<s>[a-z0-9][a-z0-9._%+-]{0,63}@[a-z0-9][a-z0-9-]{0,62}"
     r"(?:\.[a-z0-9-]{1,63}){0,6}\.[a-z]{2,24})\b",
-    triggers=("@",),
+    triggers=("@",), check=lambda m: _personal_mailbox(m.group("s")),
 )
 # Spelled out or obfuscated to dodge filters, in English and Spanish: "joy_tran at outlook.com",
 # "maria (at) gmail (dot) com", "mikeD(at)aol", "teresa.nguyen @ gmail.com", "name@gmail",
@@ -76,6 +100,10 @@ def _user_names(text: Text) -> list[Finding]:
     return found
 
 
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:the|a|an|this|that|their|its|el|la|los|las|un|una|este|esta|ese|esa)\s+\Z")
+
+
 def _spelled_emails(text: Text) -> list[Finding]:
     folded = text.folded
     found: list[Finding] = []
@@ -98,6 +126,11 @@ def _spelled_emails(text: Text) -> list[Finding]:
             if (re.search(r"\s\.|\.\s", domain.group()) is not None
                     or (re.search(r"[._0-9]", local.group()) is None and context is None
                         and not spelled_dot)):
+                continue
+            # "the forum at tudiabetes dot org": a thing at a website, not a mailbox.
+            if (domain.group("provider") is None and re.search(r"[._0-9]", local.group()) is None
+                    and _DETERMINER_BEFORE.search(folded, max(0, local.start() - 12),
+                                                  local.start())):
                 continue
         found.append(finding("email", (local.start(), domain.end("s"))))
     return found

@@ -30,6 +30,8 @@ _rule(
     check=lambda m: _NOT_AN_SSN_BEFORE.search(m.string, max(0, m.start("s") - 40),
                                               m.start("s")) is None,
 )
+# One separator, with a space either side or none: "268 - 41 - 7702", "268-41-7702", "268417702".
+_SSN_SEP = r"(?:\s{0,2}[./-]\s{0,2}|\s{1,2})?"
 # Any layout, no separator or odd ones, where the text says it is a social security number:
 # "ssn 123456789", "mi numero de seguro social es 604 55 01 94".
 _keyed(
@@ -37,7 +39,7 @@ _keyed(
     r"\b(?:ssn|ss\#|social\s+security(?:\s+(?:number|no\.?|num|\#))?|socials?|seguro\s+social"
     r"|ssdi|ssi)(?![a-záéíóúñ])",
     r"(?:[\s:#=]*(?:(?:is|was|number|no\.?|num|es|era)[\s:#=]*){0,2}|[^\n0-9]{0,80}?(?<![\w-]))"
-    rf"(?P<s>{_SSN_AREA}[\s./-]?{_SSN_GROUP}[\s./-]?[0-9]{{2}}[\s./-]?[0-9]{{2}})(?![0-9])",
+    rf"(?P<s>{_SSN_AREA}{_SSN_SEP}{_SSN_GROUP}{_SSN_SEP}[0-9]{{2}}{_SSN_SEP}[0-9]{{2}})(?![0-9])",
     check=lambda _k, v: re.sub(r"[^0-9]", "", v.group("s"))[-4:] != "0000",
 )
 
@@ -114,10 +116,15 @@ _YEARS_OR_MONTH = re.compile(
     r"^(?:(?:19|20)[0-9]{2}[-/](?:19|20)?[0-9]{2}|[0-9]{1,2}[-/](?:19|20)[0-9]{2})$")
 
 
+# A toll-free number in letters: "1-800-DIABETES", "800-QUIT-NOW".
+_VANITY_NUMBER = re.compile(r"^(?:1[\s.-]?)?\(?8(?:00|33|44|55|66|77|88)\)?[\s.-]?[A-Z0-9-]*[A-Z]")
+
+
 def _record_value(value: str) -> bool:
     """Four to twenty digits, and not a date, a year, a span of years ("2023-2024"), a month
-    ("12/2023") or a public phone number ("Medicare 1-800-633-4227")."""
+    ("12/2023") or a public phone number ("Medicare 1-800-633-4227", "1-800-DIABETES")."""
     return (4 <= _digits(value) <= 20 and not _looks_like_date(value)
+            and not _VANITY_NUMBER.match(value)
             and not _YEAR_ALONE.match(value) and not _YEARS_OR_MONTH.match(value)
             and not (_digits(value) >= 8 and public_number(value)))
 

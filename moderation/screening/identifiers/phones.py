@@ -100,7 +100,12 @@ _OWNER = re.compile(r"\b(?:my|mi|our|nuestr[oa]|his|her|their|su)\s+(?!\w+'s\b)"
 _CALLED_FROM = re.compile(r"\b(?:from|del|desde(?:\s+el)?)\s*$", re.IGNORECASE)
 _SCAM_NEAR = re.compile(
     r"\b(?:scam(?:mer)?s?|fraud\w*|spam|robocall\w*|phishing|estafa\w*|fraude|fraudulent[oa]s?"
-    r"|extorsi[oó]n|extorsionador\w*)\b", re.IGNORECASE)
+    r"|extorsi[oó]n|extorsionador\w*"
+    # a warning about the caller: "don't answer", "pretending to be Medicare", "no contesten"
+    r"|(?:don'?t|do\s+not|never)\s+(?:answer|pick\s+up|call\s+(?:it|them|back))|beware"
+    r"|watch\s+out|pretend\w*|claim(?:ed|ing)\s+to\s+be|saying\s+(?:they|he|she)\s+(?:were|was)"
+    r"|no\s+contest\w*|cuidado|se\s+hac\w+\s+pasar|haci[eé]ndose\s+pasar|dic(?:en|iendo)\s+ser)",
+    re.IGNORECASE)
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:
@@ -173,6 +178,15 @@ def _public_context(text: str, start: int, end: int | None = None) -> bool:
         wider = wider[ends[-1].end():]
     if _PLACE_LISTING.search(wider) and not _PERSONAL_PHONE_CONTEXT.search(wider):
         return True
+    # Letter case tells an acronym: rules that read the case-folded text are checked on the
+    # original (``find`` keeps it for the call).
+    normal = getattr(_screening, "normal", None)
+    source = normal if normal is not None and len(normal) == len(text) else text
+    organisation = _ORGANISATION_HAS_NUMBER.search(source, max(0, start - _PLACE_LOOKBACK),
+                                                   start)
+    if organisation is not None and not _PERSONAL_PHONE_CONTEXT.search(
+            text, organisation.end(), start):
+        return True
     for place in (_CLINICIANS_OFFICE, _PUBLIC_PLACE_BEFORE):
         found = list(place.finditer(wider))
         if found:
@@ -182,6 +196,12 @@ def _public_context(text: str, start: int, end: int | None = None) -> bool:
     return False
 
 
+# An organisation named by its acronym as the number's owner: "el CAPS de Tlalpan tiene el
+# número", "NAMI's number is", "la AMD tiene un teléfono".
+_ORGANISATION_HAS_NUMBER = re.compile(
+    r"(?<![\w'])[A-ZÁÉÍÓÚÑ]{2,}[\w-]*(?:\s+(?:de|del|of|en|in)\s+[A-ZÁÉÍÓÚÑ][\w-]+){0,2}"
+    r"(?:'s\s+(?:main\s+)?(?:number|phone|line)|\s+(?:tiene|has)\s+(?:el\s+|un\s+|the\s+|a\s+)?"
+    r"(?:tel[eé]fono|n[uú]mero|number|phone(?:\s+number)?|line))\b")
 _MINE_BEFORE = re.compile(r"\b(?:my|our|mi|nuestr[oa]|his|her|their|su)\s+(?:\w+\s+)?$",
                           re.IGNORECASE)
 

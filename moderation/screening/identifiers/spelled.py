@@ -34,7 +34,8 @@ _SPELLED_WORD = (
     rf"|{'|'.join(sorted(_TEENS, key=len, reverse=True))}|{_UNIT_WORD})"
 )
 _NUMBER_WORD = rf"(?:{_SPELLED_WORD}|[0-9]{{1,4}})"
-_ANY_SPELLED = re.compile(rf"(?<![\w'-]){_SPELLED_WORD}(?![\w'])")
+# A word right after a digit group's dash counts: "617-five five five-0193".
+_ANY_SPELLED = re.compile(rf"(?<![\w'])(?<![a-záéíóúñ]-){_SPELLED_WORD}(?![\w'])")
 _SPELLED = re.compile(
     rf"(?<![\w'-])(?P<s>{_NUMBER_WORD}(?:[\s,.-]{{1,3}}{_NUMBER_WORD}){{2,15}})(?![\w'-])"
 )
