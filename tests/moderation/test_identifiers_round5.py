@@ -1,0 +1,151 @@
+"""Identifier rules added after the round-5 blind probe (data/screening/
+identifiers_probe_round5.jsonl), each tested on its own layouts in English and Spanish and on
+the look-alikes it must leave alone. A year alone is not a date of birth; a month and a year
+are. The last four digits of an SSN are not an SSN."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.moderation.test_identifiers import found, identifiers
+
+# ---- phones: digits and words mixed; numbers that are not the member's ----------------------
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("text me 312-five five five-0144 after work", "312-five five five-0144"),
+    ("mi cel 55-cinco cinco dos uno-8890 por si algo", "55-cinco cinco dos uno-8890"),
+])
+def test_a_phone_written_half_in_digits_half_in_words(text, number):
+    assert found(text, "phone") == [number]
+
+
+@pytest.mark.parametrize("text", [
+    "got a call from 415-555-0172 pretending to be my pharmacy, don't answer it",
+    "me llamaron del 55 4433 2211 haciéndose pasar por el IMSS, no contesten",
+    "el CRIT de Occidente tiene el número 33 3669 4050, ahí dan terapia",
+    "NAMI's number is 212 555 0143, they run family classes",
+])
+def test_a_caller_warned_about_and_an_organisation_s_number_are_not_personal(text):
+    assert "phone" not in identifiers(text)
+
+
+@pytest.mark.parametrize("text", [
+    "got a call from my sister, her cell is 415-555-0172",
+    "mi número es 55 5573 2955 y el IMSS tiene el número 55 5080 2000",
+])
+def test_the_member_s_own_number_beside_those_is_still_found(text):
+    assert "phone" in identifiers(text)
+
+
+# ---- SSNs and record numbers ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "SSN: 268 - 41 - 7702 for the disability form",
+    "mi seguro social es 587 - 22 - 1934",
+])
+def test_an_ssn_with_spaces_around_its_dashes(text):
+    assert "ssn" in identifiers(text)
+
+
+@pytest.mark.parametrize("text", [
+    "the last 4 of my SSN are 7702 and they still couldn't find me",
+    "me pidieron los últimos cuatro del seguro social (1934) para verificar",
+    "the letter showed SSN: xxx-xx-5521, at least it was masked",
+])
+def test_the_last_four_or_a_masked_ssn_is_not_an_ssn(text):
+    assert "ssn" not in identifiers(text)
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("en el ISSSTE mi expediente es el 8812-11-04", "8812-11-04"),
+    ("my chart number is 5531-10-22 at the clinic", "5531-10-22"),
+])
+def test_a_record_number_whose_first_group_is_not_a_year_is_not_a_date(text, number):
+    assert found(text, "mrn") == [number]
+
+
+@pytest.mark.parametrize("text", [
+    "the ADA's number is 1-800-DIABETES, they helped with insurance",
+    "Planned Parenthood's number is 1-800-230-PLAN",
+])
+def test_a_toll_free_number_in_letters_is_not_a_record_number(text):
+    assert identifiers(text) == set()
+
+
+# ---- dates of birth: a month and a year are one; a year alone is not ------------------------
+
+
+@pytest.mark.parametrize(("text", "date"), [
+    ("yo soy de agosto del 92 y ya con artritis", "agosto del 92"),
+    ("yo soy del 85 pero de octubre", "85 pero de octubre"),
+    ("nací en marzo de 1971, en Puebla", "marzo de 1971"),
+    ("cumplo años el 30 de enero, soy del 79", "30 de enero, soy del 79"),
+    ("I was born in March of '67", "March of '67"),
+    ("born Aug 1990, diagnosed at 30", "Aug 1990"),
+])
+def test_a_month_and_a_year_of_birth(text, date):
+    assert found(text, "dob") == [date]
+
+
+@pytest.mark.parametrize("text", [
+    "I'm 46, born in '79, and this is my first colonoscopy",
+    "born in 1967, diagnosed in March 2019",
+    "nací en 1985 y desde niña tengo asma",
+    "yo soy del 85 y apenas me diagnosticaron",
+    "soy de agosto y me encanta el verano",
+    "my birthday is in May, 12 days away",
+    "Born in the summer of '72, type 1 since '81",
+])
+def test_a_year_alone_a_month_alone_or_a_season_is_not_a_date_of_birth(text):
+    assert "dob" not in identifiers(text)
+
+
+# ---- emails: role mailboxes and websites ----------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "for appointments email the clinic: appointments@clevelandclinic.org",
+    "escriban a contacto@amdiabetes.org.mx, dan talleres gratis",
+    "check out the forum at tudiabetes dot org",
+    "revisen la página en diabetes punto org",
+])
+def test_an_organisation_s_role_mailbox_and_a_website_are_not_personal_emails(text):
+    assert "email" not in identifiers(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my old address info@gmail.com still works lol",
+    "email maria at healthmail.org",
+    "escríbanme a chela_88@yahoo.com.mx",
+    "reach me at j_ortiz (at) icloud (dot) com",
+])
+def test_a_person_s_mailbox_is_still_an_email(text):
+    assert "email" in identifiers(text)
+
+
+# ---- addresses: places named by their proper name; streets named for dates ------------------
+
+
+@pytest.mark.parametrize("text", [
+    "MD Anderson is at 1515 Holcombe Blvd in Houston, parking is a nightmare",
+    "The Ronald McDonald House on 26 W Erie St was a lifesaver for us",
+    "el INCan está en Av. San Fernando 22, Tlalpan, lleguen temprano",
+    "Johns Hopkins is located at 1800 Orleans St",
+    "cerraron la calle 16 de Septiembre por el desfile",
+])
+def test_an_institution_named_by_its_name_and_a_street_without_a_house_are_not_homes(text):
+    assert "address" not in identifiers(text)
+
+
+@pytest.mark.parametrize(("text", "address"), [
+    ("Dave is at 12 Elm St if you need him", "12 Elm St"),
+    ("my mom Rosa Perez is at 12 Elm St", "12 Elm St"),
+    ("the house on 12 elm st is ours", "12 elm st"),
+    ("vivo en Calle 5 de Mayo 492, Puebla", "Calle 5 de Mayo 492"),
+    # Found from the street to its first crossing (what redaction removes; the rest is a crossing).
+    ("estoy en Calle 60 x 45 y 47 #512, Mérida", "Calle 60 x 45"),
+])
+def test_a_person_s_address_is_still_found(text, address):
+    assert address in found(text, "address")
