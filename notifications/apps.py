@@ -14,4 +14,6 @@ class NotificationsConfig(AppConfig):
         outbox.register_recheck(Outbox.Kind.DIGEST, digests.recheck_reasons)
         outbox.register_recheck([Outbox.Kind.REPLY, Outbox.Kind.MENTION],
                                 immediate.recheck_at_send)
+        outbox.register_renderer([Outbox.Kind.REPLY, Outbox.Kind.MENTION],
+                                 immediate.render_at_send)
         outbox.set_send_task(tasks.outbox_send_batch)

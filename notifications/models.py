@@ -137,6 +137,13 @@ class Outbox(models.Model):
     text = models.TextField()
     html = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)
+    # A reply or mention email written by a fan-out is only this row: its notification, with
+    # subject, text, html and headers left empty and rendered when it is sent (outbox.send's
+    # renderer, immediate.render_at_send), so that a reply to 5,000 followers writes 5,000
+    # small rows, not 12 MB of email. They are stored as sent once sent.
+    notification = models.ForeignKey(
+        Notification, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.CharField(max_length=500, blank=True)

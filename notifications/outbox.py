@@ -37,18 +37,32 @@ SEND_LEASE = timedelta(minutes=1)
 LEASE_RENEW_EVERY = 20.0  # seconds
 MAX_ATTEMPTS = 8
 CHUNK = 1000  # rows a bulk INSERT (PostgreSQL takes at most 65,535 parameters)
+ARRAY_CHUNK = 10_000  # rows an INSERT ... SELECT FROM unnest(arrays) (no parameter limit)
 SEND_BATCH = 100  # rows a sending task
 
 # kind -> recheck(rows of that kind whose member may still be emailed) -> {row id: reason};
 # a row with a non-empty reason is cancelled with it instead of sent.
 Recheck = Callable[[list[Outbox]], dict[int, str]]
 _rechecks: dict[str, Recheck] = {}
+# kind -> renderer(rows of that kind written without their email, still to be sent): fills
+# in each row's subject, text, html and headers, or returns {row id: reason} not to send it.
+_renderers: dict[str, Recheck] = {}
 _send_task = None
 
 
 def register_recheck(kinds: Iterable[str] | str, recheck: Recheck) -> None:
     for kind in [kinds] if isinstance(kinds, str) else kinds:
         _rechecks[kind] = recheck
+
+
+def register_renderer(kinds: Iterable[str] | str, renderer: Recheck) -> None:
+    for kind in [kinds] if isinstance(kinds, str) else kinds:
+        _renderers[kind] = renderer
+
+
+def unrendered(row: Outbox) -> bool:
+    """A row written with only its notification: its email is rendered when it is sent."""
+    return row.notification_id is not None and not row.text
 
 
 def set_send_task(task) -> None:
@@ -79,6 +93,40 @@ def insert(rows: list[Outbox]) -> list[Outbox]:
                     continue
                 inserted.append(row)
     return inserted
+
+
+def insert_unrendered(rows: list[tuple[int, str, str, int]], *, now) -> list[int]:
+    """Write rows (recipient id, kind, dedupe key, notification id) whose email is rendered
+    when they are sent; a dedupe key already taken is skipped. Returns the new rows' ids.
+
+    On PostgreSQL one INSERT ... SELECT FROM unnest(...) of up to ARRAY_CHUNK rows (four
+    array parameters whatever the number of rows), its ids returned (the ORM's bulk_create
+    built a model and adapted every field of every row); on SQLite (a small site)
+    bulk_create, with the per-row fallback of `insert`."""
+    if not rows:
+        return []
+    if db_connection.vendor != "postgresql":
+        return [row.pk for row in insert([
+            Outbox(recipient_id=user_id, kind=kind, dedupe_key=key, notification_id=n_id,
+                   subject="", text="", html="", headers={}, created_at=now,
+                   next_attempt_at=now)
+            for user_id, kind, key, n_id in rows])]
+    table = Outbox._meta.db_table  # noqa: SLF001
+    sql = (
+        f'INSERT INTO "{table}" (recipient_id, kind, dedupe_key, notification_id, subject, '  # noqa: S608
+        "text, html, headers, status, attempts, last_error, created_at, next_attempt_at) "
+        "SELECT r, k, d, n, '', '', '', '{}'::jsonb, %s, 0, '', %s, %s "
+        "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::bigint[]) AS t(r, k, d, n) "
+        "ON CONFLICT (dedupe_key) DO NOTHING RETURNING id"
+    )
+    ids: list[int] = []
+    with db_connection.cursor() as cursor:
+        for start in range(0, len(rows), ARRAY_CHUNK):
+            user_ids, kinds, keys, n_ids = zip(*rows[start:start + ARRAY_CHUNK], strict=True)
+            cursor.execute(sql, [Outbox.Status.PENDING, now, now, list(user_ids),
+                                 list(kinds), list(keys), list(n_ids)])
+            ids += [pk for (pk,) in cursor.fetchall()]
+    return ids
 
 
 def send_after_commit(ids: list[int]) -> None:
@@ -175,6 +223,15 @@ def send(outbox_ids: Iterable[int], *, connection=None) -> dict[str, int]:
         of_kind = [r for r in rows if r.kind == kind and r.recipient_id in eligible]
         if of_kind:
             reasons.update(recheck(of_kind))
+    # Rows written without their email get it now (once per renderer for the batch).
+    rendered: set[int] = set()
+    for renderer in {id(r): r for r in _renderers.values()}.values():
+        kinds = {kind for kind, r in _renderers.items() if r is renderer}
+        to_render = [r for r in rows if r.kind in kinds and unrendered(r)
+                     and r.recipient_id in eligible and not reasons.get(r.pk)]
+        if to_render:
+            reasons.update(renderer(to_render))
+            rendered.update(r.pk for r in to_render if not reasons.get(r.pk))
     own_connection = connection is None
     connection = connection or get_connection()
     try:
@@ -187,6 +244,8 @@ def send(outbox_ids: Iterable[int], *, connection=None) -> dict[str, int]:
                 continue
             reason = ("recipient can no longer be emailed" if row.recipient_id not in eligible
                       else reasons.get(row.pk, ""))
+            if not reason and unrendered(row) and row.pk not in rendered:
+                reason = "no renderer for this kind"
             if reason:
                 Outbox.objects.filter(pk=row.pk).update(
                     status=Outbox.Status.CANCELLED, last_error=reason
@@ -201,8 +260,11 @@ def send(outbox_ids: Iterable[int], *, connection=None) -> dict[str, int]:
                 _record_failure(row, exc)
                 result["failed"] += 1
                 continue
+            # A row rendered here keeps what was sent.
+            content = ({"subject": row.subject, "text": row.text, "html": row.html,
+                        "headers": row.headers} if row.pk in rendered else {})
             Outbox.objects.filter(pk=row.pk).update(
-                status=Outbox.Status.SENT, sent_at=timezone.now(), last_error=""
+                status=Outbox.Status.SENT, sent_at=timezone.now(), last_error="", **content
             )
             result["sent"] += 1
     finally:

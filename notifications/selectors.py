@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from allauth.account.models import EmailAddress
 from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
@@ -156,21 +156,55 @@ def eligible_for_email(queryset: QuerySet[User] | None = None) -> QuerySet[User]
     return in_good_standing(queryset).exclude(email="").filter(email_verified_q())
 
 
-def prime_memberships(users: Iterable[User], *, community_id: int | None = None) -> None:
+def prime_memberships(users: Iterable[User], *, community_id: int | None = None,
+                      lazy: bool = False) -> None:
     """Load the memberships of many members in one query, into the per-user cache that
     community.permissions.memberships_of reads, so that checking each of them is free.
 
     With `community_id`, only their memberships of that community are loaded (a fan-out
     checks one community for thousands of members): these user objects are then fit only
-    for checks about that community."""
+    for checks about that community. `lazy`: the query runs the first time a check reads
+    one of these members' memberships, or never (a public post in a public community)."""
     users = list(users)
-    by_user: dict[int, dict[int, Membership]] = defaultdict(dict)
-    memberships = Membership.objects.filter(user__in=[u.pk for u in users])
-    if community_id is not None:
-        memberships = memberships.filter(community_id=community_id)
-    for membership in memberships:
-        by_user[membership.user_id][membership.community_id] = membership
-    permissions.prime_memberships({user: by_user[user.pk] for user in users})
+    batch = _BatchMemberships([u.pk for u in users], community_id)
+    if lazy:
+        permissions.prime_memberships({user: _Memberships(batch, user.pk) for user in users})
+    else:
+        permissions.prime_memberships({user: batch.of(user.pk) for user in users})
+
+
+class _BatchMemberships:
+    """The memberships of a batch of members, loaded in one query when first asked for."""
+
+    def __init__(self, user_ids: list[int], community_id: int | None) -> None:
+        self.user_ids, self.community_id = user_ids, community_id
+        self.by_user: dict[int, dict[int, Membership]] | None = None
+
+    def of(self, user_id: int) -> dict[int, Membership]:
+        if self.by_user is None:
+            self.by_user = defaultdict(dict)
+            memberships = Membership.objects.filter(user__in=self.user_ids)
+            if self.community_id is not None:
+                memberships = memberships.filter(community_id=self.community_id)
+            for membership in memberships:
+                self.by_user[membership.user_id][membership.community_id] = membership
+        return self.by_user.get(user_id, {})
+
+
+class _Memberships(Mapping):
+    """One member's memberships (community id -> membership) read from their batch."""
+
+    def __init__(self, batch: _BatchMemberships, user_id: int) -> None:
+        self.batch, self.user_id = batch, user_id
+
+    def __getitem__(self, community_id: int) -> Membership:
+        return self.batch.of(self.user_id)[community_id]
+
+    def __iter__(self):
+        return iter(self.batch.of(self.user_id))
+
+    def __len__(self) -> int:
+        return len(self.batch.of(self.user_id))
 
 
 def checkin_asked(*, user_id: int, month: str) -> bool:

@@ -9,15 +9,16 @@ from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
 from community.models import Membership, ThreadFollow
-from notifications import services, tokens
+from notifications import outbox, services, tokens
 from notifications.models import Notification, Outbox
-from tests.conftest import publish_reply, publish_thread
+from tests.conftest import join, make_user, publish_reply, publish_thread
 
 pytestmark = pytest.mark.django_db
 
@@ -66,14 +67,60 @@ def test_fan_out_queries_do_not_grow_with_followers(maria, james, diabetes):
     rows = {row.recipient_id: row for row in Outbox.objects.filter(
         dedupe_key__startswith=f"thread:{big.pk}:")}
     assert len(rows) == 501
+    # The fan-out writes small rows: each email is rendered when it is sent.
+    assert all(row.text == "" and row.notification_id for row in rows.values())
+    picked = [rows[many[0].pk], rows[many[499].pk]]
+    assert outbox.send([row.pk for row in picked])["sent"] == 2
+    by_address = {message.to[0]: message for message in mail.outbox}
     for user in (many[0], many[499]):
-        row = rows[user.pk]
-        assert f"Reader many {user.username[4:]}," in row.text
-        assert f"Reader many {user.username[4:]}," in row.html
-        token = row.text.split("/unsubscribe/")[1].split("/")[0]
+        message = by_address[user.email]
+        html = message.alternatives[0][0]
+        assert f"Reader many {user.username[4:]}," in message.body
+        assert f"Reader many {user.username[4:]}," in html
+        assert "Many readers" in message.subject
+        token = message.body.split("/unsubscribe/")[1].split("/")[0]
         unsubscribe = tokens.read_unsubscribe_token(token)
         assert (unsubscribe.user_id, unsubscribe.list) == (user.pk, "replies")
-        assert token in row.headers["List-Unsubscribe"]
+        assert token in message.extra_headers["List-Unsubscribe"]
+        row = Outbox.objects.get(recipient=user, kind=Outbox.Kind.REPLY)
+        assert row.status == Outbox.Status.SENT and row.text == message.body  # kept as sent
+
+
+def test_sending_a_batch_of_fanned_out_emails_queries_do_not_grow_with_it(
+        maria, james, diabetes, mailoutbox):
+    thread = publish_thread(maria, diabetes, title="A hundred readers")
+    followers(thread, 100, "hundred")
+    services.notifications_for_post(post_id=publish_reply(james, thread, "Hello all").pk)
+    ids = list(Outbox.objects.filter(kind=Outbox.Kind.REPLY).order_by("pk")
+               .values_list("pk", flat=True))
+    assert len(ids) == 101
+    with CaptureQueriesContext(connection) as few:
+        outbox.send(ids[:5])
+    with CaptureQueriesContext(connection) as many:
+        outbox.send(ids[5:])
+    # Per row: its claim and its update as sent; the batch: a fixed few (rows, eligibility,
+    # settings' recheck, notifications, memberships).
+    assert len(many.captured_queries) - 2 * 96 == len(few.captured_queries) - 2 * 5
+    assert len(mailoutbox) == 101
+    assert len({message.body for message in mailoutbox}) == 101  # each member's own
+
+
+def test_a_member_who_lost_access_before_the_send_gets_no_email(maria, mental, mailoutbox):
+    """The email is rendered at send time, and the member's access to the post is checked
+    again then: removed from a private community in between, they get nothing."""
+    reader, author = make_user("reader"), make_user("author")
+    join(reader, mental)
+    join(author, mental)
+    thread = publish_thread(maria, mental, title="Private matters")
+    ThreadFollow.objects.get_or_create(thread=thread, user=reader)
+    services.notifications_for_post(post_id=publish_reply(author, thread, "A reply").pk)
+    row = Outbox.objects.get(recipient=reader)
+    Membership.objects.filter(user=reader, community=mental).delete()
+    assert outbox.send([row.pk])["cancelled"] == 1
+    row.refresh_from_db()
+    assert row.status == Outbox.Status.CANCELLED
+    assert row.last_error == "recipient can no longer see the post"
+    assert row.text == "" and not [m for m in mailoutbox if m.to == [reader.email]]
 
 
 def test_a_second_fan_out_of_the_same_post_adds_nothing(maria, james, diabetes):
