@@ -123,6 +123,17 @@ def test_a_member_who_lost_access_before_the_send_gets_no_email(maria, mental, m
     assert row.text == "" and not [m for m in mailoutbox if m.to == [reader.email]]
 
 
+def test_an_email_whose_notification_was_deleted_is_cancelled(maria, james, diabetes,
+                                                              mailoutbox):
+    thread = publish_thread(maria, diabetes, title="Soon gone")
+    services.notifications_for_post(post_id=publish_reply(james, thread, "A reply").pk)
+    row = Outbox.objects.get(recipient=maria)
+    Notification.objects.filter(pk=row.notification_id).delete()
+    assert outbox.send([row.pk])["cancelled"] == 1
+    assert Outbox.objects.get(pk=row.pk).last_error == "notification gone"
+    assert not mailoutbox
+
+
 def test_a_second_fan_out_of_the_same_post_adds_nothing(maria, james, diabetes):
     thread = publish_thread(maria, diabetes, title="Twice")
     followers(thread, 20, "twice")
