@@ -80,7 +80,8 @@ def analyze() -> None:
     transaction (the command) also VACUUM: each day's upsert leaves the rows it rewrote
     behind (a year at 100,000 members left 556 MB for 386,000 rows before it)."""
     if connection.vendor == "postgresql":
-        vacuum = "VACUUM (ANALYZE)" if not connection.in_atomic_block else "ANALYZE"
+        # FULL: rewrite the table compact (a short exclusive lock; a backfill, not nightly)
+        vacuum = "VACUUM (FULL, ANALYZE)" if not connection.in_atomic_block else "ANALYZE"
         with connection.cursor() as cursor:
             cursor.execute(f"{vacuum} {MemberActivity._meta.db_table}")
 
@@ -105,19 +106,23 @@ def _any_day(column: str, first: int, length: int) -> str:
 # --- Writing (the rollup) -------------------------------------------------------------------
 
 
-def store(day: date, facts: DayActivity, first_posts: dict) -> int:
+def store(day: date, facts: DayActivity, first_posts: dict, *, again: bool = True) -> int:
     """Make the stored facts of `day` those of `facts` (idempotent). `first_posts`:
-    {(user id, scope): first public post time} for the members who posted that day."""
+    {(user id, scope): first public post time} for the members who posted that day.
+    `again`: the day may have been stored before, so its bit is first cleared wherever it is
+    set (a pass over the year's rows); False (the day's first rollup: no row has its bit)
+    writes only the rows of the members active that day, work in proportion to the day."""
     keys = {key for key, days in facts.active.items() if day in days}
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            _store_postgresql(day, keys, facts, first_posts)
+            _store_postgresql(day, keys, facts, first_posts, again=again)
         else:
-            _store_portable(day, keys, facts, first_posts)
+            _store_portable(day, keys, facts, first_posts, again=again)
     return len(keys)
 
 
-def _store_postgresql(day: date, keys: set, facts: DayActivity, first_posts: dict) -> None:
+def _store_postgresql(day: date, keys: set, facts: DayActivity, first_posts: dict, *,
+                      again: bool) -> None:
     """Two statements: clear the day's bit where an earlier run set it, then upsert."""
     table, i = MemberActivity._meta.db_table, day_index(day)
     rows = [{"user_id": user, "scope": scope,
@@ -126,10 +131,11 @@ def _store_postgresql(day: date, keys: set, facts: DayActivity, first_posts: dic
             for user, scope in keys]
     one = f"overlay(repeat('0', {DAYS})::bit({DAYS}) placing B'1' from {i:d} for 1)"
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET active = overlay(active placing B'0' from {i:d} for 1), "
-            f"posted = overlay(posted placing B'0' from {i:d} for 1) "
-            f"WHERE year = %s AND substring(active from {i:d} for 1) = B'1'", [day.year])
+        if again:
+            cursor.execute(
+                f"UPDATE {table} SET active = overlay(active placing B'0' from {i:d} for 1), "
+                f"posted = overlay(posted placing B'0' from {i:d} for 1) "
+                f"WHERE year = %s AND substring(active from {i:d} for 1) = B'1'", [day.year])
         cursor.execute(
             f"INSERT INTO {table} (user_id, scope, year, active, posted, first_post_at) "
             f"SELECT x.user_id, x.scope, %s, {one}, "
@@ -143,10 +149,12 @@ def _store_postgresql(day: date, keys: set, facts: DayActivity, first_posts: dic
             [day.year, json.dumps(rows)])
 
 
-def _store_portable(day: date, keys: set, facts: DayActivity, first_posts: dict) -> None:
+def _store_portable(day: date, keys: set, facts: DayActivity, first_posts: dict, *,
+                    again: bool) -> None:
     year, i = day.year, day_index(day)
     stale = list(MemberActivity.objects.filter(year=year)
-                 .extra(where=[_any_day("active", i, 1)]).only("active", "posted"))
+                 .extra(where=[_any_day("active", i, 1)])
+                 .only("active", "posted")) if again else []
     for row in stale:
         row.active, row.posted = _set(row.active, day, "0"), _set(row.posted, day, "0")
     MemberActivity.objects.bulk_update(stale, ["active", "posted"], batch_size=1000)

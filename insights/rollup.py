@@ -159,13 +159,15 @@ def rollup_day(day: date, *, activity: definitions.DayActivity | None = None,
         if activity is None:
             activity = definitions.day_activity(Period(day, day))
             first_posts = facts.first_posts_of(activity, day)
+        # never rolled up: no stored fact has this day's bit, nothing to clear
+        again = DailyMetric.objects.filter(date=day).exists()
         figures = day_figures(day, activity=activity)
         rows = []
         for cid in [*community_ids, ALL]:
             values = figures.get(cid) or dict.fromkeys(STORED, 0)
             rows.extend(DailyMetric(community_id=cid, date=day, name=name, value=values[name])
                         for name in STORED)
-        facts.store(day, activity, first_posts)
+        facts.store(day, activity, first_posts, again=again)
         DailyMetric.objects.filter(date=day).delete()
         DailyMetric.objects.bulk_create(rows)
     return len(rows)

@@ -111,3 +111,21 @@ def test_a_long_period_charts_weeks_on_the_page_and_keeps_days_in_the_files(worl
     assert len(data["series"]["threads"]) == 365
     short = as_admin.get(f"/insights/?{QUERY}").content.decode()
     assert "Day by day" in short and "Week by week" not in short
+
+
+def test_a_days_first_rollup_writes_only_that_days_members_and_a_rerun_clears_first(world):
+    """The nightly rollup's work follows the day's activity: no pass over every member's
+    stored facts unless the day was rolled up before (then its bit is cleared first)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from insights.rollup import rollup_day
+
+    def facts_updates():
+        with CaptureQueriesContext(connection) as ctx:
+            rollup_day(date(2025, 3, 2))
+        return [q["sql"] for q in ctx.captured_queries
+                if q["sql"].startswith("UPDATE insights_memberactivity")]
+
+    assert facts_updates() == []
+    assert len(facts_updates()) == 1
