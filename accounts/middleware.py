@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib import auth, messages
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -113,7 +114,11 @@ def forget_user(user_id) -> None:
 
 
 def _forget_saved_user(sender, instance, **kwargs) -> None:
-    forget_user(instance.pk)
+    """Now, and again once the write commits: a request that read the row in between (the
+    old row, from another connection) must not keep it for five minutes."""
+    user_id = instance.pk
+    forget_user(user_id)
+    transaction.on_commit(lambda: forget_user(user_id), robust=True)
 
 
 def _forget_ended_session(sender, instance, **kwargs) -> None:
@@ -217,9 +222,9 @@ class MemberLocaleMiddleware:
                 and request.path_info == reverse("set_language")):
             language = request.POST.get("language", "")
             if language in _language_codes() and language != user.language:
-                User.objects.filter(pk=user.pk).update(language=language)
-                user.language = language
-                forget_user(user.pk)
+                from .services import user_language_set
+
+                user_language_set(user=user, language=language)
         return response
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount, SocialToken
 from allauth.usersessions.models import UserSession
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
@@ -22,10 +23,14 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import Case, DateTimeField, Value, When
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hearth.lib.live import publish_on_commit, user_group
+from hearth.lib.redis_pool import client
+from hearth.lib.signals import send_on_commit
 
 from . import export as registry
 from . import permissions, signals
@@ -36,10 +41,6 @@ logger = logging.getLogger(__name__)
 
 EXPORT_DIR_NAME = "exports"
 EXPORT_KEEP_DAYS = 7
-
-
-def _send_on_commit(signal, **kwargs) -> None:
-    transaction.on_commit(lambda: signal.send(sender=User, **kwargs), robust=True)
 
 
 # --- Sessions and restrictions -------------------------------------------------------------
@@ -129,6 +130,12 @@ def profile_update(*, user: User, **values) -> User:
         except ValidationError as error:
             raise ValidationError({"display_name": error.error_list}) from error
     return _update(user, PROFILE_FIELDS, values)
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """The language the member chose with the footer's switcher becomes their own (Settings
+    shows it); the cached row is dropped by the save."""
+    return _update(user, ("language",), {"language": language})
 
 
 def signup_source_set(*, user: User, source: str) -> User:
@@ -334,8 +341,9 @@ def account_delete(*, user: User, keep_posts: bool, by_staff: User | None = None
         ).delete()
         user.delete()
         transaction.on_commit(lambda: [_delete_export_file(e) for e in exports], robust=True)
-        _send_on_commit(signals.account_deleted, user_id=user_id, keep_posts=keep_posts,
-                        by_staff_id=by_staff.pk if by_staff else None)
+        send_on_commit(signals.account_deleted, sender=User, user_id=user_id,
+                       keep_posts=keep_posts,
+                       by_staff_id=by_staff.pk if by_staff else None)
 
 
 # --- Clinician verification ---------------------------------------------------------------------
@@ -381,7 +389,7 @@ def clinician_apply(
         profile.decided_by = None
         profile.decision_reason = ""
         profile.save()
-        _send_on_commit(signals.clinician_applied, profile=profile)
+        send_on_commit(signals.clinician_applied, sender=User, profile=profile)
     return profile
 
 
@@ -412,3 +420,56 @@ def clinician_status_set(
         profile.decision_reason = reason[:2000]
         profile.save(update_fields=["status", "decided_at", "decided_by", "decision_reason"])
     return profile
+
+
+# --- Last seen, without a database write on a page view --------------------------------------
+# A request records "the member is here" in Redis (LastSeenMiddleware, at most once per member
+# every LAST_SEEN_EVERY seconds); `users_seen_flush`, run by Celery beat every minute, writes
+# the times in batches. So `last_seen_at` (digests skip members seen since the last one;
+# insights counts a member active on the day of their latest visit) is at most about six
+# minutes behind. A lost Redis loses at most that much; with Redis down nothing is recorded
+# (the next request tries again).
+
+LAST_SEEN_EVERY = 300
+_PREFIX = settings.CACHES["default"].get("KEY_PREFIX", "hearth")
+SEEN_PENDING = f"{_PREFIX}:last-seen:pending"  # hash user id -> unix time
+SEEN_FLUSHING = f"{_PREFIX}:last-seen:flushing"  # the batch being written (kept if one dies)
+SEEN_BATCH = 500
+
+
+def user_seen_record(*, user: User, now: datetime | None = None) -> bool:
+    """Remember that the member was here `now` (one Redis round trip, no query). Returns
+    whether it was recorded."""
+    now = now or timezone.now()
+    try:
+        client().hset(SEEN_PENDING, str(user.pk), int(now.timestamp()))
+    except Exception:  # noqa: BLE001 - Redis down: not recorded; the next request tries again
+        logger.warning("last seen: Redis unavailable, not recorded")
+        return False
+    return True
+
+
+def users_seen_flush() -> int:
+    """Write the last-seen times recorded since the last flush, one UPDATE per batch of
+    SEEN_BATCH members; a time never moves back, and a batch that failed half way is written
+    again. The members' cached rows are left alone: the request that recorded the time put it
+    in the member's cached row already. Returns how many members."""
+    redis = client()
+    if not redis.exists(SEEN_FLUSHING):
+        try:
+            redis.rename(SEEN_PENDING, SEEN_FLUSHING)
+        except Exception as error:  # noqa: BLE001 - nothing pending (no such key)
+            if "no such key" in str(error).lower():
+                return 0
+            raise
+    seen = {int(user_id): datetime.fromtimestamp(int(stamp), tz=UTC)
+            for user_id, stamp in redis.hgetall(SEEN_FLUSHING).items()}
+    items = sorted(seen.items())
+    for start in range(0, len(items), SEEN_BATCH):
+        batch = dict(items[start:start + SEEN_BATCH])
+        when = Case(*[When(pk=pk, then=Value(at)) for pk, at in batch.items()],
+                    output_field=DateTimeField())
+        User.objects.filter(pk__in=batch).update(
+            last_seen_at=Greatest(Coalesce("last_seen_at", when), when))
+    redis.delete(SEEN_FLUSHING)
+    return len(seen)

@@ -273,6 +273,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-unscreened-posts": {"task": "moderation.tasks.sweep_unscreened", "schedule": 60.0},
     # Read positions recorded by thread pages (in Redis, no write on a page view).
     "community-thread-reads-flush": {"task": "community.tasks.thread_reads_flush", "schedule": 30},
+    # Last-seen times recorded by requests (in Redis, no write on a page view).
+    "accounts-users-seen-flush": {"task": "accounts.tasks.users_seen_flush", "schedule": 60.0},
     "notifications-sweep-outbox": {"task": "notifications.tasks.outbox_sweep", "schedule": 60.0},
     "notifications-sweep-fanout": {
         "task": "notifications.tasks.notifications_fanout_sweep", "schedule": 60.0,
