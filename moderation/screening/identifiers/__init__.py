@@ -55,11 +55,13 @@ def find(text: Text) -> list[Finding]:
     text = _ascii_digits(text)
     phones._screening.parsed = {}
     addresses._screening.normal = phones._screening.normal = text.normal
+    addresses._screening.memo = {}
     try:
         return _find(text)
     finally:
         phones._screening.parsed = None
         addresses._screening.normal = phones._screening.normal = None
+        addresses._screening.memo = None
 
 
 def _find(text: Text) -> list[Finding]:

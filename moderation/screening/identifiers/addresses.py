@@ -64,18 +64,32 @@ _PUBLIC_PLACE_NEAR = re.compile(_PUBLIC_PLACE.pattern + r"[^\n.!?]{0,25}$", re.I
 
 def _home_address_at(text: str, start: int) -> bool:
     """Not an institution's public address ("the cancer center at 1515 Holcombe Blvd", "La
-    clínica del IMSS que me toca está en Calle Durango 289")."""
-    before = text[max(0, start - 60):start]
-    public = _PUBLIC_PLACE_NEAR.search(before)
-    if public is not None and _last(_PRIVATE_PLACE, before) < public.start():
+    clínica del IMSS que me toca está en Calle Durango 289").
+
+    Several rules find the same address: within one ``find`` the answer for a start is kept."""
+    memo = getattr(_screening, "memo", None)
+    if memo is None:
+        return _home_address_uncached(text, start)
+    if start not in memo:
+        memo[start] = _home_address_uncached(text, start)
+    return memo[start]
+
+
+def _home_address_uncached(text: str, start: int) -> bool:
+    # The word lists are matched on lower-cased slices without IGNORECASE (several times
+    # cheaper in CPython's re on a long post full of addresses).
+    before = text[max(0, start - 60):start].lower()
+    public = _PUBLIC_PLACE_NEAR_F.search(before)
+    if public is not None and _last(_PRIVATE_PLACE_F, before) < public.start():
         return False
     # The sentence names an institution, then says where it is, and speaks of no home.
     sentence = text[max(0, start - 120):start]
     ends = list(_SENTENCE_END.finditer(sentence))
     if ends:
         sentence = sentence[ends[-1].end():]
-    if _LOCATED.search(sentence) and _PUBLIC_PLACE.search(sentence) and not _HOME_WORDS.search(
-            sentence):
+    folded = sentence.lower()
+    if (_LOCATED_F.search(folded) and _PUBLIC_PLACE_F.search(folded)
+            and not _HOME_WORDS_F.search(folded)):
         return False
     # A place named by its proper name, then where it is: "MD Anderson is at 1515 Holcombe
     # Blvd", "The Ronald McDonald House on 26 W Erie St", "el INCan está en Av. San Fernando
@@ -85,11 +99,16 @@ def _home_address_at(text: str, start: int) -> bool:
     if normal is not None and normal is not text and len(normal) == len(text):
         sentence = normal[start - len(sentence):start]
     named = _NAMED_PLACE_LOCATED.search(sentence)
-    if named is not None and not _PRIVATE_PLACE.search(sentence, 0, named.start("name")):
+    if named is not None and not _PRIVATE_PLACE_F.search(folded, 0, named.start("name")):
         name = named.group("name")
         return not (named.group("article") or len(name.split()) >= 2
                     or _ACRONYM.search(name) or named.group("verb").startswith("located"))
     return True
+
+
+_PUBLIC_PLACE_F = re.compile(_PUBLIC_PLACE.pattern)
+_PUBLIC_PLACE_NEAR_F = re.compile(_PUBLIC_PLACE_NEAR.pattern)
+_PRIVATE_PLACE_F = re.compile(_PRIVATE_PLACE.pattern)
 
 
 # The proper name of a place, at the start of its clause or after an article, then "is at",
@@ -117,6 +136,8 @@ _HOME_WORDS = re.compile(
     r"\b(?:vivo|vive|viven|vivimos|live[sd]?|living|home|house|casa|domicilio|apartment|depto"
     r"|departamento|my\s+place|our\s+place|address|direcci[oó]n|mail|send|env[ií]\w+)\b",
     re.IGNORECASE)
+_LOCATED_F = re.compile(_LOCATED.pattern)
+_HOME_WORDS_F = re.compile(_HOME_WORDS.pattern)
 
 
 _rule(
