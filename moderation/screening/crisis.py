@@ -317,7 +317,8 @@ _rules("overdose_intent", [
     (("cuant", "cuánt"),
      r"\bcu[aá]nt[oa]s?\s+(?:\w+\s+){0,5}?(?:para|hacen?\s+que|har[ií]an?\s+que|ser[ií]an?"
      r"|son|es)\s+(?:\w+\s+){0,3}?(?:no\s+despertar|morir|matar\w*|mortal(?:es)?|letal(?:es)?"
-     r"|que\s+(?:se\s+)?(?:pare|detenga)\s+el\s+coraz[oó]n|(?:el\s+)?h[ií]gado\s+(?:falle|deje))"),
+     r"|(?:que\s+)?(?:se\s+)?(?:pare|detenga)\s+el\s+coraz[oó]n|(?:el\s+)?h[ií]gado\s+(?:falle"
+     r"|deje))"),
     (("frasco", "bote"),
      r"\b(?:tom\w*|trag\w*)\s+(?:\w+\s+)?todo\s+el\s+(?:frasco|bote)\s+de\s+(?:\w+\s+)?"
      r"(?:pastillas|paracetamol|tylenol|clonazepam|insulina|medicinas?|\w+)\b"),
@@ -338,6 +339,15 @@ _rule(
         r"|doesn't|\bcareful)\s+(?:\w+\s+)?$",
         re.IGNORECASE),
 )
+# "cut again last night, deeper than usual", "fresh cuts today", "cortadas frescas": the
+# first person's new wounds (a sentence that starts with the verb, or "I"), not a power cut.
+_rules("self_harm", [
+    (("cut",),
+     r"(?:^|[.!?\n]\s*|\bI\s+(?:just\s+)?)cut\s+(?:again|deeper)\b"
+     r"|\bfresh\s+cuts\b(?!\s+(?:of|at|from|for)\b)"),
+    (("cortadas", "cortes"),
+     r"\b(?:cortadas|cortes)\s+(?:frescas|frescos|nuevas|nuevos)\b"),
+], not_after=_NEVER)
 _rule(
     "self_harm",
     r"\b(?:want(?:ed|ing)?|going|gonna|urges?|need|needing|feel\s+like|thinking\s+(?:about|of)"
@@ -437,7 +447,8 @@ _rules("overdose_intent", [
      rf"(?:{_PILLS}|units|doses|mg|grams|advil|ibuprofen|aspirin|acetaminophen|paracetamol"
      r"|benadryl|of\s+them)\b[^.?!\n]{0,40}?\b(?:to|would|will|could|does|is)\s+(?:it\s+)?"
      r"(?:take\s+to\s+)?(?:kill\s+(?:me|myself|someone|a\s+person|an\s+adult)|die|not\s+wake\s+up"
-     r"|never\s+wake\s+up|end\s+(?:it|my\s+life)|be\s+(?:lethal|fatal|deadly)|overdose|OD)\b"),
+     r"|never\s+wake\s+up|end\s+(?:it|my\s+life)|be\s+(?:lethal|fatal|deadly)|overdose|OD"
+     r"|stop\s+(?:a|my|the|someone's|your)\s+heart)\b"),
     (("bottle of", "handful of", "stash of", "supply of", "box of", "pile of"),
      rf"\b(?:bottle|handful|stash|supply|box|pile)\s+of\s+(?:\S+\s+){{0,3}}?{_PILLS}\b"
      r"[^.!?\n]{0,60}?\b(?:(?:keep|kept|been|am|I'm|sit|sat|sitting)\s+(?:\w+\s+)?(?:looking"
