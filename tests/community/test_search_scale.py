@@ -48,3 +48,22 @@ def test_posts_the_searcher_may_not_read_are_not_candidates(monkeypatch, maria, 
     page = client_for(maria).get("/search/?q=glucagon")
     assert [post.thread_id for post in page.context["results"]] == [public.pk]
     assert b"glucagon secret" not in page.content
+
+
+def test_the_results_shown_are_the_best_ranked_candidates(monkeypatch, maria, james, diabetes,
+                                                          django_assert_num_queries):
+    """The candidates are ranked on the posts alone and only the shown ones are joined to
+    their thread and author: the best-ranked, not the newest, take the places."""
+    thread = publish_thread(maria, diabetes, title="Insulin pumps", body="my pump and insulin")
+    publish_reply(james, thread, "insulin insulin insulin, again insulin")
+    for i in range(4):
+        publish_reply(james, thread, f"a word on insulin {i}")
+    monkeypatch.setattr(search, "RESULTS", 2)
+    reader = client_for(maria)
+    reader.get("/")  # the session's first request also records "last seen"
+    with django_assert_num_queries(7):  # transaction and JIT off (3), posts, library,
+        page = reader.get("/search/?q=insulin")  # events, the communities to choose from
+    results = page.context["results"]
+    assert [post.position for post in results] == [1, 2]
+    assert results[0].thread.title == "Insulin pumps" and results[1].author == james
+    assert "<mark>" in results[1].snippet_html
