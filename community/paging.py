@@ -13,7 +13,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
+from django.utils.functional import cached_property
 
 
 class IndexPaginator(Paginator):
@@ -45,6 +48,76 @@ class IndexPaginator(Paginator):
         )
         ids = rows.values("pk")[:self.per_page]
         return self._get_page(queryset.filter(pk__in=ids), number, self)
+
+
+class ReaderLatestPaginator(IndexPaginator):
+    """A community's "latest" list as a reader who does not moderate it sees it: its published
+    threads and the reader's own held ones (`permissions.reads_published_threads_only` says
+    when that is all `threads_visible_to` shows). The count and the page's ids are read from
+    the narrow indexes alone: the published threads from the partial index
+    thread_community_latest, the reader's held ones by author; a filter "published, or held
+    and mine" could use neither, and counted and sorted every thread of the community
+    (issue 24). The page's rows still come through the reader's permission-filtered queryset,
+    so the two can never show more than it allows."""
+
+    def __init__(self, object_list, per_page, *, community_id: int, author_id: int | None):
+        super().__init__(object_list, per_page)
+        self.community_id = community_id
+        self.author_id = author_id
+
+    def _branches(self, after: tuple | None, limit: int) -> tuple[str, list]:
+        from .models import Thread
+
+        table = Thread._meta.db_table
+        where, params = "", []
+        if after is not None:  # a row comparison: a range read on the index
+            where, params = " AND (is_pinned, last_activity_at, id) < (%s, %s, %s)", list(after)
+        sql = (f"(SELECT id, is_pinned, last_activity_at FROM {table} "  # noqa: S608
+               f"WHERE community_id = %s AND status = %s{where} "
+               f"ORDER BY is_pinned DESC, last_activity_at DESC, id DESC LIMIT %s)")
+        args = [self.community_id, Thread.Status.PUBLISHED, *params, limit]
+        if self.author_id is not None:
+            sql += (f" UNION ALL (SELECT id, is_pinned, last_activity_at FROM {table} "  # noqa: S608
+                    f"WHERE community_id = %s AND status = %s AND author_id = %s{where})")
+            args += [self.community_id, Thread.Status.HELD, self.author_id, *params]
+        return sql, args
+
+    @cached_property
+    def count(self) -> int:
+        from .models import Thread
+
+        table = Thread._meta.db_table
+        sql = (f"SELECT (SELECT count(*) FROM {table} "  # noqa: S608
+               f"WHERE community_id = %s AND status = %s)")
+        args = [self.community_id, Thread.Status.PUBLISHED]
+        if self.author_id is not None:
+            sql += (f" + (SELECT count(*) FROM {table} "  # noqa: S608
+                    f"WHERE community_id = %s AND status = %s AND author_id = %s)")
+            args += [self.community_id, Thread.Status.HELD, self.author_id]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, args)
+            return cursor.fetchone()[0]
+
+    def _ids(self, *, after: tuple | None, offset: int) -> RawSQL:
+        branches, args = self._branches(after, offset + self.per_page)
+        # table and column names only: every value is a parameter
+        return RawSQL(  # noqa: S611
+            f"SELECT id FROM ({branches}) AS visible "  # noqa: S608
+            f"ORDER BY is_pinned DESC, last_activity_at DESC, id DESC LIMIT %s OFFSET %s",
+            [*args, self.per_page, offset])
+
+    def page(self, number):
+        number = self.validate_number(number)
+        ids = self._ids(after=None, offset=(number - 1) * self.per_page)
+        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
+
+    def page_after(self, number, cursor: str | None):
+        after = _parse_cursor(cursor)
+        number = self.validate_number(number)
+        if after is None or number == 1:
+            return self.page(number)
+        ids = self._ids(after=after, offset=0)
+        return self._get_page(self.object_list.filter(pk__in=ids), number, self)
 
 
 def thread_cursor(thread) -> str:

@@ -402,6 +402,14 @@ def threads_visible_to(user, queryset: QuerySet[Thread] | None = None) -> QueryS
     return queryset.filter(condition, community__in=visible_communities)
 
 
+def reads_published_threads_only(user, community: Community) -> bool:
+    """Whether `threads_visible_to` shows this reader, in this community they may view, only
+    its published threads and their own held ones (not a moderator's view of hidden
+    threads): a list page may then read those from the narrow indexes (community.paging)."""
+    moderated = moderated_community_ids(user)
+    return moderated is not None and community.pk not in moderated
+
+
 def public_posts(queryset: QuerySet[Post]) -> QuerySet[Post]:
     return queryset.filter(status=Post.Status.PUBLISHED, screening__in=PUBLIC_SCREENING)
 

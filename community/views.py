@@ -27,7 +27,7 @@ from . import fragments, permissions, search, selectors, services
 from .forms import EditForm, ReplyForm, ThreadForm
 from .markdown import render_markdown
 from .models import Community, Membership, Post, Reaction, ThreadFollow
-from .paging import IndexPaginator, PositionPage, thread_cursor
+from .paging import IndexPaginator, PositionPage, ReaderLatestPaginator, thread_cursor
 
 
 def _community_or_404(user, slug: str) -> Community:
@@ -80,7 +80,12 @@ def community_detail(request, slug):
     if tab not in ("latest", "top", "questions", "unanswered"):
         tab = "latest"
     threads = selectors.community_threads(user=request.user, community=community, tab=tab)
-    paginator = IndexPaginator(threads, selectors.THREADS_PER_PAGE)
+    if tab == "latest" and permissions.reads_published_threads_only(request.user, community):
+        paginator = ReaderLatestPaginator(
+            threads, selectors.THREADS_PER_PAGE, community_id=community.pk,
+            author_id=request.user.pk if request.user.is_authenticated else None)
+    else:
+        paginator = IndexPaginator(threads, selectors.THREADS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
     if tab == "latest" and page.number > 1 and request.GET.get("after"):
         # The link from the page before says where it ended: a range read, no offset.

@@ -56,3 +56,60 @@ def test_a_thread_page_in_the_middle_holds_its_own_posts(maria, james, diabetes)
     response = page(client_for(maria), f"/t/{thread.pk}/?page=2")
     positions = [p.position for p in response.context["page"].object_list]
     assert positions == list(range(21, 41))
+
+
+def titles_of(response) -> list[str]:
+    return [t.title for t in response.context["page"].object_list]
+
+
+def test_community_page_queries_are_exact_for_members_and_visitors(
+        client, maria, james, diabetes, django_assert_num_queries):
+    """A reader who does not moderate the community: the community, the count (published
+    threads and the reader's own held ones, from their indexes) and the page's threads."""
+    threads(diabetes, james, 60, 0)
+    reader = client_for(maria)
+    reader.get("/")  # the session's first request also records "last seen"
+    client.get("/")
+    for who in (reader, client):
+        with django_assert_num_queries(3) as queries:
+            page(who, f"/c/{diabetes.slug}/?page=2")
+        # the count and the page's ids never filter "published, or held and mine" over the
+        # whole community (no index serves it: it counted and sorted every thread)
+        counts = [q["sql"] for q in queries.captured_queries if "count(" in q["sql"].lower()]
+        assert len(counts) == 1 and " OR " not in counts[0].upper()
+
+
+def test_a_members_own_held_thread_is_listed_for_them_alone(client, maria, james, sam,
+                                                           diabetes):
+    threads(diabetes, james, 60, 0)
+    now = timezone.now()
+    Thread.objects.create(community=diabetes, author=maria, title="Mine, held",
+                                 slug="mine-held", status=Thread.Status.HELD, last_position=1,
+                                 last_activity_at=now - timedelta(minutes=30, seconds=30))
+    Thread.objects.create(community=diabetes, author=james, title="James's, held",
+                          slug="james-held", status=Thread.Status.HELD, last_position=1,
+                          last_activity_at=now - timedelta(minutes=31, seconds=30))
+    Thread.objects.create(community=diabetes, author=james, title="Hidden",
+                          slug="hidden", status=Thread.Status.HIDDEN, last_position=1,
+                          last_activity_at=now - timedelta(minutes=32, seconds=30))
+    mine = client_for(maria)
+    second = mine.get(f"/c/{diabetes.slug}/?page=2")
+    # Thread 0..24 on page 1; page 2 has Thread 25..30, then her held one, then 31..48
+    assert titles_of(second)[5:8] == ["Thread 30", "Mine, held", "Thread 31"]
+    assert second.context["page"].paginator.count == 61
+    assert titles_of(mine.get(f"/c/{diabetes.slug}/?page=3")) == [
+        f"Thread {i}" for i in range(49, 60)]
+    # following the Next link (?after=) gives the same rows as the offset page
+    first = mine.get(f"/c/{diabetes.slug}/")
+    after = first.context["page"].after
+    assert titles_of(mine.get(f"/c/{diabetes.slug}/?page=2&after={after}")) == titles_of(second)
+    # a visitor and another member see the published threads only
+    for other in (client, client_for(james)):
+        response = other.get(f"/c/{diabetes.slug}/?page=2")
+        listed = titles_of(response)
+        assert "Mine, held" not in listed and "Hidden" not in listed
+        assert ("James's, held" in listed) == (other is not client)
+    assert client.get(f"/c/{diabetes.slug}/").context["page"].paginator.count == 60
+    # a moderator of the community sees every thread that is not deleted
+    moderated = titles_of(client_for(sam).get(f"/c/{diabetes.slug}/?page=2"))
+    assert {"Mine, held", "James's, held", "Hidden"} <= set(moderated)
