@@ -124,6 +124,19 @@ def measure_all(members: int, *, repeat: int = 15) -> list:
         timed(f"search '{word}', visitor", get(visitor, f"/search/?q={word}"), repeat, rows)
         timed(f"search '{word}', member", get(client, f"/search/?q={word}"), repeat, rows)
     timed("notifications, member", get(client, "/notifications/"), repeat, rows)
+    # member-facing pages beside the forum's, as the member (the generator makes no messages,
+    # articles or events: those rows show the pages' fixed cost at this many members)
+    busy = User.objects.get(username="member000031")  # has notifications and posts
+    reader = Client(HTTP_HOST="localhost")
+    reader.force_login(busy)
+    timed(f"notifications, member with {busy.notifications.count()}",
+          get(reader, "/notifications/"), repeat, rows)
+    timed("profile of a member with posts, member", get(client, f"/u/{busy.username}/"),
+          repeat, rows)
+    timed("bookmarks, member", get(client, "/bookmarks/"), repeat, rows)
+    timed("messages inbox, member", get(client, "/messages/"), repeat, rows)
+    timed("library, member", get(client, f"/c/{c0.slug}/learn/"), repeat, rows)
+    timed("events, member", get(client, f"/c/{c0.slug}/events/"), repeat, rows)
     timed("/moderation/, staff", get(admin, "/moderation/"), repeat, rows)
     # insights reads the rolled-up facts (`rollup_metrics --since` a year back, once)
     year = timezone.now().date()
