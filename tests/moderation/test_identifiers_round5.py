@@ -149,3 +149,31 @@ def test_an_institution_named_by_its_name_and_a_street_without_a_house_are_not_h
 ])
 def test_a_person_s_address_is_still_found(text, address):
     assert address in found(text, "address")
+
+
+# ---- after the round-5b blind probe ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("text 8 one 7 - 555 - 01 eight 4 if u want the supplies", "phone"),
+    ("mi cel cinco 5 - 1234 - 56 siete 8", "phone"),
+    ("escríbeme: toño.ramirez@prodigy.net.mx", "email"),
+    ("I'm a June '71 baby", "dob"),
+    ("marzo del 66 es mi cumpleaños", "dob"),
+])
+def test_two_number_words_in_an_offered_phone_accented_mailboxes_and_a_month_year_baby(text, kind):
+    assert kind in identifiers(text)
+
+
+@pytest.mark.parametrize("text", [
+    "take one 500 mg then two 250 mg pills",
+    "in May 2019 my birthday party was the best",
+    "email the patient advocate office at patientadvocate@uchealth.org",
+    "the foundation's P.O. Box 1000 in Memphis takes donations",
+])
+def test_doses_in_words_a_recent_birthday_a_patient_office_and_a_foundation_s_box(text):
+    assert identifiers(text) == set()
+
+
+def test_a_box_for_donations_that_names_no_owner_is_still_an_address():
+    assert "address" in identifiers("Donations for the quilt go to PO Box 302, Harlan KY 40831")

@@ -185,6 +185,8 @@ _rule(
     flags=0, triggers=(" st", " ave", " rd", " blvd", " ln", " pkwy", " hwy"), needs_digit=True,
     check=lambda m: _home_address_at(m.string, m.start("s")),
 )
+# An institution named as the box's owner just before it: "the foundation's", "Hospital:".
+_BOX_OWNER = re.compile(_PUBLIC_PLACE.pattern + r"(?:'s|’s)?\s*[:,-]?\s*\Z", re.IGNORECASE)
 _rule(
     "address",
     r"\b(?P<s>(?:p\.?\s?o\.?\s+(?:box|bx)|post\s+office\s+box|(?:rr|rural\s+route|hcr?)[\s-]*[0-9]{1,3},?\s+box"
@@ -192,6 +194,8 @@ _rule(
     r"|apartado(?:\s+(?:postal|de\s+correos))?"
     r"|apdo\.?|casilla(?:\s+postal)?)\s+(?:n[oº°]\.?\s*)?[0-9]{1,6})\b",
     triggers=("box", "bx", "apartado", "apdo", "casilla"), needs_digit=True,
+    # "the foundation's P.O. Box 1000 takes donations": an institution's box.
+    check=lambda m: _BOX_OWNER.search(m.string, max(0, m.start("s") - 40), m.start("s")) is None,
 )
 
 # Spanish and Latin American: the kind of street, its name, then the number: "Calle 5 de Mayo

@@ -30,7 +30,7 @@ _HOLIDAY = (
 _FULL_DATE = (
     rf"(?:{_DAY}[/.-]{_DAY}[/.-](?:{_YEAR}|[0-9]{{2}})"
     rf"|{_YEAR}[/.-][01]?[0-9][/.-]{_DAY}"
-    rf"|{_MONTH}\s+{_DAY}(?:st|nd|rd|th)?(?:,?\s+of|,)?\s*(?:{_YEAR}|'?[0-9]{{2}})"
+    rf"|{_MONTH}\s+{_DAY}(?![0-9])(?:st|nd|rd|th)?(?:,?\s+of|,)?\s*(?:{_YEAR}|'?[0-9]{{2}})"
     rf"|(?:the\s+)?{_DAY}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?:{_YEAR}|'?[0-9]{{2}})"
     rf"|{_DAY}[\s/-]{_MONTH}[\s/-](?:{_YEAR}|[0-9]{{2}})"
     rf"|{_DAY}{_ORDINAL}\s+(?:de\s+)?{_MES},?\s+(?:de(?:l)?\s+)?(?:{_YEAR}|[0-9]{{2}})"
@@ -145,8 +145,10 @@ def _dates_before_birth_words(text: Text) -> list[Finding]:
         if _DIGIT.search(folded, start, words.start()) is None:
             continue
         found.extend(finding("dob", date.span("s"))
-                     for date in _NEAR_FULL_DATE.finditer(folded, start, words.start())
-                     if _DATE_TO_WORDS.match(folded, date.end(), words.start()))
+                     for near in (_NEAR_FULL_DATE, _NEAR_MONTH_YEAR)
+                     for date in near.finditer(folded, start, words.start())
+                     if _DATE_TO_WORDS.match(folded, date.end(), words.start())
+                     and (near is _NEAR_FULL_DATE or _birth_year_before(date.group("s"))))
     return found
 
 
@@ -223,3 +225,13 @@ def _plausible_birth_year(key: re.Match[str], value: str) -> bool:
     year = re.search(r"(?:19|20)[0-9]{2}(?![0-9])", value)
     return (year is None or int(year.group()) <= _LATEST_BIRTH_YEAR
             or _STRONG_BIRTH_WORD.search(key.group()) is not None)
+# A month and a year just before the words: "a June '71 baby", "marzo del 66, mi cumpleaños".
+_NEAR_MONTH_YEAR = re.compile(
+    rf"(?<![\w'])(?P<s>{_ANY_MONTH},?\s+(?:(?:of|de|del)\s+)?{_YEAR_NOT_DAY})")
+
+
+def _birth_year_before(value: str) -> bool:
+    """A month and year named before "birthday" or "baby" are a birth only in a year long past
+    ("in May 2019 my birthday party"): a two-digit year or one up to ``_LATEST_BIRTH_YEAR``."""
+    year = re.search(r"(?:19|20)[0-9]{2}(?![0-9])", value)
+    return year is None or int(year.group()) <= _LATEST_BIRTH_YEAR

@@ -18,7 +18,9 @@ _ROLE_MAILBOX = re.compile(
     r"|donations?|donativos|webmaster|enquiries|inquiries|feedback|customerservice|service"
     r"|servicios|patientrelations|patientexperience|reception|recepcion|secretaria|team|equipo"
     r"|events|eventos|comunicacion|communications|general|mail|correo|registro|registration"
-    r"|privacy|privacidad|legal|hr|rrhh|jobs|empleo|careers)"
+    r"|privacy|privacidad|legal|hr|rrhh|jobs|empleo|careers"
+    r"|(?:patient|member|customer|client|guest|family|paciente|familia)s?[._-]?(?:advocate|advocacy"
+    r"|relations|services?|experience|care|support|affairs|liaison|atencion|servicios))"
     r"(?:[._-][a-z]{2,12})?")
 _FREE_PROVIDER = re.compile(
     r"@(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|live|msn|aol|icloud|me|protonmail|proton"
@@ -33,7 +35,7 @@ def _personal_mailbox(address: str) -> bool:
 
 _rule(
     "email",
-    r"(?<![\w.%+-])(?P<s>[a-z0-9][a-z0-9._%+-]{0,63}@[a-z0-9][a-z0-9-]{0,62}"
+    r"(?<![\w.%+-])(?P<s>[^\W_][\w.%+-]{0,63}@[a-z0-9][a-z0-9-]{0,62}"
     r"(?:\.[a-z0-9-]{1,63}){0,6}\.[a-z]{2,24})\b",
     triggers=("@",), check=lambda m: _personal_mailbox(m.group("s")),
 )

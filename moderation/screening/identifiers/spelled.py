@@ -71,15 +71,18 @@ def _spelled_digits(words: str) -> tuple[str, int]:
 
 def _spelled_findings(text: Text) -> list[Finding]:
     words = [m.start() for m in _ANY_SPELLED.finditer(text.folded)]
-    if len(words) < 3:
+    if len(words) < 2:
         return []
     found: list[Finding] = []
     for match in _SPELLED.finditer(text.folded, max(0, words[0] - 40)):
         digits, spelled = _spelled_digits(match.group("s"))
-        if spelled < 3 or not 7 <= len(digits) <= 11:
+        if spelled < 2 or not 7 <= len(digits) <= 11:
             continue
         span = match.span("s")
         before = text.folded[max(0, span[0] - 60):span[0]]
+        # Two words among digits: a phone only when offered as one ("text 8 one 7 - 555 ...").
+        if spelled == 2 and not (len(digits) >= 10 and _PHONE_WORDS_RE.search(before)):
+            continue
         if len(digits) == 9 and _SSN_CONTEXT.search(before):
             found.append(finding("ssn", span))
         elif spelled >= 5 or len(digits) >= 10 or _PHONE_WORDS_RE.search(before):
