@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.db.models import Q
 from django.urls import reverse
@@ -61,8 +62,25 @@ def queue_one(notification: Notification) -> int | None:
     return (queue([notification]) or [None])[0]
 
 
+class Made(NamedTuple):
+    """A notification just made, as the fan-out knows it (no model object for each)."""
+
+    recipient: User  # loaded with their notification settings
+    kind: str
+    thread_id: int | None
+    post_id: int | None
+    pk: int
+
+
 def queue(notifications: list[Notification], *, post: Post | None = None,
           eligible: set[int] | None = None) -> list[int]:
+    """`queue_made` of notification objects."""
+    return queue_made([Made(n.recipient, n.kind, n.thread_id, n.post_id, n.pk)
+                       for n in notifications], post=post, eligible=eligible)
+
+
+def queue_made(notifications: list[Made], *, post: Post | None = None,
+               eligible: set[int] | None = None) -> list[int]:
     """The emails these notifications call for, as outbox rows sent by a task after commit;
     returns the ids of the rows written.
 
@@ -71,7 +89,7 @@ def queue(notifications: list[Notification], *, post: Post | None = None,
     since it was published (at most LOOK_BACK), and the insert of the rows. Each member's
     `recipient` must be loaded with their notification settings; `eligible`, those of them
     who may be emailed (selectors.eligible_for_email), when the caller knows already."""
-    wanted = {n.recipient_id: n for n in notifications if n.thread_id}
+    wanted = {n.recipient.pk: n for n in notifications if n.thread_id}
     if not wanted:
         return []
     if eligible is None:

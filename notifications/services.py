@@ -153,8 +153,9 @@ def notify(
     return notification
 
 
-def notifications_for_post(*, post_id: int) -> list[Notification]:
+def notifications_for_post(*, post_id: int) -> list[int]:
     """A post became public: tell the thread's author, its followers and whoever it mentions.
+    Returns the ids of the notifications made.
 
     One notification per member and post (an edit that is screened again does not repeat
     it); the post author is never told about their own post.
@@ -205,11 +206,9 @@ def notifications_for_post(*, post_id: int) -> list[Notification]:
     already = set(Notification.objects.filter(post=post, key=key)
                   .values_list("recipient_id", flat=True))
     recipients = list(
-        User.objects.filter(pk__in=[pk for pk in plan if pk not in already], is_active=True)
-        .select_related("notification_settings")
-        .annotate(may_email=Exists(selectors.eligible_for_email(
-            User.objects.filter(pk=OuterRef("pk")))))
-    )
+        User.objects.filter(pk__in=[pk for pk in plan if pk not in already], is_active=True))
+    # by their ids (select_related joined every member's settings)
+    selectors.prime_settings(recipients)
     # Every check below concerns this post's community: only those memberships are loaded,
     # and only if a check asks for one (a public post in a public community needs none).
     selectors.prime_memberships(recipients, community_id=thread.community_id, lazy=True)
@@ -220,18 +219,14 @@ def notifications_for_post(*, post_id: int) -> list[Notification]:
                  None if _hide_actor(user, thread, post) else post.author_id)
                 for user in readers]
         ids = _insert_notifications(rows, thread=thread, post=post, key=key, now=now)
-        created = [
-            Notification(pk=ids[user.pk], recipient=user, kind=kind, actor_id=actor_id,
-                         thread=thread, post=post, key=key, created_at=now, updated_at=now)
-            for user, (user_id, kind, actor_id) in zip(readers, rows, strict=True)
-            if user_id in ids
-        ]
-        if created:
+        made = [immediate.Made(user, kind, thread.pk, post.pk, ids[user.pk])
+                for user, (_user_id, kind, _actor_id) in zip(readers, rows, strict=True)
+                if user.pk in ids]
+        if made:
             publish_unread(ids)
-            immediate.queue(created, post=post,
-                            eligible={user.pk for user in readers if user.may_email})
-        _fanout_done(post, created)
-    return created
+            immediate.queue_made(made, post=post, eligible=selectors.emailable(readers))
+        _fanout_done(post, made)
+    return list(ids.values())
 
 
 def _insert_notifications(rows: list[tuple[int, str, int | None]], *, thread: Thread,
@@ -272,7 +267,7 @@ def _insert_notifications(rows: list[tuple[int, str, int | None]], *, thread: Th
     return ids
 
 
-def _fanout_done(post: Post, created: list[Notification]) -> None:
+def _fanout_done(post: Post, created: list) -> None:
     """Record that this post's fan-out happened (once; a sweep run again adds nothing)."""
     PostFanout.objects.get_or_create(post_id=post.pk, defaults={"notified": len(created)})
 
