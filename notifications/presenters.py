@@ -5,20 +5,21 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.permissions import is_staff_member, is_verified_clinician
+from accounts.permissions import is_verified_clinician
 
 from .models import Notification
+from .permissions import may_name_actor
 
 Kind = Notification.Kind
 
 
 def actor_name(notification: Notification, viewer) -> str:
-    """Who did it, or "Someone": never the author of an anonymous post to a non-staff member."""
+    """Who did it, or "Someone": never the author of an anonymous post to a reader who may
+    not see it (notifications.permissions.may_name_actor, the forum's rule)."""
     actor = notification.actor
-    anonymous = bool(notification.post_id and notification.post.is_anonymous) or bool(
-        notification.thread_id and notification.thread.is_anonymous
-    )
-    if actor is None or (anonymous and not is_staff_member(viewer)):
+    if actor is None or not may_name_actor(
+            viewer, thread=notification.thread if notification.thread_id else None,
+            post=notification.post if notification.post_id else None):
         return _("Someone")
     if is_verified_clinician(actor):  # the badge goes with the name, in the list and emails
         return _("%(name)s (verified clinician)") % {"name": actor.public_name}
