@@ -7,9 +7,9 @@ median or a share made from fewer than N members is not shown."""
 from __future__ import annotations
 
 import statistics
-from datetime import timedelta
+from datetime import UTC, timedelta
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Max, Min, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -44,11 +44,100 @@ def _in(queryset, field: str, community_ids):
     return queryset.filter(**{f"{field}__in": community_ids})
 
 
-def _posted_within(memberships, community_field: str = "community") -> int:
-    posted = Post.objects.filter(
-        author=OuterRef("user"), thread__community=OuterRef(community_field),
-        created_at__lte=OuterRef("joined_at") + POSTED_WITHIN)
-    return memberships.annotate(p=Exists(posted)).filter(p=True).count()
+# The newcomers' figures (memberships that began in the period, welcomed or not, and whether
+# they posted within 7 days) are stored per community and day of joining by the rollup
+# (insights.rollup), so that a year's page does not look at every membership.
+NEWCOMERS = ("edu_welcomed", "edu_welcomed_posted", "edu_unwelcomed", "edu_unwelcomed_posted")
+SETTLES = POSTED_WITHIN.days + 1  # a day's figures can change for this many days after it
+
+
+def newcomers_by_day(first, last, community_ids=None) -> dict:
+    """{(community id, day joined): {name: n}} for the active memberships that began from
+    `first` to `last` (dates, included): read from the memberships (4 grouped queries)."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncDate
+
+    from .periods import Period
+
+    window = Period(first, last)
+    new = _in(Membership.objects.filter(joined_at__gte=window.start, joined_at__lt=window.end,
+                                        status="active"), "community_id", community_ids)
+    welcomed_q = Exists(Welcome.objects.filter(member=OuterRef("user"),
+                                               community=OuterRef("community"), status="sent"))
+    posted = Exists(Post.objects.filter(
+        author=OuterRef("user"), thread__community=OuterRef("community"),
+        created_at__lte=OuterRef("joined_at") + POSTED_WITHIN))
+    result: dict = {}
+    for welcomed, prefix in ((True, "edu_welcomed"), (False, "edu_unwelcomed")):
+        rows = (new.annotate(w=welcomed_q, p=posted).filter(w=welcomed)
+                .annotate(day=TruncDate("joined_at", tzinfo=UTC))
+                .values("community_id", "day")
+                .annotate(n=Count("pk"), posted=Count("pk", filter=Q(p=True))).order_by())
+        for row in rows:
+            values = result.setdefault((row["community_id"], row["day"]),
+                                       dict.fromkeys(NEWCOMERS, 0))
+            values[prefix] = row["n"]
+            values[f"{prefix}_posted"] = row["posted"]
+    return result
+
+
+def stored_rows(day) -> tuple[set, list]:
+    """For the rollup of `day`: the days of joining whose newcomers' figures it rewrites
+    (that day, the SETTLES days before it, whose members may have posted since, and the
+    days on which the members welcomed that day joined) and their DailyMetric rows (zeros
+    left out). Work in proportion to those days' memberships, not to all of them."""
+    from .models import DailyMetric
+    from .periods import Period
+
+    first = day - timedelta(days=SETTLES)
+    figures = newcomers_by_day(first, day)
+    window = Period(day, day)
+    welcomed = Welcome.objects.filter(status="sent", created_at__gte=window.start,
+                                      created_at__lt=window.end)
+    joined = Membership.objects.filter(
+        Exists(welcomed.filter(member=OuterRef("user"), community=OuterRef("community"))),
+        joined_at__lt=Period(first, first).start)
+    days = {first + timedelta(days=i) for i in range(SETTLES + 1)}
+    for when in joined.values_list("joined_at", flat=True):
+        earlier = when.astimezone(UTC).date()
+        if earlier not in days:
+            days.add(earlier)
+            figures.update(newcomers_by_day(earlier, earlier))
+    rows = [DailyMetric(community_id=cid, date=when, name=name, value=values[name])
+            for (cid, when), values in figures.items() for name in NEWCOMERS if values[name]]
+    return days, rows
+
+
+def _newcomers(community_ids, period) -> dict:
+    """The newcomers' four counts over the period: stored days (one query over the rollup's
+    rows) and, live, the days after the stored ones that may still change."""
+    from .models import DailyMetric
+    from .periods import today
+
+    rolled = DailyMetric.objects.filter(community__isnull=True, name="active")
+    span = rolled.aggregate(first=Min("date"), last=Max("date"))
+    totals = dict.fromkeys(NEWCOMERS, 0)
+    live = [(period.first_day, min(period.last_day, today()))]
+    if span["last"] is not None:
+        # stored rows are final once SETTLES days have been rolled up after them; days
+        # before the first rolled-up one (an older backfill) are read live too
+        first = max(period.first_day, span["first"])
+        settled = min(period.last_day, span["last"] - timedelta(days=SETTLES))
+        if first <= settled:
+            stored = _in(DailyMetric.objects.filter(
+                name__in=NEWCOMERS, date__gte=first, date__lte=settled,
+                community__isnull=False), "community_id", community_ids)
+            for name, value in (stored.values("name").annotate(n=Sum("value"))
+                                .values_list("name", "n").order_by()):
+                totals[name] += value or 0
+            live = [(period.first_day, first - timedelta(days=1)),
+                    (settled + timedelta(days=1), live[0][1])]
+    for since, until in live:
+        if since <= until:
+            for values in newcomers_by_day(since, until, community_ids).values():
+                for name in NEWCOMERS:
+                    totals[name] += values[name]
+    return totals
 
 
 def counts(*, community_ids, period) -> dict:
@@ -73,12 +162,7 @@ def counts(*, community_ids, period) -> dict:
     waits = [(done - max(asked, starts)).total_seconds() / 60 for asked, done, starts in answered]
     welcomes = _in(Welcome.objects.filter(status="sent", created_at__gte=start,
                                           created_at__lt=end), "community_id", community_ids)
-    new = _in(Membership.objects.filter(joined_at__gte=start, joined_at__lt=end,
-                                        status="active"), "community_id", community_ids)
-    welcomed_q = Exists(Welcome.objects.filter(member=OuterRef("user"),
-                                               community=OuterRef("community"), status="sent"))
-    welcomed = new.annotate(w=welcomed_q).filter(w=True)
-    not_welcomed = new.annotate(w=welcomed_q).filter(w=False)
+    newcomers = _newcomers(community_ids, period)
     return {
         "views": views.count(),
         "helpful": votes.filter(helpful=True).count(),
@@ -90,8 +174,8 @@ def counts(*, community_ids, period) -> dict:
         "answered": len(answered),
         "wait": (round(statistics.median(waits)) if waits else None, len(waits)),
         "welcomes": welcomes.count(),
-        "welcomed_posted": (_posted_within(welcomed), welcomed.count()),
-        "unwelcomed_posted": (_posted_within(not_welcomed), not_welcomed.count()),
+        "welcomed_posted": (newcomers["edu_welcomed_posted"], newcomers["edu_welcomed"]),
+        "unwelcomed_posted": (newcomers["edu_unwelcomed_posted"], newcomers["edu_unwelcomed"]),
     }
 
 

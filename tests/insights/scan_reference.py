@@ -107,3 +107,29 @@ def scan_contributors_and_sources(community_ids, windows) -> tuple[dict, list]:
         for source in SOURCES
     ]
     return totals, sources
+
+
+def scan_newcomers(community_ids, period) -> dict:
+    """The education section's newcomers before issue 24's stored figures: memberships that
+    began in the period, welcomed or not, and those that posted within 7 days of joining."""
+    from community.models import Membership, Post
+    from insights.education import POSTED_WITHIN
+    from mentors.models import Welcome
+
+    new = Membership.objects.filter(joined_at__gte=period.start, joined_at__lt=period.end,
+                                    status="active")
+    if community_ids is not None:
+        new = new.filter(community_id__in=community_ids)
+    welcomed_q = Exists(Welcome.objects.filter(member=OuterRef("user"),
+                                               community=OuterRef("community"), status="sent"))
+
+    def posted_within(memberships) -> int:
+        posted = Post.objects.filter(
+            author=OuterRef("user"), thread__community=OuterRef("community"),
+            created_at__lte=OuterRef("joined_at") + POSTED_WITHIN)
+        return memberships.annotate(p=Exists(posted)).filter(p=True).count()
+
+    welcomed = new.annotate(w=welcomed_q).filter(w=True)
+    not_welcomed = new.annotate(w=welcomed_q).filter(w=False)
+    return {"welcomed_posted": (posted_within(welcomed), welcomed.count()),
+            "unwelcomed_posted": (posted_within(not_welcomed), not_welcomed.count())}
