@@ -43,19 +43,23 @@ def _key(post: Post, context: dict, user) -> str:
     """What `community/_post.html` shows for this post and reader, digested: the post's
     version (services move it with every change to the post), its author's name and
     clinician badge (they change apart from the post), whether it is the accepted answer,
-    and what this reader may do with it."""
+    and what this reader may do with it (nothing of theirs for a post rendered as for every
+    reader, `live`: the shared member page, community/fragments_page.py)."""
     author = post.author
     clinician = getattr(author, "clinician", None) if author else None
     thread = context["thread"]
+    live = bool(context.get("live"))  # as for every reader: no bit of this one's in the key
     signed_in = user.is_authenticated
+    mine = signed_in and not live and post.author_id == user.pk
     parts = (
+        live,
         post.pk, post.version, post.author_id, author.username if author else None,
         (clinician.status, clinician.credentials, clinician.specialty) if clinician else None,
         thread.accepted_post_id == post.pk,
         post.show_author, post.can_edit, post.can_delete, sorted(post.my_reactions),
         getattr(post, "is_bookmarked", False),
         bool(context.get("can_accept")), bool(context.get("can_reply")),
-        bool(context.get("can_moderate")), signed_in, signed_in and post.author_id == user.pk,
+        bool(context.get("can_moderate")), signed_in, mine,
         translation.get_language(), timezone.get_current_timezone_name(),
         getattr(post, "extra_key", None),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -120,6 +121,70 @@ def viewer_state(*, user, thread: Thread, post_ids: list[int]) -> ViewerState:
     return state
 
 
+@dataclass
+class MemberPageState(ViewerState):
+    """`ViewerState` for the shared member copy of a page, plus whether the member has posts of
+    their own on the page that the shared copy cannot show as they see them (anonymous, still
+    being checked, or held): then the page is rendered for them alone."""
+
+    own_special: bool = False
+
+
+_OWN = "~own"  # never a reaction kind
+
+
+@cache
+def _member_page_sql() -> str:
+    """Like `_viewer_sql`, for a page given by its position range (the shared copy's posts
+    are not read on a cache hit). Table and column names only: no input is formatted in."""
+    post = Post._meta.db_table
+    public = ", ".join(f"'{s}'" for s in permissions.PUBLIC_SCREENING)
+    return (
+        f"SELECT 0, '{_FOLLOW}', '' FROM {ThreadFollow._meta.db_table} "  # noqa: S608
+        f"WHERE thread_id = %s AND user_id = %s "
+        f"UNION ALL SELECT 0, '{_DRAFT}', body FROM {Draft._meta.db_table} "
+        f"WHERE thread_id = %s AND user_id = %s "
+        f"UNION ALL SELECT last_read_position, '{_READ}', '' FROM {ThreadRead._meta.db_table} "
+        f"WHERE thread_id = %s AND user_id = %s "
+        f"UNION ALL SELECT r.post_id, r.kind, '' FROM {Reaction._meta.db_table} r "
+        f"JOIN {post} p ON p.id = r.post_id WHERE r.user_id = %s AND p.thread_id = %s "
+        f"AND p.position > %s AND p.position <= %s "
+        f"UNION ALL SELECT b.post_id, '{BOOKMARK}', '' FROM {Bookmark._meta.db_table} b "
+        f"JOIN {post} p ON p.id = b.post_id WHERE b.user_id = %s AND p.thread_id = %s "
+        f"AND p.position > %s AND p.position <= %s "
+        f"UNION ALL SELECT p.id, '{_OWN}', '' FROM {post} p WHERE p.thread_id = %s "
+        f"AND p.author_id = %s AND p.position > %s AND p.position <= %s "
+        f"AND (p.is_anonymous OR (p.status = '{Post.Status.HELD}') OR "
+        f"(p.status = '{Post.Status.PUBLISHED}' AND p.screening NOT IN ({public})))"
+    )
+
+
+def member_page_state(*, user, thread_id: int, low: int, high: int) -> MemberPageState:
+    """Everything the shared member copy of a page needs about this member, in one query:
+    their reactions and bookmarks on the page's posts (positions low < p <= high), follow,
+    draft, read position, and whether they have posts of their own there to see apart."""
+    state = MemberPageState()
+    params = [thread_id, user.pk] * 3 + [user.pk, thread_id, low, high] * 2 + [
+        thread_id, user.pk, low, high]
+    with connection.cursor() as cursor:
+        cursor.execute(_member_page_sql(), params)
+        rows = cursor.fetchall()
+    for a, kind, body in rows:
+        if kind == _FOLLOW:
+            state.following = True
+        elif kind == _DRAFT:
+            state.draft = body
+        elif kind == _READ:
+            state.last_read = a
+        elif kind == BOOKMARK:
+            state.bookmarks.add(a)
+        elif kind == _OWN:
+            state.own_special = True
+        else:
+            state.reactions.add((a, kind))
+    return state
+
+
 def thread_draft(*, user, community: Community) -> Draft | None:
     """The member's unfinished new thread in the community, if any."""
     return permissions.drafts_visible_to(user, Draft.objects.filter(
@@ -136,9 +201,10 @@ def thread_state(*, pk: int) -> Thread | None:
     if row is None:
         return None
     (status, author_id, event_seq, slug, community_id, visibility, name, color, is_crisis,
-     previews) = row
+     previews, is_locked, kind, last_position) = row
     thread = Thread(pk=pk, status=status, author_id=author_id, event_seq=event_seq, slug=slug,
-                    community_id=community_id, is_crisis=bool(is_crisis))
+                    community_id=community_id, is_crisis=bool(is_crisis),
+                    is_locked=bool(is_locked), kind=kind, last_position=last_position)
     # Whether the author allows share previews (issue 23): a cached page's card depends on it.
     thread.author_allows_previews = bool(previews)
     thread.community = Community(pk=community_id, visibility=visibility, name=name, color=color)
@@ -147,7 +213,8 @@ def thread_state(*, pk: int) -> Thread | None:
 
 _THREAD_STATE_SQL = (  # table names only: no input is formatted into it
     f"SELECT t.status, t.author_id, t.event_seq, t.slug, t.community_id, c.visibility, c.name, "  # noqa: S608
-    f"c.color, t.is_crisis, u.allow_share_previews FROM {Thread._meta.db_table} t "
+    f"c.color, t.is_crisis, u.allow_share_previews, t.is_locked, t.kind, t.last_position "
+    f"FROM {Thread._meta.db_table} t "
     f"JOIN {Community._meta.db_table} c ON c.id = t.community_id "
     f"LEFT JOIN {User._meta.db_table} u ON u.id = t.author_id WHERE t.id = %s"
 )

@@ -6,6 +6,7 @@ import zlib
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -19,11 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import User
-from accounts.permissions import is_verified_clinician, profile_field_visible
+from accounts.permissions import is_in_good_standing, is_verified_clinician, profile_field_visible
 from hearth.lib import pagecache
 from hearth.lib.params import int_param, parse_int
 
-from . import fragments, permissions, search, selectors, services
+from . import fragments, fragments_page, permissions, search, selectors, services
 from .forms import EditForm, ReplyForm, ThreadForm
 from .markdown import render_markdown
 from .models import Community, Membership, Post, Reaction, ThreadFollow
@@ -201,19 +202,30 @@ def thread_new(request, slug):
 @require_GET
 def thread_detail(request, pk, slug=None):
     user = request.user
-    cache_key = None
-    if pagecache.applies(request, allowed_params=frozenset({"page"})):
+    cache_key = visit = None
+    if pagecache.applies(request, allowed_params=frozenset({"page"}), members=True):
         state = selectors.thread_state(pk=pk)
         if state is None or not permissions.can_view_thread(user, state):
             raise Http404
-        cache_key = _visitor_page_key(request, state) if slug in (None, state.slug) else None
-        stored = pagecache.get(cache_key) if cache_key else None
-        if stored is not None:
-            return pagecache.respond(request, stored)
+        if slug not in (None, state.slug):
+            pass
+        elif user.is_authenticated:  # the shared member copy (community/fragments_page.py)
+            klass = fragments_page.reader_class(user, state)
+            visit = fragments_page.Visit.start(
+                request, state, klass and _visitor_page_key(request, state, f"member-{klass}"))
+            if visit is not None and visit.page is not None:
+                return visit.respond()
+            cache_key = visit and visit.key
+        else:
+            cache_key = _visitor_page_key(request, state)
+            stored = pagecache.get(cache_key) if cache_key else None
+            if stored is not None:
+                return pagecache.respond(request, stored)
     thread = selectors.thread_for_page(user=user, pk=pk)
     if thread is None:
         raise Http404
-    posts = selectors.thread_posts(user=user, thread=thread)
+    # The shared member copy shows what every member of its class may read: public posts.
+    posts = selectors.thread_posts(user=AnonymousUser() if visit else user, thread=thread)
     after = int_param(request.GET, "after")
     if after is not None:  # "first unread": the first post this member has not seen
         first_unread = posts.filter(position__gt=after).first()
@@ -224,25 +236,41 @@ def thread_detail(request, pk, slug=None):
     low, high = page.bounds
     post_list = page.object_list = list(posts.filter(position__gt=low, position__lte=high))
     can_moderate = permissions.can_moderate_community(user, thread.community)
+    marks = fragments_page.new_marks() if visit else None
     context = {
         "thread": thread, "community": thread.community, "page": page,
         "can_reply": permissions.can_reply(user, thread), "can_moderate": can_moderate,
         "can_accept": permissions.can_accept_answer(user, thread),
-        "reaction_kinds": Reaction.Kind.choices,
+        "good_standing": is_in_good_standing(user),
+        "reaction_kinds": Reaction.Kind.choices, "member_marks": marks, "live": bool(visit),
         **(pagecache.context(request) if cache_key else {}),
     }
-    viewer = selectors.viewer_state(user=user, thread=thread, post_ids=[p.pk for p in post_list])
+    viewer = (selectors.ViewerState() if visit else
+              selectors.viewer_state(user=user, thread=thread, post_ids=[p.pk for p in post_list]))
     thread.is_following = viewer.following
     for post in post_list:
         post.thread = thread  # the same object: no query per post for its thread
+        if visit:  # every control there, marked with whom it is for (data-for)
+            post.show_author = post.can_edit = post.can_delete = False
+            post.my_reactions = set()
+            continue
         post.show_author = permissions.can_see_author(user, post)
         post.my_reactions = {kind for (pid, kind) in viewer.reactions if pid == post.pk}
         post.is_bookmarked = post.pk in viewer.bookmarks
         post.can_edit = permissions.can_edit_post(user, post)
         post.can_delete = permissions.can_delete_post(user, post)
     posts_html = fragments.render_posts(request=request, posts=post_list, context=context)
-    if cache_key is None:  # the visitor page cache puts the token in itself
+    if cache_key is None:  # the page cache puts the token in itself
         posts_html = posts_html.replace(pagecache.marks(request).csrf, get_token(request))
+    context["live"] = False  # only the posts are rendered as for every reader
+    if visit:
+        html = render_to_string("community/thread.html", {
+            **context, "posts_html": mark_safe(posts_html)}, request)  # noqa: S308
+        visit.store(html, marks=marks, variants={
+            **fragments_page.variants(request, thread=thread, context=context, marks=marks,
+                                      reply_form_class=ReplyForm),
+            "last": post_list[-1].position if post_list else 0})
+        return visit.respond()
     last_read = viewer.last_read
     if post_list and user.is_authenticated:  # in Redis; the database gets it in a batch
         unsaved = services.thread_mark_read(user=user, thread=thread,
@@ -265,19 +293,19 @@ def thread_detail(request, pk, slug=None):
     return pagecache.respond(request, pagecache.store(cache_key, request, html))
 
 
-def _visitor_page_key(request, thread) -> str | None:
+def _visitor_page_key(request, thread, reader: str = "visitor") -> str | None:
     """What a visitor's copy of a thread page depends on: the thread's event number (every
-    change to what it shows moves it), the community's name and colour, the page, the
-    language, the time zone and the path (it is in the "sign in to reply" link). None: not
-    worth a key."""
+    change to what it shows moves it), the community's name, colour and privacy, the page, the
+    language, the time zone and the path (it is in the "sign in to reply" link). A member's
+    shared copy also depends on their reader class (`reader`). None: not worth a key."""
     page = request.GET.get("page", "1")
     if page != "last" and parse_int(page, max_digits=6) is None:
         return None
     community = thread.community
-    look = zlib.crc32(f"{community.name}\x1f{community.color}".encode())
+    look = zlib.crc32(f"{community.name}\x1f{community.color}\x1f{community.visibility}".encode())
     # The share card (issue 23) shows only while the author allows it and no crisis flag is set.
     card = f"{int(getattr(thread, 'author_allows_previews', False))}{int(thread.is_crisis)}"
-    return (f"visitor-page:thread:{thread.pk}:{thread.event_seq}:{look}:{card}:{page}:"
+    return (f"{reader}-page:thread:{thread.pk}:{thread.event_seq}:{look}:{card}:{page}:"
             f"{translation.get_language()}:{timezone.get_current_timezone_name()}:{request.path}")
 
 

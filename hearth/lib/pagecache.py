@@ -10,8 +10,10 @@ The caller builds the key from whatever changes the page (for a thread: its even
 page and the language) and still runs its access check before asking the cache, so a page that
 turns private is never served from here.
 
-Only plain GETs by visitors with nothing waiting to be shown (no flash messages) and no query
-string beyond the ones the caller names are cached; anything else renders as usual.
+Only plain GETs with nothing waiting to be shown (no flash messages) and no query string
+beyond the ones the caller names are cached; anything else renders as usual. Signed-in members
+only where the caller asks (`members=True`): the thread page keeps a shared member copy per
+reader class and fills in each member's own parts (community/fragments_page.py).
 """
 
 from __future__ import annotations
@@ -50,9 +52,11 @@ def marks(request: HttpRequest) -> Marks:
     return found
 
 
-def applies(request: HttpRequest, allowed_params: frozenset[str] = frozenset()) -> bool:
-    """Whether this request may be answered from (and stored in) the visitor cache."""
-    if request.method != "GET" or request.user.is_authenticated:
+def applies(request: HttpRequest, allowed_params: frozenset[str] = frozenset(),
+            members: bool = False) -> bool:
+    """Whether this request may be answered from (and stored in) the page cache: visitors,
+    and signed-in members too when the caller keeps their copies apart (`members`)."""
+    if request.method != "GET" or (request.user.is_authenticated and not members):
         return False
     if getattr(request, "htmx", False) or set(request.GET) - allowed_params:
         return False
@@ -74,14 +78,14 @@ def context(request: HttpRequest) -> dict:
     return {"csrf_token": marks(request).csrf}
 
 
-def store(key: str, request: HttpRequest, html: str) -> dict:
+def store(key: str, request: HttpRequest, html: str, extra: dict | None = None) -> dict:
     """Keep `html` (rendered with `context(request)`) with this request's nonce turned into its
-    mark; returns the page as `get` would."""
+    mark, and the caller's `extra` items beside it; returns the page as `get` would."""
     own = marks(request)
     nonce = str(getattr(request, "csp_nonce", "") or "")  # django-csp's public attribute
     if nonce:
         html = html.replace(nonce, own.nonce)
-    page = {"html": html, "csrf": own.csrf, "nonce": own.nonce}
+    page = {**(extra or {}), "html": html, "csrf": own.csrf, "nonce": own.nonce}
     try:
         cache.set(key, page, SECONDS)
     except Exception:  # noqa: BLE001

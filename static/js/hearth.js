@@ -8,12 +8,13 @@ window.hearthDecoratePost = function (el) {
   var flag = function (name) { return !!thread && thread.dataset[name] === "true"; };
   var me = document.body.dataset.user || "";
   var mine = !!me && el.dataset.author === me;
+  var standing = !thread || thread.dataset.goodStanding !== "false";  // may write
   return window.hearthKeepControls(el, {
     visitor: !me,
     member: !!me,
-    author: mine,
+    author: mine && standing,
     "other-member": !!me && !mine,
-    editor: mine || flag("canModerate"),
+    editor: (mine && standing) || flag("canModerate"),
     accepter: flag("canAccept") && !mine,  // nobody accepts their own reply
     replier: flag("canReply") && !!document.getElementById("reply-form"),
     moderator: flag("canModerate")
@@ -55,6 +56,35 @@ window.hearthCsrfToken = function () {
   var input = document.querySelector("input[name=csrfmiddlewaretoken]");
   return input ? input.value : "";
 };
+
+// A signed-in member's thread page may be the copy shared by every member of their reader class
+// (community/fragments_page.py): its posts are rendered as for every reader, like a live post.
+// Keep this member's controls and show their own reactions and bookmarks (the page's
+// #hearth-viewer blob). The server checks every action whatever the page shows.
+(function () {
+  "use strict";
+  var thread = document.getElementById("thread");
+  var blob = document.getElementById("hearth-viewer");
+  if (!thread || thread.dataset.shared !== "true" || !blob) { return; }
+  var mine = {};
+  try { mine = JSON.parse(blob.textContent); } catch (e) { mine = {}; }
+  var reactions = mine.reactions || {};
+  var bookmarks = {};
+  (mine.bookmarks || []).forEach(function (id) { bookmarks[String(id)] = true; });
+  document.querySelectorAll("#posts article[data-post]").forEach(function (post) {
+    window.hearthDecoratePost(post);
+    var id = post.dataset.post;
+    (reactions[id] || []).forEach(function (kind) {
+      var button = document.getElementById("react-" + id + "-" + kind);
+      if (button) { button.setAttribute("aria-pressed", "true"); }
+    });
+    var mark = post.querySelector("button[data-bookmark]");
+    if (mark && bookmarks[id]) {
+      mark.setAttribute("aria-pressed", "true");
+      mark.textContent = thread.dataset.bookmarkedText || mark.textContent;
+    }
+  });
+})();
 
 // Hearth's live thread: a small WebSocket client with back-off and catch-up by sequence number.
 // Everything works without it (a reload shows the same); this only saves the reload.

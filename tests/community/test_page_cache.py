@@ -109,15 +109,18 @@ def test_members_share_post_fragments_but_each_sees_only_their_own_controls(
         client.get("/")  # the session's first request records "last seen"
         html, rendered = page_and_templates(client, url)
         pages[person.username] = (html, rendered.count("community/_post.html"), client)
-    edit = f'href="/p/{reply.pk}/edit/"'
-    assert edit in pages["james"][0] and edit not in pages["maria"][0]
-    assert edit not in pages["ann"][0]
-    pressed = f'id="react-{reply.pk}-helpful" name="kind" value="helpful" aria-pressed="true"'
-    assert pressed in pages["maria"][0] and pressed not in pages["ann"][0]
-    # ann reused the opening post as james saw it (neither wrote it) and rendered the reply;
-    # ben, who may do the same as ann, reused both.
-    assert pages["ann"][1] == 1
-    assert pages["ben"][1] == 0
+    # Controls are marked with whom they are for and kept in the browser (data-for, the post's
+    # data-author, the reader's data-user); the reader's own reactions come in their blob.
+    edit = f'<a href="/p/{reply.pk}/edit/" class="small" data-for="editor" hidden>'
+    for name, (html, _, _client) in pages.items():
+        assert edit in html and f'data-author="{james.pk}"' in html, name
+    assert f'<body data-user="{maria.pk}"' in pages["maria"][0]
+    assert f'"reactions":{{"{reply.pk}":["helpful"]}}' in pages["maria"][0]
+    assert '"reactions":{}' in pages["ann"][0]
+    # maria (the asker, who may accept) and the others are two reader classes: two renders of
+    # the page; ann and ben, who may do the same as james, get his copy whole.
+    assert pages["james"][1] == 2
+    assert pages["ann"][1] == 0 and pages["ben"][1] == 0
     posts = [TOKEN.sub("", pages[name][0].split('id="posts"')[1]) for name in ("ann", "ben")]
     assert posts[0] == posts[1]
     # Every page carries its reader's own CSRF token, never the mark or another's.

@@ -1,0 +1,175 @@
+"""The signed-in member's thread page, shared (issue 17): one cached copy of a page for every
+member of the same *reader class*, filled per request from one small read of their own.
+
+What a page shows differently to two members is either the same for a whole class of readers
+(may they reply, may they accept an answer, are they in good standing: `reader_class`, which is
+in the key), or theirs alone: their user id, the header's menu and counts, notices, follow
+button, "new replies since your last visit", their draft in the reply box, their reactions and
+bookmarks on the page. The shared copy holds marks where the second kind goes (random per
+render and kept beside the page, like `hearth.lib.pagecache`'s CSRF mark, so no text a member
+writes can hold one); `Visit.respond` puts this member's own values there in one pass. Per-post
+controls (edit, delete, accept, message, report, reactions, bookmark) are rendered as for a post
+that arrives over the socket: each marked with whom it is for (data-for), kept or dropped in the
+browser (static/js/hearth.js) from the page's data attributes and the member's small JSON blob.
+The server still checks every action.
+
+Never shared: moderators (hidden posts, anonymous authors, moderator tools), verified clinicians
+(they may attach library articles), held threads, and a member with posts of their own on the
+page that others see differently (anonymous, held, or still being checked): they get the page
+rendered for them alone. The access check runs before the cache, as for visitors, so a member
+who left or was banned is never served a member copy.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.translation import ngettext
+
+from accounts.permissions import is_in_good_standing
+from hearth.lib import notices, pagecache
+
+from . import permissions, selectors
+from .context_processors import is_verified_clinician_cached
+from .models import Thread
+from .paging import PositionPage
+
+logger = logging.getLogger(__name__)
+
+SLOTS = ("user", "nav", "notices", "follow", "new", "reply", "viewer")
+
+
+def reader_class(user, thread: Thread) -> str | None:
+    """What a member's copy of the page depends on besides the thread (it goes into the key),
+    or None: this member gets the page rendered for them alone."""
+    if thread.status != Thread.Status.PUBLISHED:
+        return None
+    if permissions.can_moderate_community(user, thread.community):
+        return None
+    if is_verified_clinician_cached(user):  # may attach articles to posts
+        return None
+    return (f"{int(permissions.can_reply(user, thread))}"
+            f"{int(permissions.can_accept_answer(user, thread))}"
+            f"{int(is_in_good_standing(user))}")
+
+
+def new_marks() -> dict:
+    """The marks of one render of a shared page: {slot: mark}, and "prefix" for finding them."""
+    prefix = f"__hearth_m_{secrets.token_hex(8)}_"
+    return {"prefix": prefix, **{name: f"{prefix}{name}__" for name in SLOTS},
+            "body": f"{prefix}body__"}
+
+
+@dataclass
+class Visit:
+    """One member's request for a shared page: the key, the stored page (None: not stored yet)
+    and what is theirs alone."""
+
+    request: HttpRequest
+    thread: Thread
+    key: str
+    page: dict | None
+    state: selectors.MemberPageState
+    notices: list | None
+
+    @classmethod
+    def start(cls, request, thread: Thread, key: str | None) -> Visit | None:
+        """None when this member's page cannot be the shared one (see the module)."""
+        if key is None:
+            return None
+        user = request.user
+        number = request.GET.get("page")
+        low, high = PositionPage(number=number, last_position=thread.last_position,
+                                 size=selectors.POSTS_PER_PAGE).bounds
+        notices_key = notices._key(user.pk)
+        try:  # one round trip: the page and the member's pending notices
+            found = cache.get_many([key, notices_key])
+        except Exception:  # noqa: BLE001 - Redis down: render for this member
+            logger.warning("member page cache unavailable")
+            return None
+        state = selectors.member_page_state(user=user, thread_id=thread.pk, low=low, high=high)
+        if state.own_special:
+            return None
+        page = found.get(key)
+        return cls(request=request, thread=thread, key=key,
+                   page=page if isinstance(page, dict) else None, state=state,
+                   notices=found.get(notices_key) or None)
+
+    def store(self, html: str, *, marks: dict, variants: dict) -> None:
+        """Keep the shared copy (rendered with `marks` and pagecache's context)."""
+        page = pagecache.store(self.key, self.request, html, extra={
+            "prefix": marks["prefix"], "body": marks["body"], **variants})
+        self.page = page
+
+    def respond(self) -> HttpResponse:
+        from community.services import thread_mark_read
+
+        request, user, page, state = self.request, self.request.user, self.page, self.state
+        last_read = state.last_read
+        if page.get("last"):  # how far this page goes: in Redis, the database gets it in a batch
+            unsaved = thread_mark_read(user=user, thread=self.thread, position=page["last"])
+            last_read = max(last_read, unsaved)
+        new = max(0, self.thread.last_position - last_read) if last_read else 0
+        draft = state.draft
+        reply = page.get("reply")
+        values = {
+            "user": str(user.pk),
+            "nav": render_to_string("_member_nav.html", None, request),
+            "notices": self._notices(),
+            "follow": page["follow"][int(state.following)],
+            "new": (f'<p class="new-replies"><a href="{page["thread_url"]}?after={last_read}">'
+                    f'{escape(ngettext("%(n)s new reply since your last visit", "%(n)s new replies since your last visit", new) % {"n": new})}'  # noqa: E501
+                    f"</a></p>") if new else "",
+            "reply": reply[int(bool(draft))].replace(page["body"], escape(draft)) if reply else "",
+            "viewer": _viewer_blob(state),
+        }
+        html = re.sub(re.escape(page["prefix"]) + r"([a-z]+)__",
+                      lambda m: values.get(m.group(1), ""), page["html"])
+        return pagecache.respond(request, {**page, "html": html})
+
+    def _notices(self) -> str:
+        if not self.notices:
+            return ""
+        pending = notices.notices_pop(self.request.user.pk)  # read again: taken only once
+        return "".join(render_to_string(n["template"], {"notice": n["context"]}, self.request)
+                       for n in pending)
+
+
+def _viewer_blob(state: selectors.MemberPageState) -> str:
+    """The member's reactions and bookmarks on the page, for static/js/hearth.js."""
+    reactions: dict[str, list[str]] = {}
+    for post_id, kind in sorted(state.reactions):
+        reactions.setdefault(str(post_id), []).append(kind)
+    data = json.dumps({"reactions": reactions, "bookmarks": sorted(state.bookmarks)},
+                      separators=(",", ":"))
+    return ('<script type="application/json" id="hearth-viewer">'
+            + data.replace("<", "\\u003c") + "</script>")
+
+
+def variants(request, *, thread: Thread, context: dict, marks: dict, reply_form_class) -> dict:
+    """The per-member pieces that come in a few versions, each rendered once with the page:
+    the follow button (not following, following) and the reply box (no draft, a draft; the
+    draft's text goes where the body mark is)."""
+    follow = []
+    for following in (False, True):
+        thread.is_following = following
+        follow.append(render_to_string("community/_follow.html", {**context, "thread": thread},
+                                       request))
+    reply = None
+    if context.get("can_reply"):
+        reply = [render_to_string("community/_reply_form.html", {
+            **context, "has_draft": has_draft,
+            "reply_form": reply_form_class(allow_anonymous=thread.community.allow_anonymous,
+                                           initial={"body": marks["body"]}),
+        }, request) for has_draft in (False, True)]
+    return {"follow": follow, "reply": reply,
+            "thread_url": reverse("community:thread", args=[thread.pk, thread.slug])}

@@ -1,0 +1,152 @@
+"""The shared member copy of a thread page (issue 17, community/fragments_page.py): members of
+the same reader class get one cached page, filled with what is theirs alone; per-post controls
+are marked with whom they are for (data-for) and kept in the browser (tests/browser/
+test_member_page.py checks that part in Chromium)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from community import services
+from community.models import Post
+from hearth.lib import notices
+from tests.conftest import client_for, join, make_user, publish_reply, publish_thread
+
+pytestmark = pytest.mark.django_db
+
+
+def viewer_blob(html: str) -> dict:
+    found = re.search(r'<script type="application/json" id="hearth-viewer">(.*?)</script>', html)
+    assert found, "no viewer blob"
+    return json.loads(found.group(1))
+
+
+def body_user(html: str) -> str:
+    return re.search(r'<body data-user="([^"]*)"', html).group(1)
+
+
+def test_two_members_share_the_page_but_never_each_others_state(maria, james, diabetes):
+    thread = publish_thread(james, diabetes, title="Shared page")
+    reply = publish_reply(james, thread, "A reply to react to")
+    services.reaction_toggle(user=maria, post=Post.objects.get(pk=reply.pk), kind="thanks")
+    services.bookmark_toggle(user=maria, post=Post.objects.get(pk=reply.pk))
+    services.thread_follow(user=maria, thread=thread)
+    services.draft_save(user=maria, thread=thread, body="Maria's <b>unfinished</b> words")
+    as_maria, as_james = client_for(maria), client_for(james)
+    url = f"/t/{thread.pk}/"
+
+    first = as_maria.get(url).content.decode()  # renders and stores the shared copy
+    theirs = as_james.get(url).content.decode()  # served from it
+    mine = as_maria.get(url).content.decode()  # and again for maria
+
+    for html, user in ((first, maria), (mine, maria), (theirs, james)):
+        assert 'data-shared="true"' in html
+        assert body_user(html) == str(user.pk)
+        assert f'href="/u/{user.username}/"' in html or user.username in html
+    assert viewer_blob(mine) == {"reactions": {str(reply.pk): ["thanks"]},
+                                 "bookmarks": [reply.pk]}
+    assert viewer_blob(theirs) == {"reactions": {}, "bookmarks": []}
+    # Maria's draft is in her reply box (escaped), not in James's.
+    assert "Maria&#x27;s &lt;b&gt;unfinished&lt;/b&gt; words" in mine
+    assert "unfinished" not in theirs
+    assert 'data-discard-draft hidden' in theirs and 'data-discard-draft hidden' not in mine
+    # Her follow button says she follows; his does not.
+    assert re.search(r'aria-pressed="true">Following<', mine)
+    assert re.search(r'aria-pressed="false">Follow<', theirs)
+    # No member's id or name in the other's page beyond the posts' authors.
+    assert f'data-user="{maria.pk}"' not in theirs and "maria" not in theirs.lower()
+    # No mark is ever left in a page.
+    for html in (first, theirs, mine):
+        assert "__hearth_" not in html
+
+
+def test_controls_are_marked_with_whom_they_are_for(maria, james, diabetes):
+    thread = publish_thread(maria, diabetes, title="Controls")
+    own = publish_reply(maria, thread, "My own reply")
+    publish_reply(james, thread, "Someone else's reply")
+    html = client_for(maria).get(f"/t/{thread.pk}/").content.decode()
+    article = re.search(rf'<article id="post-{own.pk}".*?</article>', html, re.S).group(0)
+    assert f'data-author="{maria.pk}"' in article
+    assert re.search(r'href="/p/\d+/edit/" class="small" data-for="editor" hidden', article)
+    assert 'data-for="author" hidden' in article  # delete
+    assert 'data-for="member" hidden' in article  # reactions, bookmark
+    assert 'data-for="moderator" hidden' in article
+    assert 'data-can-moderate="false"' in html and 'data-good-standing="true"' in html
+    assert 'data-can-accept="true"' in html  # maria asked the question
+
+
+def test_the_page_is_shared_by_reader_class_only(maria, james, diabetes):
+    """A non-member, a member who may reply and the asker who may also accept each get their
+    own class's copy: the composer and the accept flag never leak across."""
+    thread = publish_thread(maria, diabetes, title="Classes")
+    outsider = make_user("outsider")
+    as_outsider = client_for(outsider)
+    client_for(maria).get(f"/t/{thread.pk}/")
+    client_for(james).get(f"/t/{thread.pk}/")
+    html = as_outsider.get(f"/t/{thread.pk}/").content.decode()
+    assert 'data-shared="true"' in html
+    assert 'id="reply-form"' not in html and "Join this community to reply." in html
+    assert 'data-can-reply="false"' in html and 'data-can-accept="false"' in html
+    james_html = client_for(james).get(f"/t/{thread.pk}/").content.decode()
+    assert 'id="reply-form"' in james_html and 'data-can-accept="false"' in james_html
+    join(outsider, diabetes)
+    html = as_outsider.get(f"/t/{thread.pk}/").content.decode()
+    assert 'id="reply-form"' in html  # joined: the member class at once
+
+
+def test_moderators_and_members_with_own_unpublished_posts_get_their_own_render(
+        maria, james, sam, diabetes):
+    thread = publish_thread(james, diabetes, title="Own render")
+    hidden = publish_reply(james, thread, "To be hidden")
+    services.post_hide(post=Post.objects.get(pk=hidden.pk), reason="off topic")
+    client_for(james).get(f"/t/{thread.pk}/")  # the shared copy exists
+    moderator = client_for(sam).get(f"/t/{thread.pk}/").content.decode()
+    assert 'data-shared="true"' not in moderator
+    assert "To be hidden" in moderator and 'name="reason"' in moderator
+    member = client_for(maria).get(f"/t/{thread.pk}/").content.decode()
+    assert "To be hidden" not in member and 'data-shared="true"' in member
+    # A post of maria's still being checked: only she sees it, so her page is her own.
+    services.post_reply(author=maria, thread=thread, body="Waiting for screening")
+    own = client_for(maria).get(f"/t/{thread.pk}/").content.decode()
+    assert "Waiting for screening" in own and 'data-shared="true"' not in own
+    assert "Waiting for screening" not in client_for(james).get(f"/t/{thread.pk}/").content.decode()
+
+
+def test_an_anonymous_post_names_its_author_only_to_them(maria, james, mental):
+    join(james, mental)
+    thread = publish_thread(james, mental, title="Anonymous")
+    publish_reply(maria, thread, "Said anonymously", anonymous=True)
+    client_for(james).get(f"/t/{thread.pk}/")
+    theirs = client_for(james).get(f"/t/{thread.pk}/").content.decode()
+    assert "Anonymous member" in theirs and f'data-author="{maria.pk}"' not in theirs
+    assert ">maria</a>" not in theirs.split("</header>", 1)[1]  # not outside the menu
+    mine = client_for(maria).get(f"/t/{thread.pk}/").content.decode()
+    assert "posted anonymously" in mine and 'data-shared="true"' not in mine
+
+
+def test_a_member_who_leaves_a_private_community_is_not_served_its_page(maria, james, mental):
+    join(james, mental)
+    thread = publish_thread(maria, mental, title="Private")
+    as_james = client_for(james)
+    assert as_james.get(f"/t/{thread.pk}/").status_code == 200
+    assert as_james.get(f"/t/{thread.pk}/").status_code == 200  # from the shared copy
+    services.community_leave(user=james, community=mental)
+    assert as_james.get(f"/t/{thread.pk}/").status_code == 404
+
+
+def test_notices_and_new_replies_are_the_members_own(maria, james, diabetes):
+    thread = publish_thread(maria, diabetes, title="Notices")
+    as_james = client_for(james)
+    as_james.get(f"/t/{thread.pk}/")
+    notices.notice_add(user_id=james.pk, template="moderation/_crisis_resources.html")
+    publish_reply(maria, thread, "One more")
+    publish_reply(maria, thread, "And another")
+    page = as_james.get(f"/t/{thread.pk}/").content.decode()
+    assert 'data-shared="true"' in page
+    assert "2 new replies since your last visit" in page and "?after=1" in page
+    assert "go through this alone" in page
+    assert "go through this alone" not in as_james.get(f"/t/{thread.pk}/").content.decode()
+    assert "since your last visit" not in client_for(maria).get(f"/t/{thread.pk}/").content.decode()
