@@ -151,14 +151,16 @@ def reach(community_ids, period) -> dict:
     live = facts.live_activity(period.first_day, period.last_day)
     scopes = list(community_ids if community_ids is not None
                   else Community.objects.values_list("pk", flat=True))
-    said_helped = (
-        Q(Exists(_votes(community_ids).filter(user=OuterRef("pk"), helped=True,
-                                              updated_at__gte=period.start,
-                                              updated_at__lt=period.end)))
-        | Q(Exists(CheckIn.objects.filter(user=OuterRef("pk"), answer__in=("yes", "somewhat"),
-                                          answered_at__gte=period.start,
-                                          answered_at__lt=period.end)))
-    )
+    # who said they were helped: two small sets of ids (the period's votes and check-ins),
+    # never a look-up per member or membership
+    helped_votes = _votes(None).filter(helped=True, updated_at__gte=period.start,
+                                       updated_at__lt=period.end)
+    checkin_users = CheckIn.objects.filter(answer__in=("yes", "somewhat"),
+                                           answered_at__gte=period.start,
+                                           answered_at__lt=period.end).values("user_id")
+    said_helped = (Q(pk__in=helped_votes.filter(
+        **({} if community_ids is None else {"post__thread__community_id__in": community_ids}))
+        .values("user_id")) | Q(pk__in=checkin_users))
     by_language = (
         members.filter(date_joined__lt=period.end)
         .values("language")
@@ -182,12 +184,10 @@ def reach(community_ids, period) -> dict:
         joined_at__lt=period.end)
     if community_ids is not None:
         memberships = memberships.filter(community_id__in=community_ids)
-    vote_here = _votes(None).filter(
-        user=OuterRef("user"), helped=True, post__thread__community_id=OuterRef("community_id"),
-        updated_at__gte=period.start, updated_at__lt=period.end)
-    checkin_any = CheckIn.objects.filter(
-        user=OuterRef("user"), answer__in=("yes", "somewhat"),
-        answered_at__gte=period.start, answered_at__lt=period.end)
+    vote_here = helped_votes.filter(user=OuterRef("user"),
+                                    post__thread__community_id=OuterRef("community_id"))
+    voted_here = Membership.objects.filter(
+        Exists(vote_here), user_id__in=helped_votes.values("user_id")).values("pk")
     by_community = (
         memberships.values("community_id", "community__name")
         .annotate(
@@ -195,7 +195,7 @@ def reach(community_ids, period) -> dict:
             new=Count("pk", filter=_in("joined_at", period)),
             active=Count("pk", filter=Q(pk__in=facts.active_membership_ids(
                 scopes, period, live))),
-            helped=Count("pk", filter=Q(Exists(vote_here)) | Q(Exists(checkin_any))),
+            helped=Count("pk", filter=Q(pk__in=voted_here) | Q(user_id__in=checkin_users)),
         )
         .order_by("community__name")
     )
