@@ -177,3 +177,25 @@ def test_doses_in_words_a_recent_birthday_a_patient_office_and_a_foundation_s_bo
 
 def test_a_box_for_donations_that_names_no_owner_is_still_an_address():
     assert "address" in identifiers("Donations for the quilt go to PO Box 302, Harlan KY 40831")
+
+
+# ---- after the round-5c blind probe ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "PIN for the support group zoom: 418 229 3371, passcode hope2024",
+    "el zoom de la reunión: 845 2231 9920, código de acceso apoyo",
+    "The hotel near Hopkins (The Inn at the Colonnade, 4 W University Pkwy) gives a discount",
+    "hay albergue (La Casa de la Amistad, Calle Niños Héroes 41) para los papás",
+])
+def test_a_video_call_s_meeting_id_and_a_listed_place_s_address_are_not_personal(text):
+    assert identifiers(text) == set()
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("The Oakwood Apartments, 860 Henley Rd, Bldg C #204 is where I live now", "address"),
+    ("Contact: Mary Smith, 12 Elm St, Apt 4", "address"),
+    ("zoom me at 418 229 3371 after 6", "phone"),
+])
+def test_an_apartment_complex_a_person_s_name_and_a_number_offered_are_still_found(text, kind):
+    assert kind in identifiers(text)

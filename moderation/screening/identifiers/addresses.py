@@ -98,8 +98,15 @@ def _home_address_uncached(text: str, start: int) -> bool:
     normal = getattr(_screening, "normal", None)
     if normal is not None and normal is not text and len(normal) == len(text):
         sentence = normal[start - len(sentence):start]
+    # "(The Inn at the Colonnade, 4 W University Pkwy)": a place's name with "The", a comma,
+    # then its address, as in a list of places.
+    listed = _NAMED_PLACE_LISTED.search(sentence)
+    if (listed is not None and not _PRIVATE_PLACE_F.search(folded, 0, listed.start())
+            and not _RESIDENTIAL.search(listed.group())):
+        return False
     named = _NAMED_PLACE_LOCATED.search(sentence)
-    if named is not None and not _PRIVATE_PLACE_F.search(folded, 0, named.start("name")):
+    if (named is not None and not _PRIVATE_PLACE_F.search(folded, 0, named.start("name"))
+            and not _RESIDENTIAL.search(named.group("name"))):
         name = named.group("name")
         return not (named.group("article") or len(name.split()) >= 2
                     or _ACRONYM.search(name) or named.group("verb").startswith("located"))
@@ -123,6 +130,14 @@ _NAMED_PLACE_LOCATED = re.compile(
     r"(?P<verb>(?:is|are|was|'s)\s+(?:now\s+|still\s+)?(?:located\s+)?(?:at|on|in)"
     r"|located\s+(?:at|on|in)|on|at|est[aá]\s+en|queda\s+en|se\s+encuentra\s+en"
     r"|se\s+ubica\s+en|ubicad[oa]\s+en)\s*(?:la\s+|el\s+|the\s+)?\Z")
+_NAMED_PLACE_LISTED = re.compile(
+    r"(?:^|[(,;:]\s*)(?:The|El|La|Los|Las)\s+[A-ZÁÉÍÓÚÑ][\w'.&-]*"
+    r"(?:\s+(?:[A-ZÁÉÍÓÚÑ][\w'.&-]*|at|of|on|the|de|del|la|las|los|en|y|and|&)){0,6}\s*,\s*\Z")
+# Places people live in ("The Oakwood Apartments, 860 Henley Rd"): homes, whatever their name.
+_RESIDENTIAL = re.compile(
+    r"\b(?:Apartments?|Apts?|Residences?|Condos?|Condominiums?|Village|Towers?|Manor|Estates"
+    r"|Homes|Lofts|Flats|Court|Gardens|Trailer|Mobile|Residencial|Departamentos|Condominio"
+    r"|Unidad|Torres?|Villas?|Fraccionamiento|Privada|Colonia)\b")
 # A name with an acronym in it ("MD Anderson", "INCan", "UCSF"): an organisation's.
 _ACRONYM = re.compile(r"[A-ZÁÉÍÓÚÑ][\w'.&-]*[A-ZÁÉÍÓÚÑ]")
 

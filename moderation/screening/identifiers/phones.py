@@ -35,7 +35,10 @@ _NOT_A_PHONE_CONTEXT = re.compile(
     r"pedido|factura|folio|lote|receta|p[oó]liza|afiliaci[oó]n|afiliado|expediente|nss|"
     r"paciente|cuenta|registro|c[eé]dula|curp|rfc|dni|nie|pasaporte|passport|tarjeta|clabe|"
     r"historia|seguro\s+social|social|ssn|sn|s/n|serie|gu[ií]a|env[ií]o|rastreo|shipment|package"
-    r")\s*(?:number|no\.?|num|n[uú]mero|\#)?"
+    # a video call's meeting ID or passcode: "support group zoom: 418 229 3371"
+    r"|zoom|webex|webinar|meeting\s+id|passcode|access\s+code|c[oó]digo\s+de\s+acceso"
+    r"|reuni[oó]n"
+    r")\s*(?:number|no\.?|num|n[uú]mero|id|\#)?"
     # whose it is, between the label and the number: "guía de DHL es", "order from Amazon:"
     r"(?:\s+(?:de|del|of|from|for|on|with|at)\s+(?:la\s+|el\s+|the\s+|my\s+|mi\s+)?[\w.&'-]+)?"
     r"\s*[:#]?\s*(?:is\s+|es\s+|was\s+)?$",
