@@ -36,6 +36,7 @@ from events.permissions import can_view_event
 from events.selectors import archives_for_digest
 
 from . import emails, tokens
+from . import outbox as outbox_rows
 from .models import CheckIn, DigestClick, DigestRun, NotificationSettings, Outbox
 from .selectors import eligible_for_email, prime_memberships, settings_for
 
@@ -282,9 +283,9 @@ def _content_for(due: Due, by_community, questions, answers, archives=None) -> C
 _URL_SLOT = "__HEARTH_LINK__"
 
 
-def _click_url(user_id: int, thread: Thread, due: Due) -> str:
+def _click_url(user_id: int, thread: Thread, due: Due, signer=None) -> str:
     token = tokens.click_token(user_id=user_id, thread_id=thread.pk, frequency=due.frequency,
-                               period=due.period)
+                               period=due.period, signer=signer)
     return _click_prefix().replace(_URL_SLOT, token)
 
 
@@ -297,30 +298,172 @@ def dedupe_key(due: Due) -> str:
     return f"digest:{due.user.pk}:{due.frequency}:{due.period}"
 
 
-class Fragments:
-    """Each thread's lines of a digest, rendered once per language and batch; each member's
-    digest fills in their own signed link. (Rendering them per member was most of the time
-    a batch took.)"""
+_SLOT = re.compile(r"__HEARTH_SLOT_([A-Z]+)__")
+_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
 
-    def __init__(self):
-        self._cache: dict[tuple[int, str], tuple[str, str]] = {}
 
-    def item(self, thread: Thread, url: str, language: str) -> dict:
-        key = (thread.pk, language)
+def _slot(name: str) -> str:
+    return f"__HEARTH_SLOT_{name}__"
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    """The template's slots replaced in one pass (what is put in is never read again)."""
+    return _SLOT.sub(lambda m: values.get(m.group(1), m.group(0)), template)
+
+
+class _Placeholder:
+    """Stands for the member in the parts rendered once for everyone."""
+
+    public_name = _slot("NAME")
+    language = ""
+
+
+class Writer:
+    """Writes a batch's digests. Everything that is the same for many members is rendered
+    once per language (and batch) by the templates, its CSS inlined once: the frame of the
+    email (digest.html and .txt, per frequency), each section's heading
+    (_digest_part.html/.txt), each discussion's and Q&A's lines (_thread, _event), the
+    check-in, the subject (per frequency and count). A member's digest is those parts put
+    together, with their name, their signed links and their unsubscribe link filled into
+    slots. (Rendering and inlining each member's email was most of a batch's time.)"""
+
+    def __init__(self) -> None:
+        self._cache: dict = {}
+        self.unsubscribe_signer = tokens.unsubscribe_signer()
+        self.click_signer = tokens.click_signer()
+
+    def _cached(self, key, make):
         if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    # --- parts rendered once per language ---------------------------------------------------
+
+    def frame(self, language: str, frequency: str) -> tuple[str, str, str]:
+        """(text, html, css) of digest.txt/.html with slots for the name, the content and
+        the unsubscribe link; the html's CSS inlined."""
+        def make():
+            context = {
+                **emails.site_context(), "settings_url": emails._settings_url(),  # noqa: SLF001
+                "member": _Placeholder(), "frequency": frequency,
+                "content": mark_safe(_slot("CONTENT")),  # noqa: S308 - a constant
+                "unsubscribe_url": _slot("UNSUBSCRIBE"),
+            }
+            with translation.override(language):
+                text = render_to_string("email/notifications/digest.txt", context)
+                raw = render_to_string("email/notifications/digest.html", context)
+            css = "\n".join(_STYLE.findall(raw))
+            return text, emails.inline_css(raw), css
+        return self._cached(("frame", language, frequency), make)
+
+    def _inline(self, html: str, language: str) -> str:
+        return emails.inline_fragment(html, self.frame(language, Frequency.WEEKLY)[2])
+
+    def part(self, language: str, part: str, name: str = "") -> tuple[str, str]:
+        """A section's heading, with a slot for its lines."""
+        def make():
+            context = {"part": part, "name": name,
+                       "items": mark_safe(_slot("ITEMS"))}  # noqa: S308 - a constant
+            with translation.override(language):
+                text = render_to_string("email/notifications/_digest_part.txt", context)
+                html = render_to_string("email/notifications/_digest_part.html", context)
+            return text, self._inline(html, language)
+        return self._cached(("part", language, part, name), make)
+
+    def checkin(self, language: str) -> tuple[str, str]:
+        """The check-in section, with a slot for the member's token in its links."""
+        def make():
+            links = [(value, label, _checkin_prefix(value)) for value, label in
+                     CheckIn.Answer.choices]
+            context = {"part": "checkin", "checkin": links}
+            with translation.override(language):
+                links = [(value, str(label), url) for value, label, url in links]
+                context["checkin"] = links
+                text = render_to_string("email/notifications/_digest_part.txt", context)
+                html = render_to_string("email/notifications/_digest_part.html", context)
+            return text, self._inline(html, language)
+        return self._cached(("checkin", language), make)
+
+    def thread(self, thread: Thread, language: str) -> tuple[str, str]:
+        """A discussion's lines, with a slot for the member's own link."""
+        def make():
             context = {"item": {"thread": thread, "url": _URL_SLOT}}
             with translation.override(language):
-                self._cache[key] = (
-                    render_to_string("email/notifications/_thread.txt", context),
-                    render_to_string("email/notifications/_thread.html", context),
-                )
-        text, html = self._cache[key]
-        return {
-            "thread": thread,
-            "text": text.replace(_URL_SLOT, url),
-            # The fragment was escaped when it was rendered; the link is URL-safe characters.
-            "html": mark_safe(html.replace(_URL_SLOT, escape(url))),  # noqa: S308
-        }
+                text = render_to_string("email/notifications/_thread.txt", context)
+                html = render_to_string("email/notifications/_thread.html", context)
+            return text, self._inline(html, language)
+        return self._cached(("thread", thread.pk, language), make)
+
+    def event(self, event, language: str) -> tuple[str, str]:
+        def make():
+            context = {"e": {"event": event, "url": emails.absolute(event.get_absolute_url())}}
+            with translation.override(language):
+                text = render_to_string("email/notifications/_event.txt", context)
+                html = render_to_string("email/notifications/_event.html", context)
+            return text, self._inline(html, language)
+        return self._cached(("event", event.pk, language), make)
+
+    def subject(self, language: str, frequency: str, count: int) -> str:
+        def make():
+            with translation.override(language):
+                subject = render_to_string("email/notifications/digest_subject.txt", {
+                    **emails.site_context(), "frequency": frequency, "count": count})
+            return " ".join(subject.split())[:250]
+        return self._cached(("subject", language, frequency, count), make)
+
+    # --- one member's digest ---------------------------------------------------------------
+
+    def digest(self, due: Due, content: Content, *, checkin: str | None = None
+               ) -> tuple[str, str, str, str]:
+        """(subject, text, html, unsubscribe link) of the member's digest."""
+        user = due.user
+        language = emails.member_language(user)
+        texts: list[str] = []
+        htmls: list[str] = []
+
+        def section(part: str, lines: list[tuple[str, str]], name: str = "") -> None:
+            text, html = self.part(language, part, name)
+            texts.append(_fill(text, {"ITEMS": "".join(t for t, _h in lines)}))
+            htmls.append(_fill(html, {"ITEMS": "".join(h for _t, h in lines)}))
+
+        def threads(items: list[Thread]) -> list[tuple[str, str]]:
+            lines = []
+            for thread in items:
+                url = _click_url(user.pk, thread, due, signer=self.click_signer)
+                text, html = self.thread(thread, language)
+                # the lines were escaped when rendered; the link is URL-safe characters
+                lines.append((text.replace(_URL_SLOT, url),
+                              html.replace(_URL_SLOT, escape(url))))
+            return lines
+
+        for community, items in content.communities:
+            section("community", threads(items), community.name)
+        for part, items in (("answers", [p.thread for p in content.answers]),
+                            ("questions", content.questions), ("waiting", content.waiting)):
+            if items:
+                section(part, threads(items))
+        if content.events:
+            section("events", [self.event(e, language) for e in content.events])
+        if checkin:
+            token = tokens.checkin_token(user_id=user.pk, month=checkin)
+            text, html = self.checkin(language)
+            texts.append(_fill(text, {"TOKEN": token}))
+            htmls.append(_fill(html, {"TOKEN": escape(token)}))
+        unsubscribe = emails._unsubscribe_prefix().replace(  # noqa: SLF001
+            emails._SLOT,  # noqa: SLF001
+            tokens.unsubscribe_token(user.pk, "digest", signer=self.unsubscribe_signer))
+        frame_text, frame_html, _css = self.frame(language, due.frequency)
+        name = user.public_name
+        text = _fill(frame_text, {"NAME": name, "CONTENT": "".join(texts),
+                                  "UNSUBSCRIBE": unsubscribe}).strip() + "\n"
+        html = _fill(frame_html, {"NAME": escape(name), "CONTENT": "".join(htmls),
+                                  "UNSUBSCRIBE": escape(unsubscribe)})
+        return self.subject(language, due.frequency, content.count), text, html, unsubscribe
+
+
+def _checkin_prefix(answer: str) -> str:
+    return emails.absolute(reverse("notifications:checkin",
+                                   kwargs={"token": _slot("TOKEN"), "answer": answer}))
 
 
 def digest_click_record(*, user_id: int, frequency: str, period: str, thread_id: int
@@ -350,37 +493,18 @@ def checkin_links(user_id: int, month: str) -> list[tuple[str, str, str]]:
     ]
 
 
-def render(due: Due, content: Content, fragments: Fragments | None = None, *,
+def render(due: Due, content: Content, writer: Writer | None = None, *,
            checkin: str | None = None) -> Outbox:
     user = due.user
-    fragments = fragments or Fragments()
-    language = emails.member_language(user)
-
-    def item(thread):
-        return fragments.item(thread, _click_url(user.pk, thread, due), language)
-
-    context = {
-        "frequency": due.frequency,
-        "sections": [
-            {"community": community, "items": [item(t) for t in threads]}
-            for community, threads in content.communities
-        ],
-        "questions": [item(t) for t in content.questions],
-        "waiting": [item(t) for t in content.waiting],
-        "answers": [item(p.thread) for p in content.answers],
-        "events": [{"event": e, "url": emails.absolute(e.get_absolute_url())}
-                   for e in content.events],
-        "count": content.count,
-        "unsubscribe_url": emails.unsubscribe_url(user.pk, "digest"),
-        "checkin": checkin_links(user.pk, checkin) if checkin else None,
-    }
-    subject, text, html = emails.render_email("notifications/digest", context, user=user)
+    subject, text, html, unsubscribe = (writer or Writer()).digest(due, content,
+                                                                   checkin=checkin)
     key = dedupe_key(due)
     return Outbox(
         recipient=user, kind=Outbox.Kind.DIGEST, dedupe_key=key, subject=subject, text=text,
         html=html,
         headers={
-            **emails.list_headers(user_id=user.pk, list_name="digest", dedupe_key=key),
+            **emails.list_headers(user_id=user.pk, list_name="digest", dedupe_key=key,
+                                  unsubscribe=unsubscribe),
             "Precedence": "bulk",
         },
     )
@@ -442,12 +566,12 @@ def _build_batch(user_ids, *, now, frequency, ignore_morning, dry_run) -> BuildR
     asked = set(CheckIn.objects.filter(user__in=[d.user.pk for d in dues], month=month)
                 .values_list("user_id", flat=True)) if dues else set()
     rows, runs_to_make, checkins = [], [], []
-    fragments = Fragments()
+    writer = Writer()
     for due in dues:
         content = contents[due.user.pk]
         if content.count:
             ask = due.user.pk not in asked
-            rows.append((due, render(due, content, fragments, checkin=month if ask else None),
+            rows.append((due, render(due, content, writer, checkin=month if ask else None),
                          content.thread_ids))
             if ask:
                 checkins.append(CheckIn(user=due.user, month=month, asked_at=now))
@@ -463,7 +587,7 @@ def _build_batch(user_ids, *, now, frequency, ignore_morning, dry_run) -> BuildR
     if not dues:
         return result
     with transaction.atomic():
-        outbox = Outbox.objects.bulk_create([row for _due, row, _ids in rows])
+        outbox = outbox_rows.insert_rendered([row for _due, row, _ids in rows])
         for (due, _row, thread_ids), saved in zip(rows, outbox, strict=True):
             runs_to_make.append(DigestRun(
                 user=due.user, frequency=due.frequency, period=due.period,

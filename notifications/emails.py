@@ -13,7 +13,13 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.crypto import salted_hmac
 
-from hearth.lib.emails import absolute, inline_css, member_language, site_context
+from hearth.lib.emails import (  # noqa: F401 - used through this module
+    absolute,
+    inline_css,
+    inline_fragment,
+    member_language,
+    site_context,
+)
 
 from . import tokens
 

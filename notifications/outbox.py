@@ -10,6 +10,7 @@ task module and none of its users.
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from collections.abc import Callable, Iterable
@@ -127,6 +128,39 @@ def insert_unrendered(rows: list[tuple[int, str, str, int]], *, now) -> list[int
                                  list(kinds), list(keys), list(n_ids)])
             ids += [pk for (pk,) in cursor.fetchall()]
     return ids
+
+
+def insert_rendered(rows: list[Outbox]) -> list[Outbox]:
+    """Insert whole emails (a digest batch's), CHUNK rows a statement, and give each row its
+    id; a dedupe key already taken raises IntegrityError, as bulk_create did.
+
+    On PostgreSQL one multi-row INSERT ... VALUES ... RETURNING id: the ORM's bulk_create
+    sends each column as one array, and psycopg quotes the elements of a text array in
+    Python (0.7 s of CPU for a thousand digests' 10 MB of html; as plain parameters,
+    0.03 s)."""
+    if db_connection.vendor != "postgresql":
+        return Outbox.objects.bulk_create(rows)
+    table = Outbox._meta.db_table  # noqa: SLF001
+    columns = ("recipient_id, kind, dedupe_key, subject, text, html, headers, "
+               "notification_id, status, attempts, last_error, created_at, next_attempt_at")
+    one = "(%s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, %s, %s)"
+    with db_connection.cursor() as cursor:
+        for start in range(0, len(rows), CHUNK):
+            part = rows[start:start + CHUNK]
+            params: list = []
+            for row in part:
+                params += [row.recipient_id, row.kind, row.dedupe_key, row.subject, row.text,
+                           row.html, json.dumps(row.headers or {}), row.notification_id,
+                           row.status, row.attempts, row.last_error, row.created_at,
+                           row.next_attempt_at]
+            cursor.execute(
+                f'INSERT INTO "{table}" ({columns}) VALUES '  # noqa: S608
+                f"{', '.join([one] * len(part))} RETURNING id", params)
+            for row, (pk,) in zip(part, cursor.fetchall(), strict=True):
+                row.pk = row.id = pk
+                row._state.adding = False  # noqa: SLF001
+                row._state.db = db_connection.alias  # noqa: SLF001
+    return rows
 
 
 def send_after_commit(ids: list[int]) -> None:

@@ -47,6 +47,12 @@ def inline_css(html: str) -> str:
     return _inliner.inline(html)
 
 
+def inline_fragment(html: str, css: str) -> str:
+    """A piece of an email with `css` (the whole email's stylesheet) inlined, as it would be
+    inside the whole email (Hearth's email styles use no descendant selectors)."""
+    return _inliner.inline_fragment(html, css)
+
+
 def render(name: str, context: dict, *, language: str) -> tuple[str, str, str]:
     """(subject, text, html) of templates/email/<name>{_subject.txt,.txt,.html} in
     `language`, with the site's name and origin in the context and the CSS inlined."""
