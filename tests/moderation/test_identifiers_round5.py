@@ -199,3 +199,32 @@ def test_a_video_call_s_meeting_id_and_a_listed_place_s_address_are_not_personal
 ])
 def test_an_apartment_complex_a_person_s_name_and_a_number_offered_are_still_found(text, kind):
     assert kind in identifiers(text)
+
+
+# ---- after the round-5d blind probe ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("con el trámite del ISSSTE llámeme al 55 1928 3746, yo ya pasé por eso", "phone"),
+    ("mándenme un correo a susy.treviño arroba gmail.com", "email"),
+    ("he's 70 yo, 3/14/1955, and still drives", "dob"),
+])
+def test_a_formal_request_to_call_an_accented_spelled_email_and_an_age_in_yo(text, kind):
+    assert kind in identifiers(text)
+
+
+@pytest.mark.parametrize("text", [
+    "El Hospital Clínic de Barcelona: 932 27 54 00, centralita",
+    "mi esposo y yo nos casamos el 12 de diciembre de 1998",
+    "la UMF 20 está en Calzada Vallejo 675, Magdalena de las Salinas",
+    "got a weird text from 1-555-0123 with a link, just deleted it",
+    "me llegó un mensaje raro del 55 1234 5678 con un link, no lo abran",
+])
+def test_a_switchboard_a_wedding_date_a_numbered_clinic_and_an_unknown_sender(text):
+    assert identifiers(text) == set()
+
+
+def test_an_address_named_after_a_bracelet_is_an_address_not_a_record_number():
+    text = ("Her cell 303-555-0182 is on her bracelet, along with our address "
+            "4417 Wadsworth Blvd")
+    assert identifiers(text) == {"phone", "address"}

@@ -126,7 +126,8 @@ _NAMED_PLACE_LOCATED = re.compile(
     r"|Ellos|Nuestr[oa]|Mom|Mum|Dad|Mama|Mam[aá]|Pap[aá]|Grandma|Grandpa|Abuel[oa]|Please|Send"
     r"|Mail|Drop|Come|Call|Text|Address|Home|Casa|Vivo|Estoy|Here|Aqu[ií]|This|That|Este|Esta"
     r"|Anyone|If|So|And|But|Y|Pero)\b)[A-ZÁÉÍÓÚÑ][\w'.&-]*"
-    r"(?:\s+(?:[A-ZÁÉÍÓÚÑ][\w'.&-]*|of|de|del|la|the|&)){0,5})\s+"
+    # a number in the name: "la UMF 20", "Clinic 4"
+    r"(?:\s+(?:[A-ZÁÉÍÓÚÑ][\w'.&-]*|[0-9]{1,4}(?![\w-])|of|de|del|la|the|&)){0,5})\s+"
     r"(?P<verb>(?:is|are|was|'s)\s+(?:now\s+|still\s+)?(?:located\s+)?(?:at|on|in)"
     r"|located\s+(?:at|on|in)|on|at|est[aá]\s+en|queda\s+en|se\s+encuentra\s+en"
     r"|se\s+ubica\s+en|ubicad[oa]\s+en)\s*(?:la\s+|el\s+|the\s+)?\Z")

@@ -154,7 +154,8 @@ def _dates_before_birth_words(text: Text) -> list[Finding]:
 
 # A full date beside someone's age: "I'm 62 (3/14/1962)", "tengo 55 años, del 03/08/1969".
 _AGE_WORDS = re.compile(
-    r"\b(?:years?\s+old|yrs?\s+old|y/o|yo|age[ds]?|edad|a[nñ]os|turn(?:ed|ing|s)?"
+    # "yo" only after a number ("6 yo"): alone it is Spanish "I" ("mi esposo y yo").
+    r"\b(?:years?\s+old|yrs?\s+old|y/o|(?<=[0-9]\s)yo|age[ds]?|edad|a[nñ]os|turn(?:ed|ing|s)?"
     r"|cumpl[ií]\w*)\b")
 _NEAR_FULL_DATE = re.compile(rf"(?<![0-9/.-])(?P<s>{_FULL_DATE})")
 _AGE_REACH = 40

@@ -57,7 +57,7 @@ _TLD = (
     r"(?:com|net|org|edu|gov|mil|info|biz|io|co|us|uk|ca|mx|es|ar|cl|pe|ve|ec|uy|py|bo|cr|gt|hn"
     r"|sv|ni|pa|do|pr|cu|de|fr|it|pt|br|me|app|health|email|tv|ai|dev|au|nz|ie|in)"
 )
-_LOCAL = r"[a-z0-9][a-z0-9._%+-]{0,63}"
+_LOCAL = r"[^\W_][\w.%+-]{0,63}"  # letters of any language: "susy.treviño"
 _LOCAL_TAIL = re.compile(rf"(?<![\w.%+-]){_LOCAL}(?:{_DOT_WORD}{_LOCAL}){{0,3}}\Z")
 _EMAIL_DOMAIN = re.compile(
     rf"(?P<s>(?P<provider>{_PROVIDER}|live)(?:(?:{_DOT}|\s+|,){_TLD}(?:{_DOT}{_TLD})?)?(?![\w@.])"

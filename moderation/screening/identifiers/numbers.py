@@ -103,7 +103,9 @@ _NOT_A_RECORD_SKIP = re.compile(
     r"|steps?|times|days|weeks|years|mg|lbs?|kg|group|grupo|plan|rx|bin|pcn|since|desde|hace"
     r"|sanitario|cofepris|invima|anmat|cel|celular|m[oó]vil|whats\w*|tel[eé]fono|llam\w+"
     r"|(?:my|mi|su|his|her)\s+(?:number|n[uú]mero)"
-    r"|ago|a[nñ]os?|year)\b"
+    r"|ago|a[nñ]os?|year"
+    # an address named between: "on her bracelet, along with our address 4417 Wadsworth Blvd"
+    r"|address|direcci[oó]n|domicilio|street|calle|avenida|live[sd]?|vive|vivo)\b"
     r"|\bof\s*$",
     re.IGNORECASE,
 )

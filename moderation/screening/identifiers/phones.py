@@ -68,7 +68,9 @@ _PUBLIC_PHONE_CONTEXT = re.compile(
 )
 _PERSONAL_PHONE_CONTEXT = re.compile(
     r"\b(?:my|mine|me|him|her|his|our|us|mi|m[ií]|yo|me|mis|su|sus|nuestro|ll[aá]mame|m[aá]rcame"
-    r"|escr[ií]beme|cel|cell|mobile|m[oó]vil|celular|whats(?:app)?|home|casa)\b",
+    r"|escr[ií]beme|cel|cell|mobile|m[oó]vil|celular|whats(?:app)?|home|casa"
+    # the formal "usted" asks too: "llámeme", "márqueme", "escríbame", "contácteme"
+    r"|ll[aá]meme|m[aá]rqueme|escr[ií]bame|cont[aá]cteme|h[aá]bleme)\b",
     re.IGNORECASE,
 )
 _PHONE_LOOKBACK = 40
@@ -95,7 +97,7 @@ _PUBLIC_PLACE_BEFORE = re.compile(
 # A place's name then its number, as in a list of resources: "Hospital Civil: 33 3942 4400",
 # "Mayo Clinic Jacksonville 904-953-2000", "UCLA Health scheduling (310) 825-2631".
 _PLACE_LISTING = re.compile(
-    rf"\b(?:{_PLACE}|health|scheduling|appointments|citas|informes)(?:\s+[\w'.&-]+){{0,2}}"
+    rf"\b(?:{_PLACE}|health|scheduling|appointments|citas|informes)(?:\s+[\w'.&-]+){{0,3}}"
     r"\s*[:=\u2013\u2014-]?\s*\(?$", re.IGNORECASE)
 _OWNER = re.compile(r"\b(?:my|mi|our|nuestr[oa]|his|her|their|su)\s+(?!\w+'s\b)", re.IGNORECASE)
 # A number reported as a scam or spam caller: "some guy called from ... it's a scam", "me marcó
@@ -104,6 +106,9 @@ _CALLED_FROM = re.compile(r"\b(?:from|del|desde(?:\s+el)?)\s*$", re.IGNORECASE)
 _SCAM_NEAR = re.compile(
     r"\b(?:scam(?:mer)?s?|fraud\w*|spam|robocall\w*|phishing|estafa\w*|fraude|fraudulent[oa]s?"
     r"|extorsi[oó]n|extorsionador\w*"
+    # a message from an unknown number: "a weird text from ... with a link, just deleted it"
+    r"|weird|strange|suspicious|sketchy|unknown\s+number|(?:a|the)\s+link|deleted|blocked"
+    r"|extra[ñn]o|raro|sospechos[oa]|desconocido|(?:un|el)\s+link|(?:un|el)\s+enlace|bloque\w+"
     # a warning about the caller: "don't answer", "pretending to be Medicare", "no contesten"
     r"|(?:don'?t|do\s+not|never)\s+(?:answer|pick\s+up|call\s+(?:it|them|back))|beware"
     r"|watch\s+out|pretend\w*|claim(?:ed|ing)\s+to\s+be|saying\s+(?:they|he|she)\s+(?:were|was)"
@@ -136,7 +141,7 @@ _PUBLIC_AFTER = re.compile(
     r"(?:(?!(?:me|my|mi|or|o|and|y|call|text|llama\w*|see|ask|if|si|when|cuando)\b)[\w'.&-]+\s+){0,3}"
     r"(?:main(?:\s+(?:line|number|desk))?\)|(?:hospital|clinic"
     r"|cl[ií]nica|pharmacy|farmacia|imss|issste|consultorio|switchboard|conmutador|help\s?line"
-    r"|hot\s?line|front\s+desk|main\s+(?:line|number|desk|office))\b)",
+    r"|hot\s?line|front\s+desk|main\s+(?:line|number|desk|office)|centralita)\b)",
     re.IGNORECASE,
 )
 # Public numbers that are not typed toll-free: crisis and help lines members share for others.
