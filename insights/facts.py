@@ -281,7 +281,8 @@ def live_activity(first_day: date, last_day: date) -> DayActivity | None:
 
 
 def member_counts(community_ids, active_windows: dict, posting_windows: dict,
-                  live: tuple[DayActivity, dict] | None = None) -> dict:
+                  live: tuple[DayActivity, dict] | None = None, *,
+                  group: str = "signup_source") -> dict:
     """{signup_source: {"active:<name>": n, "new:<name>": n, "returning:<name>": n}} for the
     members of the scope (one query). `active_windows`: {name: Period}, active at all in it;
     `posting_windows`: {name: Period}, wrote their first post in it (new) or posted in it
@@ -311,7 +312,8 @@ def member_counts(community_ids, active_windows: dict, posting_windows: dict,
                  f"FROM ({stored}) s FULL JOIN ({live_sql}) l ON l.user_id = s.user_id")
     elif rows:
         union += " UNION ALL " + _live_sql(rows, params)
-    one, group = ("", "") if merged else ("MAX", "GROUP BY f.user_id, acc.signup_source")
+    assert group in ("signup_source", "language")
+    one, grouping = ("", "") if merged else ("MAX", f"GROUP BY f.user_id, acc.{group}")
     flags, sums = [], []
     for name, period in active_windows.items():
         flags.append(f"{one}(CASE WHEN {_window_sql('f.active', period, params)} "
@@ -326,7 +328,7 @@ def member_counts(community_ids, active_windows: dict, posting_windows: dict,
     sum_params = []
     for period in posting_windows.values():
         sum_params += [_dt(period.start), _dt(period.end), _dt(period.start)]
-    member_sql, member_params = (members().values("id", "signup_source")
+    member_sql, member_params = (members().values("id", group)
                                  .query.sql_with_params())
     where, where_params = "", []
     if community_ids is not None:
@@ -335,12 +337,12 @@ def member_counts(community_ids, active_windows: dict, posting_windows: dict,
                  f"({', '.join(['%s'] * len(scopes))}))")
         where_params = scopes
     # members joined before grouping: the planner sees every row and hashes both sides
-    sql = (f"SELECT u.signup_source, {', '.join(sums)} FROM ("
-           f"SELECT f.user_id, acc.signup_source, {', '.join(flags)}, "
+    sql = (f"SELECT u.{group}, {', '.join(sums)} FROM ("
+           f"SELECT f.user_id, acc.{group}, {', '.join(flags)}, "
            f"{one and 'MIN'}(f.first_post_at) AS first_post "
            f"FROM ({union}) AS f JOIN ({member_sql}) acc ON acc.id = f.user_id {where} "
-           f"{group}) AS u "
-           f"GROUP BY u.signup_source")
+           f"{grouping}) AS u "
+           f"GROUP BY u.{group}")
     with connection.cursor() as cursor:
         cursor.execute(sql, [*sum_params, *params, *member_params, *where_params])  # in order
         result = {}

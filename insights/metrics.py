@@ -41,6 +41,7 @@ from moderation.models import ModerationItem
 from notifications.models import DigestClick, Outbox
 
 from . import definitions, facts, stored
+from . import windows as window_counts
 from .definitions import memberships_in, public_posts, published_threads
 from .periods import Period
 from .sources import SOURCES, normalise_source
@@ -216,6 +217,11 @@ def _member_facts(community_ids, windows) -> dict:
         for span, days in SPANS.items():
             active[f"{p}_{span}"] = Period(w.last_day - timedelta(days=days - 1), w.last_day)
         active[f"{p}_period"] = w
+    scopes = facts.scopes(community_ids)
+    if len(scopes) == 1:  # all communities, or one: the stored window counts (windows.py)
+        stored = window_counts.counts(scopes, active, windows)
+        if stored is not None:
+            return stored[scopes[0]]
     return facts.member_counts(community_ids, active, windows,
                                live=_live(windows))
 

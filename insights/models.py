@@ -87,4 +87,26 @@ class MemberActivity(models.Model):
         return f"activity of {self.user_id} in {self.scope or 'all'} {self.year}"
 
 
+class WindowCount(models.Model):
+    """Members counted over the window of `length` days ending on `day` (issue 24), in one
+    scope (a community's id, or 0 for all), stored by the rollup of `day` for the lengths the
+    dashboard's periods need (insights.windows): a page adds only today's members to them.
+    `name`: "active:<source>", "new:<source>", "returning:<source>" (sources as the page
+    groups them), "lang:<language>" (scope 0: active by the language of the account) and
+    "stored" (the window was counted, even when every count is 0)."""
+
+    day = models.DateField()
+    length = models.SmallIntegerField()
+    scope = models.IntegerField()
+    name = models.CharField(max_length=40)
+    value = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "scope", "length", "name"],
+                                               name="window_count_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name} over {self.length} days to {self.day} in {self.scope}: {self.value}"
+
+
 from .campaign_models import Campaign, CampaignVisit  # noqa: E402, F401  (issue 23)

@@ -16,7 +16,7 @@ from community.models import AnswerVote, Membership, Reaction, Thread
 from moderation.models import ModerationItem
 from notifications.models import CheckIn, DigestClick
 
-from . import definitions, education, facts, metrics
+from . import definitions, education, facts, metrics, windows
 from .models import DailyMetric
 from .periods import Period, today
 
@@ -168,6 +168,7 @@ def rollup_day(day: date, *, activity: definitions.DayActivity | None = None,
             rows.extend(DailyMetric(community_id=cid, date=day, name=name, value=values[name])
                         for name in STORED)
         facts.store(day, activity, first_posts, again=again)
+        windows.store(day, community_ids)
         newcomer_days, newcomer_rows = education.stored_rows(day)
         DailyMetric.objects.filter(date=day).delete()
         DailyMetric.objects.filter(date__in=newcomer_days, name__in=education.NEWCOMERS).delete()

@@ -123,3 +123,28 @@ def test_stored_days_and_live_days_together_give_the_old_scans_figures(world, pe
     for i, scope in enumerate(scopes(world)):
         assert stored(scope, period) == expected[i], scope
         assert everything(scope, period) == every_live[i], scope
+
+
+@pytest.mark.parametrize("period", [PERIODS[0], PERIODS[2], PERIODS[3], PERIODS[4]],
+                         ids=lambda p: f"{p.days}d")
+def test_stored_window_counts_plus_today_give_the_old_scans_figures(world, period,
+                                                                     monkeypatch):
+    """Issue 24: with the rollup up to yesterday (6 March) and today 7 March, a period of a
+    stored length reads the window counts ending yesterday (and, for the previous period,
+    on its last day) and adds today's members: the old scan's figures, for all communities
+    and for one; several communities still count the facts."""
+    from insights import periods, windows
+
+    monkeypatch.setattr(periods, "today", lambda: date(2025, 3, 7))
+    monkeypatch.setattr(windows, "today", lambda: date(2025, 3, 7))
+    expected = {i: scanned(scope, period) for i, scope in enumerate(scopes(world))}
+    reach_before = {i: reach_active(scope, period) for i, scope in enumerate(scopes(world))}
+    for day in sorted({period.previous().last_day, date(2025, 2, 5)}):
+        rollup.rollup_day(day)  # the previous periods' last days
+    rollup.rollup_range(date(2025, 2, 15), date(2025, 3, 6))  # every day with activity
+    cur = {"cur_weekly": Period(date(2025, 3, 1), date(2025, 3, 7)), "cur_period": period}
+    for i, scope in enumerate(scopes(world)):
+        if scope is None or len(scope) == 1:  # the dashboard reads the stored counts
+            assert windows.counts(metrics.facts.scopes(scope), cur, {"cur": period}), scope
+        assert stored(scope, period) == expected[i], scope
+        assert reach_active(scope, period) == reach_before[i], scope
