@@ -361,3 +361,41 @@ def test_send_digests_command_sends(maria, james, diabetes):
     call_command("send_digests", "--now", "--frequency", "daily", stdout=StringIO(),
                  stderr=StringIO())
     assert len([m for m in mail.outbox if m.to == [maria.email]]) == 1
+
+
+def test_a_digest_put_together_from_shared_parts_is_each_members_own_and_escaped(diabetes):
+    """A batch renders each part once (the frame, headings, each discussion's lines) and
+    fills in each member's name and links: names and titles stay escaped in the html and
+    plain in the text, every element keeps its inlined style, and each link is the
+    member's own."""
+    author = make_user("author")
+    join(author, diabetes)
+    publish_thread(author, diabetes, title='Meals <script>alert("x")</script> & snacks',
+                   kind="discussion")
+    ana, bo = make_user("ana"), make_user("bo")
+    ana.display_name, bo.display_name, bo.language = "Ana <b>&", "Bo", "es"
+    ana.save(update_fields=["display_name"])
+    bo.save(update_fields=["display_name", "language"])
+    for user in (ana, bo):
+        join(user, diabetes)
+    build_and_send(ana, bo)
+    messages = {m.to[0]: m for m in mail.outbox}
+    for user in (ana, bo):
+        message = messages[user.email]
+        html = message.alternatives[0][0]
+        assert 'Meals <script>alert("x")</script> & snacks' in message.body
+        assert "<script>" not in html and "Meals &lt;script&gt;" in html
+        assert re.search(r'<h2 style="[^"]+">Type 2 Diabetes</h2>', html)
+        assert re.search(r'<li style="[^"]+"><a href="[^"]+/email/c/[^"]+" style="', html)
+        click = re.search(r"/email/c/([^/\s\"]+)/", message.body).group(1)
+        assert tokens.read_click_token(click).user_id == user.pk
+        unsubscribe = message.extra_headers["List-Unsubscribe"]
+        assert unsubscribe.strip("<>") in message.body and unsubscribe.strip("<>") in html
+        token = unsubscribe.split("/unsubscribe/")[1].split("/")[0]
+        assert tokens.read_unsubscribe_token(token).user_id == user.pk
+        checkin = re.search(r"/email/checkin/([^/\s\"]+)/yes/", html).group(1)
+        assert tokens.read_checkin_token(checkin).user_id == user.pk
+    assert "Ana <b>&," in messages[ana.email].body
+    assert "Ana &lt;b&gt;&amp;," in messages[ana.email].alternatives[0][0]
+    assert "Hola, Bo:" in messages[bo.email].body  # Bo reads Hearth in Spanish
+    assert "Type 2 Diabetes" in messages[bo.email].body
