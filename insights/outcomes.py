@@ -23,8 +23,9 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from community.models import AnswerVote, Community, Membership, Thread, ThreadRead
 from notifications.models import CheckIn, DigestClick
 
-from . import definitions, facts
+from . import definitions, facts, windows
 from .metrics import _in, _pct, memberships_in, public_posts, published_threads
+from .periods import today
 
 SMALL = 5
 LANGUAGES = {"en": "English", "es": "Español"}
@@ -161,14 +162,24 @@ def reach(community_ids, period) -> dict:
     said_helped = (Q(pk__in=helped_votes.filter(
         **({} if community_ids is None else {"post__thread__community_id__in": community_ids}))
         .values("user_id")) | Q(pk__in=checkin_users))
+    # who was active, for a period of a stored length ending today: the rollup's window
+    # counts plus today's members (insights.windows); else counted from the facts below
+    stored_languages = stored_communities = None
+    if period.last_day == today():
+        if community_ids is None:
+            stored_languages = windows.counts([facts.ALL_SCOPE], {"p": period}, {},
+                                              by="language")
+        stored_communities = windows.counts(scopes, {"p": period}, {})
+    active = ({} if stored_languages is not None else
+              {"active": Count("pk", filter=Q(pk__in=facts.active_user_ids(period, live)))})
     by_language = (
         members.filter(date_joined__lt=period.end)
         .values("language")
         .annotate(
             members=Count("pk"),
             new=Count("pk", filter=_in("date_joined", period)),
-            active=Count("pk", filter=Q(pk__in=facts.active_user_ids(period, live))),
             helped=Count("pk", filter=said_helped),
+            **active,
         )
         .order_by("language")
     )
@@ -178,7 +189,11 @@ def reach(community_ids, period) -> dict:
         bucket = languages.setdefault(code, dict.fromkeys(("members", "new", "active",
                                                            "helped"), 0))
         for key in bucket:
-            bucket[key] += row[key]
+            bucket[key] += row.get(key, 0)
+    if stored_languages is not None:
+        for code, counted in stored_languages[facts.ALL_SCOPE].items():
+            if code in languages:
+                languages[code]["active"] = counted["active:p"]
     memberships = Membership.objects.filter(
         status=Membership.Status.ACTIVE, user__is_active=True, user__is_staff=False,
         joined_at__lt=period.end)
@@ -188,17 +203,23 @@ def reach(community_ids, period) -> dict:
                                     post__thread__community_id=OuterRef("community_id"))
     voted_here = Membership.objects.filter(
         Exists(vote_here), user_id__in=helped_votes.values("user_id")).values("pk")
-    by_community = (
+    active = ({} if stored_communities is not None else
+              {"active": Count("pk", filter=Q(pk__in=facts.active_membership_ids(
+                  scopes, period, live)))})
+    by_community = list(
         memberships.values("community_id", "community__name")
         .annotate(
             members=Count("pk"),
             new=Count("pk", filter=_in("joined_at", period)),
-            active=Count("pk", filter=Q(pk__in=facts.active_membership_ids(
-                scopes, period, live))),
             helped=Count("pk", filter=Q(pk__in=voted_here) | Q(user_id__in=checkin_users)),
+            **active,
         )
         .order_by("community__name")
     )
+    if stored_communities is not None:
+        for row in by_community:
+            row["active"] = sum(counted["active:p"] for counted
+                                in stored_communities[row["community_id"]].values())
     questions = {
         row["author__language"]: row["n"]
         for row in published_threads(community_ids).filter(

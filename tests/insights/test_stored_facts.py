@@ -133,10 +133,10 @@ def test_stored_window_counts_plus_today_give_the_old_scans_figures(world, perio
     stored length reads the window counts ending yesterday (and, for the previous period,
     on its last day) and adds today's members: the old scan's figures, for all communities
     and for one; several communities still count the facts."""
-    from insights import periods, windows
+    from insights import facts, periods, windows
 
-    monkeypatch.setattr(periods, "today", lambda: date(2025, 3, 7))
-    monkeypatch.setattr(windows, "today", lambda: date(2025, 3, 7))
+    for module in (periods, windows, outcomes):
+        monkeypatch.setattr(module, "today", lambda: date(2025, 3, 7))
     expected = {i: scanned(scope, period) for i, scope in enumerate(scopes(world))}
     reach_before = {i: reach_active(scope, period) for i, scope in enumerate(scopes(world))}
     for day in sorted({period.previous().last_day, date(2025, 2, 5)}):
@@ -148,3 +148,7 @@ def test_stored_window_counts_plus_today_give_the_old_scans_figures(world, perio
             assert windows.counts(metrics.facts.scopes(scope), cur, {"cur": period}), scope
         assert stored(scope, period) == expected[i], scope
         assert reach_active(scope, period) == reach_before[i], scope
+    with monkeypatch.context() as patched:  # reach for all communities: no per-member count
+        for name in ("active_user_ids", "active_membership_ids"):
+            patched.setattr(facts, name, lambda *args, **kwargs: 1 / 0)
+        assert reach_active(None, period) == reach_before[0]
