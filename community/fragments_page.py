@@ -22,6 +22,7 @@ who left or was banned is never served a member copy.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -30,8 +31,10 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.template import engines
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import ngettext
 
@@ -80,6 +83,7 @@ class Visit:
     page: dict | None
     state: selectors.MemberPageState
     notices: list | None
+    nav: tuple[str, str]  # (its CSRF mark, the menu's HTML)
 
     @classmethod
     def start(cls, request, thread: Thread, key: str | None) -> Visit | None:
@@ -91,8 +95,10 @@ class Visit:
         low, high = PositionPage(number=number, last_position=thread.last_position,
                                  size=selectors.POSTS_PER_PAGE).bounds
         notices_key = notices._key(user.pk)
-        try:  # one round trip: the page and the member's pending notices
-            found = cache.get_many([key, notices_key])
+        nav_context = _nav_context(request)
+        nav_key = _nav_key(user, nav_context)
+        try:  # one round trip: the page, the member's menu and their pending notices
+            found = cache.get_many([key, nav_key, notices_key])
         except Exception:  # noqa: BLE001 - Redis down: render for this member
             logger.warning("member page cache unavailable")
             return None
@@ -101,13 +107,18 @@ class Visit:
             return None
         page = found.get(key)
         return cls(request=request, thread=thread, key=key,
-                   page=page if isinstance(page, dict) else None, state=state,
-                   notices=found.get(notices_key) or None)
+                   page=page if isinstance(page, dict) and "parts" in page else None,
+                   state=state,
+                   notices=found.get(notices_key) or None,
+                   nav=_nav(nav_key, found.get(nav_key), nav_context))
 
     def store(self, html: str, *, marks: dict, variants: dict) -> None:
         """Keep the shared copy (rendered with `marks` and pagecache's context)."""
-        page = pagecache.store(self.key, self.request, html, extra={
-            "prefix": marks["prefix"], "body": marks["body"], **variants})
+        page = pagecache.prepare(self.request, html)
+        # Kept cut at the marks: filling in is a join, not a search through the page.
+        page["parts"] = re.split(re.escape(marks["prefix"]) + r"([a-z]+)__", page.pop("html"))
+        page.update(body=marks["body"], **variants)
+        pagecache.put(self.key, page)
         self.page = page
 
     def respond(self) -> HttpResponse:
@@ -123,17 +134,15 @@ class Visit:
         reply = page.get("reply")
         values = {
             "user": str(user.pk),
-            "nav": render_to_string("_member_nav.html", None, request),
+            "nav": self.nav[1].replace(self.nav[0], page["csrf"]),  # the token comes below
             "notices": self._notices(),
             "follow": page["follow"][int(state.following)],
-            "new": (f'<p class="new-replies"><a href="{page["thread_url"]}?after={last_read}">'
-                    f'{escape(ngettext("%(n)s new reply since your last visit", "%(n)s new replies since your last visit", new) % {"n": new})}'  # noqa: E501
-                    f"</a></p>") if new else "",
+            "new": _new_replies(page["thread_url"], new, last_read) if new else "",
             "reply": reply[int(bool(draft))].replace(page["body"], escape(draft)) if reply else "",
             "viewer": _viewer_blob(state),
         }
-        html = re.sub(re.escape(page["prefix"]) + r"([a-z]+)__",
-                      lambda m: values.get(m.group(1), ""), page["html"])
+        parts = page["parts"]  # text, slot name, text, slot name, ..., text
+        html = "".join([values.get(part, "") if i % 2 else part for i, part in enumerate(parts)])
         return pagecache.respond(request, {**page, "html": html})
 
     def _notices(self) -> str:
@@ -142,6 +151,48 @@ class Visit:
         pending = notices.notices_pop(self.request.user.pk)  # read again: taken only once
         return "".join(render_to_string(n["template"], {"notice": n["context"]}, self.request)
                        for n in pending)
+
+
+def _new_replies(url: str, new: int, last_read: int) -> str:
+    """As templates/community/thread.html writes it for a page rendered for one member."""
+    text = ngettext("%(n)s new reply since your last visit",
+                    "%(n)s new replies since your last visit", new) % {"n": new}
+    return f'<p class="new-replies"><a href="{url}?after={last_read}">{escape(text)}</a></p>'
+
+
+# What the header's member menu (templates/_member_nav.html) shows besides the member's name.
+NAV_NAMES = ("moderation_nav", "moderation_open", "clinician_nav", "notifications_unread",
+             "messages_unread", "insights_nav")
+
+
+def _nav_context(request) -> dict:
+    """The context processors' values, as a RequestContext would have them (all cheap: the
+    counts come with the member's row)."""
+    values: dict = {}
+    for processor in engines["django"].engine.template_context_processors:
+        values.update(processor(request))
+    return values
+
+
+def _nav_key(user, context: dict) -> str:
+    """The member's menu, keyed by everything it shows: a count that moves is a new key."""
+    parts = (user.pk, user.username, translation.get_language(),
+             *(str(context.get(name, "")) for name in NAV_NAMES))
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=12).hexdigest()
+    return f"member-nav:{user.pk}:{digest}"
+
+
+def _nav(key: str, kept, context: dict) -> tuple[str, str]:
+    """The menu kept for this key, or rendered now and kept (a minute)."""
+    if isinstance(kept, tuple):
+        return kept
+    mark = f"__hearth_nav_{secrets.token_hex(8)}__"
+    nav = (mark, render_to_string("_member_nav.html", {**context, "csrf_token": mark}))
+    try:
+        cache.set(key, nav, pagecache.SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("member menu cache unavailable")
+    return nav
 
 
 def _viewer_blob(state: selectors.MemberPageState) -> str:

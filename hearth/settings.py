@@ -194,7 +194,7 @@ CACHE_REDIS_URL = env("CACHE_REDIS_URL", default="") or REDIS_URL
 CHANNEL_REDIS_URL = env("CHANNEL_REDIS_URL", default="") or REDIS_URL
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "hearth.lib.redis_pool.SharedRedisCache",  # one client per pool
         "LOCATION": CACHE_REDIS_URL,
         "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="hearth"),
         # One pool per process: Django makes a cache object per request under ASGI.

@@ -78,18 +78,29 @@ def context(request: HttpRequest) -> dict:
     return {"csrf_token": marks(request).csrf}
 
 
-def store(key: str, request: HttpRequest, html: str, extra: dict | None = None) -> dict:
-    """Keep `html` (rendered with `context(request)`) with this request's nonce turned into its
-    mark, and the caller's `extra` items beside it; returns the page as `get` would."""
+def prepare(request: HttpRequest, html: str) -> dict:
+    """The page as `get` returns it: `html` (rendered with `context(request)`) with this
+    request's nonce turned into its mark, and both marks."""
     own = marks(request)
     nonce = str(getattr(request, "csp_nonce", "") or "")  # django-csp's public attribute
     if nonce:
         html = html.replace(nonce, own.nonce)
-    page = {**(extra or {}), "html": html, "csrf": own.csrf, "nonce": own.nonce}
+    return {"html": html, "csrf": own.csrf, "nonce": own.nonce}
+
+
+def put(key: str, page: dict) -> None:
+    """Keep a prepared page (with whatever the caller added to it)."""
     try:
         cache.set(key, page, SECONDS)
     except Exception:  # noqa: BLE001
-        logger.warning("visitor page cache unavailable")
+        logger.warning("page cache unavailable")
+
+
+def store(key: str, request: HttpRequest, html: str) -> dict:
+    """Keep `html` (rendered with `context(request)`), prepared; returns the page as `get`
+    would."""
+    page = prepare(request, html)
+    put(key, page)
     return page
 
 
