@@ -18,7 +18,7 @@ _rule, _rules = RULES.rule, RULES.many
 _I = r"\bI"
 _IM = r"\b(?:I'm|Im|I\s+am)"
 _INTENT = (
-    r"(?:want(?:ed|ing)?\s+to|wanna|going\s+to|gonna|plan(?:ning)?\s+(?:to|on)|about\s+to"
+    r"(?:want(?:ed|ing)?\s+to|wanna|going\s+to|gonna|imma|i'?ma|plan(?:ning)?\s+(?:to|on)|about\s+to"
     r"|ready\s+to|(?:thinking|thought|think)\s+(?:about|of)|tempted\s+to|urges?\s+to"
     r"|need\s+to|decided\s+to|(?:could|might|should|will|'ll)\s+just|just\s+want\s+to"
     r"|try(?:ing)?\s+to|(?:can't|cannot)\s+stop\s+thinking\s+about)"

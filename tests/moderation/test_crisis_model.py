@@ -129,6 +129,57 @@ EVERYDAY_WITH_RISK = [
 ]
 
 
+# Round 4 (written for these tests after the round-4 heads were trained, scored once): method
+# questions, third parties at imminent risk, passive ideation, stockpiling, slang; and hard
+# negatives in both languages. Two more crisis posts written with them the heads missed
+# ("a veces en el camion pienso que si chocamos pues ya, que descanso"; "ive got like 3 months
+# of my xanax put aside in a sock drawer now. almost there"): README, "Screening".
+ROUND4_CRISIS = [
+    # Method questions, third parties at imminent risk, passive ideation, stockpiling, typos
+    "does anyone know how many of my heart pills it would take to just stop. i'm not asking "
+    "for a friend",
+    "alguien sabe desde que piso ya no sobrevive uno? el edificio de mi trabajo tiene doce",
+    "My uncle just called me and said he's sitting in his truck with the hose hooked up and "
+    "he wanted to hear my voice one more time. He's in Amarillo, I'm in Dallas.",
+    "mi hermano me acaba de mandar foto de la soga que compro y dice que hoy si. no contesta, "
+    "vive solo",
+    "honestly i'd be fine if i just didnt wake up one of these mornings. not doing anything, "
+    "just tired",
+    "tengo guardadas las pastillas de la presion de mi abuela desde que murio, ya son un "
+    "monton, las cuento cada noche",
+    "imma end it tonite fr. sry guys",
+    "ya no aguanto nada, ya tengo todo listo pa esta noche, perdon a todos",
+]
+ROUND4_NOT_CRISIS = [
+    "my cat knocked my insulin pen under the fridge at 2am and I nearly died trying to fish "
+    "it out with a spatula lol",
+    "cuando me muera que me entierren con mi glucometro para que me siga regañando jaja",
+    "Losing my brother to cancer last winter still hurts, but his kids came over for dinner "
+    "and we laughed about his terrible jokes.",
+    "Mi mamá entró a cuidados paliativos y está tranquila; la visitamos todos los días y le "
+    "leemos sus novelas.",
+    "What's a dangerous dose of potassium for kidney patients? My nephrologist warned me "
+    "about salt substitutes.",
+    "deje la atorvastatina porque me daban calambres horribles, ya hablé con el doctor y "
+    "vamos a probar otra",
+    "En España, si alguien lo necesita, el 024 atiende de forma gratuita las 24 horas.",
+    "este dolor de muelas me tiene muerta, mañana voy al dentista",
+    "I'm so over this diet, I give up on counting points. Going back to my old plan with my "
+    "dietitian next week.",
+    "estoy hasta el gorro de las citas del seguro, ya van cuatro veces que me las cambian",
+]
+
+
+@pytest.mark.parametrize("text", ROUND4_CRISIS)
+def test_the_real_model_catches_round4_kinds_in_both_languages(real_model, text):
+    assert screen(text).crisis_outcome != NONE
+
+
+@pytest.mark.parametrize("text", ROUND4_NOT_CRISIS)
+def test_the_real_model_leaves_round4_hard_negatives_alone(real_model, text):
+    assert screen(text).crisis_outcome == NONE
+
+
 @pytest.mark.parametrize("text", EVERYDAY)
 def test_the_real_model_leaves_everyday_patient_talk_alone(real_model, text):
     assert screen(text).crisis_outcome == NONE

@@ -36,6 +36,13 @@ def kinds(text: str) -> set[str]:
     ("been googling painless ways to die for a week now", "suicidal_intent"),
     ("I hit my thighs until they bruise when I can't calm down", "self_harm"),
     ("I burned my hand on the stove but honestly it was on purpose", "self_harm"),
+    # Round 4: new wounds, "stop a heart", slang intent
+    ("Cut again after work. Deeper than last time and I can't tell anyone", "self_harm"),
+    ("fresh cuts on my thighs this week, more every night", "self_harm"),
+    ("otra vez cortadas nuevas en las piernas, no puedo parar", "self_harm"),
+    ("how many of my heart pills would it take to stop my heart", "overdose_intent"),
+    ("cuantas pastillas del corazon hacen que se pare el corazon de una vez", "overdose_intent"),
+    ("imma end it tonite fr. sry guys", "suicidal_intent"),
 ])
 def test_general_patterns_find_crisis_language(text, kind):
     assert kind in kinds(text)
@@ -61,6 +68,12 @@ def test_general_patterns_find_crisis_language(text, kind):
     "mi abuelo se quiere morir en su casa y no en el hospital, ya hablamos con hospicio",
     "if my mom told me to jump off a bridge I would ask which one",
     "I'm not thinking of hurting myself, just worn out by the pain",
+    # Round 4's rules stay quiet on cuts that are not wounds and on plain medical questions
+    "The power cut again last night and the insulin in the fridge got warm.",
+    "Got fresh cuts of turkey from the deli for my low-sodium lunches",
+    "My surgeon had to cut deeper than planned, the tumour was bigger.",
+    "imma end this diet today lol, pizza time",
+    "What dose of potassium is safe for my heart? My levels were low.",
 ])
 def test_history_questions_and_figures_of_speech_are_not_rule_crisis(text):
     assert kinds(text) == set()
