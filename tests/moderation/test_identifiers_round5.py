@@ -228,3 +228,26 @@ def test_an_address_named_after_a_bracelet_is_an_address_not_a_record_number():
     text = ("Her cell 303-555-0182 is on her bracelet, along with our address "
             "4417 Wadsworth Blvd")
     assert identifiers(text) == {"phone", "address"}
+
+
+# ---- after the round-5e blind probe ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("número de registro 778812 en el Hospital Juárez, para buscar mis estudios", "mrn"),
+    ("vivo en 5 de Febrero 412, Querétaro", "address"),
+    ("Jenny's address is 12 Elm St", "address"),
+    ("la dirección de mi mamá es Calle Pino 45", "address"),
+])
+def test_a_hospital_s_registry_number_a_street_named_for_a_date_and_a_person_s_address(text, kind):
+    assert kind in identifiers(text)
+
+
+@pytest.mark.parametrize("text", [
+    "St. Jude's address for cards is 262 Danny Thomas Pl, Memphis TN 38105",
+    "la dirección del Teletón es Av. Gustavo Baz 219, Tlalnepantla",
+    "el número de registro sanitario 1234M2005 SSA viene en la caja",
+    "vivo en 2 de las casas de mi tío, la 45",
+])
+def test_an_institution_s_address_a_product_registration_and_a_count_are_not_identifiers(text):
+    assert identifiers(text) == set()

@@ -104,6 +104,14 @@ def _home_address_uncached(text: str, start: int) -> bool:
     if (listed is not None and not _PRIVATE_PLACE_F.search(folded, 0, listed.start())
             and not _RESIDENTIAL.search(listed.group())):
         return False
+    # "St. Jude's address for cards is ...", "la dirección del Teletón es ...": a place's.
+    owner = _NAMED_PLACE_ADDRESS.search(sentence)
+    if owner is not None:
+        name = owner.group("name") or owner.group("nombre")
+        if (not _PRIVATE_PLACE_F.search(folded, 0, owner.start())
+                and (owner.group("del") or len(name.split()) >= 2 or _ACRONYM.search(name))
+                and not _RESIDENTIAL.search(owner.group())):
+            return False
     named = _NAMED_PLACE_LOCATED.search(sentence)
     if (named is not None and not _PRIVATE_PLACE_F.search(folded, 0, named.start("name"))
             and not _RESIDENTIAL.search(named.group("name"))):
@@ -134,6 +142,15 @@ _NAMED_PLACE_LOCATED = re.compile(
 _NAMED_PLACE_LISTED = re.compile(
     r"(?:^|[(,;:]\s*)(?:The|El|La|Los|Las)\s+[A-ZÁÉÍÓÚÑ][\w'.&-]*"
     r"(?:\s+(?:[A-ZÁÉÍÓÚÑ][\w'.&-]*|at|of|on|the|de|del|la|las|los|en|y|and|&)){0,6}\s*,\s*\Z")
+_PLACE_NAME = (r"(?!(?:I|My|Our|Mi|Mis|Su|Sus|Mom|Mum|Dad|Mam[aá]|Pap[aá])\b)"
+               r"[A-ZÁÉÍÓÚÑ][\w'.&-]*(?:\s+(?:[A-ZÁÉÍÓÚÑ][\w'.&-]*|[0-9]{1,4}(?![\w-])|of|de|del"
+               r"|la|the|&)){0,5}")
+_NAMED_PLACE_ADDRESS = re.compile(
+    rf"(?:(?P<name>{_PLACE_NAME})(?:'s|’s)\s+(?:mailing\s+|main\s+|postal\s+)?address"
+    r"(?:\s+for\s+[\w'-]+(?:\s+[\w'-]+)?)?"
+    r"|(?i:direcci[oó]n|domicilio)\s+(?:(?P<del>del)\s+|de\s+(?:la\s+|los\s+|las\s+)?)"
+    rf"(?P<nombre>{_PLACE_NAME}))"
+    r"\s*(?:is|es|:)?\s*:?\s*\Z")
 # Places people live in ("The Oakwood Apartments, 860 Henley Rd"): homes, whatever their name.
 _RESIDENTIAL = re.compile(
     r"\b(?:Apartments?|Apts?|Residences?|Condos?|Condominiums?|Village|Towers?|Manor|Estates"
@@ -296,6 +313,9 @@ _keyed(
     r"|mi\s+domicilio|mi\s+direcci[oó]n|domicilio|direcci[oó]n)\b",
     r"\s*(?:es|en|:|a|al)?\s*(?:la\s+|el\s+)?"
     r"(?P<s>(?:(?i:calle|avenida|av\.?|privada|cerrada|andador|callej[oó]n)\s+)?"
+    # a street named for a date: "vivo en 5 de Febrero 412"
+    r"(?:[0-9]{1,2}\s+de\s+(?=(?i:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre"
+    r"|setiembre|octubre|noviembre|diciembre)\b))?"
     r"(?!(?:de|del|la|los|las|el|hace|desde|por|con|en|un|una|mis|mi|los|c[oó]digo|cp|c\.p|zip)\b)"
     r"[A-ZÁÉÍÓÚÑa-záéíóúñ][\w'.-]*(?:\s+(?!(?:hace|desde|por|con|en|un|una|tengo|tiene|son|es"
     r"|y|a|al|que|para|mis|mi)\b)[\w'.-]+){0,4}?,?\s*"

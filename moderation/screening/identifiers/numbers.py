@@ -71,6 +71,9 @@ _RECORD_WORDS = (
     r"|(?:id|clave|c[oó]digo|folio|registro)\s+(?:de|del)\s+(?:paciente|afiliad[oa]|expediente"
     r"|asegurad[oa]|beneficiario)"
     r"|(?:paciente|patient)(?=\s+\#?\s*[0-9])"
+    # "número de registro 778812 en el Hospital Juárez" (not a product's "registro sanitario")
+    r"|(?:n[uú]mero|n[uú]m\.?|no\.)\s+de\s+registro(?=[^\n]{0,60}\b(?:hospital|cl[ií]nica|imss"
+    r"|issste|paciente|expediente|centro\s+m[eé]dico|sanatorio|consultorio)\b)"
     r"|(?:n[uú]mero|n[uú]m\.?|id|tarjeta)\s+(?:de|del)\s+(?:medicare|medicaid|medi-cal|mbi)"
     r"|mbi"
     r"|(?:n[uú]mero|n[uú]m\.?|nro\.?|no\.|n\.?\s?[º°])\s+(?:de|del)\s+(?:la\s+|el\s+|mi\s+)?"
