@@ -105,3 +105,33 @@ def test_every_signal_is_sent_through_send_on_commit():
             if SEND.search(text):
                 hand_written.append(str(path.relative_to(BASE_DIR)))
     assert hand_written == []
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+@pytest.mark.django_db
+def test_a_members_page_views_write_nothing(maria, james, diabetes, redis_client):
+    """No write on GET: read positions and last-seen go through Redis and beat's flushes
+    (a conversation's page marks it read, messaging's service, and is left out here)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import client_for, publish_reply, publish_thread
+
+    thread = publish_thread(james, diabetes, "Walking after dinner")
+    publish_reply(james, thread, "Twenty minutes helps me.")
+    client = client_for(maria)
+    client.get("/")  # the session's first request
+    written = {}
+    for path in ("/", f"/c/{diabetes.slug}/", thread.get_absolute_url(), "/notifications/",
+                 "/messages/", "/u/james/", "/settings/", "/settings/security/",
+                 "/settings/data/", "/settings/notifications/", "/messages/settings/",
+                 "/bookmarks/", "/search/?q=walking", "/ask/"):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200, path
+        writes = [q["sql"] for q in queries.captured_queries
+                  if q["sql"].lstrip().upper().startswith(WRITES)]
+        if writes:
+            written[path] = writes
+    assert written == {}
