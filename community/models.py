@@ -133,6 +133,14 @@ class Thread(models.Model):
             models.Index(fields=["community", "-is_pinned", "-last_activity_at", "-id"],
                          condition=models.Q(status="published"),
                          name="thread_community_latest"),
+            # Its "top" pages and its questions (and unanswered ones among them), for
+            # readers who do not moderate it (community.paging.ReaderThreadsPaginator).
+            models.Index(fields=["community", "-is_pinned", "-reaction_count", "-reply_count",
+                                 "-id"],
+                         condition=models.Q(status="published"), name="thread_community_top"),
+            models.Index(fields=["community", "-is_pinned", "-last_activity_at", "-id"],
+                         condition=models.Q(status="published", kind="question"),
+                         name="thread_community_questions"),
         ]
 
     def __str__(self) -> str:

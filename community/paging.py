@@ -50,34 +50,52 @@ class IndexPaginator(Paginator):
         return self._get_page(queryset.filter(pk__in=ids), number, self)
 
 
-class ReaderLatestPaginator(IndexPaginator):
-    """A community's "latest" list as a reader who does not moderate it sees it: its published
-    threads and the reader's own held ones (`permissions.reads_published_threads_only` says
-    when that is all `threads_visible_to` shows). The count and the page's ids are read from
-    the narrow indexes alone: the published threads from the partial index
-    thread_community_latest, the reader's held ones by author; a filter "published, or held
-    and mine" could use neither, and counted and sorted every thread of the community
-    (issue 24). The page's rows still come through the reader's permission-filtered queryset,
-    so the two can never show more than it allows."""
+class ReaderThreadsPaginator(IndexPaginator):
+    """A community's thread list (tab "latest", "top", "questions" or "unanswered") as a
+    reader who does not moderate it sees it: its published threads and the reader's own held
+    ones (`permissions.reads_published_threads_only` says when that is all
+    `threads_visible_to` shows). The count and the page's ids are read from the narrow
+    indexes alone: the published threads from a partial index in the tab's order
+    (thread_community_latest, _top, _questions), the reader's held ones by author, as a
+    UNION ALL; a filter "published, or held and mine" could use no index, and counted and
+    sorted every thread of the community (issue 24). The page's rows still come through the
+    reader's permission-filtered queryset, so the two can never show more than it allows."""
 
-    def __init__(self, object_list, per_page, *, community_id: int, author_id: int | None):
+    ORDER = {"top": ("is_pinned", "reaction_count", "reply_count", "id")}
+    LATEST = ("is_pinned", "last_activity_at", "id")
+
+    def __init__(self, object_list, per_page, *, community_id: int, author_id: int | None,
+                 tab: str = "latest"):
         super().__init__(object_list, per_page)
         self.community_id = community_id
         self.author_id = author_id
+        self.tab = tab
+        self.columns = self.ORDER.get(tab, self.LATEST)
+
+    def _filter(self) -> tuple[str, list]:
+        from .models import Thread
+
+        if self.tab == "questions":
+            return " AND kind = %s", [Thread.Kind.QUESTION]
+        if self.tab == "unanswered":
+            return " AND kind = %s AND reply_count = 0", [Thread.Kind.QUESTION]
+        return "", []
 
     def _branches(self, after: tuple | None, limit: int) -> tuple[str, list]:
         from .models import Thread
 
         table = Thread._meta.db_table
-        where, params = "", []
+        columns = ", ".join(self.columns)
+        order = ", ".join(f"{c} DESC" for c in self.columns)
+        where, params = self._filter()
         if after is not None:  # a row comparison: a range read on the index
-            where, params = " AND (is_pinned, last_activity_at, id) < (%s, %s, %s)", list(after)
-        sql = (f"(SELECT id, is_pinned, last_activity_at FROM {table} "  # noqa: S608
-               f"WHERE community_id = %s AND status = %s{where} "
-               f"ORDER BY is_pinned DESC, last_activity_at DESC, id DESC LIMIT %s)")
+            where += f" AND ({columns}) < ({', '.join(['%s'] * len(after))})"
+            params = [*params, *after]
+        sql = (f"(SELECT {columns} FROM {table} "  # noqa: S608
+               f"WHERE community_id = %s AND status = %s{where} ORDER BY {order} LIMIT %s)")
         args = [self.community_id, Thread.Status.PUBLISHED, *params, limit]
         if self.author_id is not None:
-            sql += (f" UNION ALL (SELECT id, is_pinned, last_activity_at FROM {table} "  # noqa: S608
+            sql += (f" UNION ALL (SELECT {columns} FROM {table} "  # noqa: S608
                     f"WHERE community_id = %s AND status = %s AND author_id = %s{where})")
             args += [self.community_id, Thread.Status.HELD, self.author_id, *params]
         return sql, args
@@ -87,23 +105,25 @@ class ReaderLatestPaginator(IndexPaginator):
         from .models import Thread
 
         table = Thread._meta.db_table
+        where, params = self._filter()
         sql = (f"SELECT (SELECT count(*) FROM {table} "  # noqa: S608
-               f"WHERE community_id = %s AND status = %s)")
-        args = [self.community_id, Thread.Status.PUBLISHED]
+               f"WHERE community_id = %s AND status = %s{where})")
+        args = [self.community_id, Thread.Status.PUBLISHED, *params]
         if self.author_id is not None:
             sql += (f" + (SELECT count(*) FROM {table} "  # noqa: S608
-                    f"WHERE community_id = %s AND status = %s AND author_id = %s)")
-            args += [self.community_id, Thread.Status.HELD, self.author_id]
+                    f"WHERE community_id = %s AND status = %s AND author_id = %s{where})")
+            args += [self.community_id, Thread.Status.HELD, self.author_id, *params]
         with connection.cursor() as cursor:
             cursor.execute(sql, args)
             return cursor.fetchone()[0]
 
     def _ids(self, *, after: tuple | None, offset: int) -> RawSQL:
         branches, args = self._branches(after, offset + self.per_page)
+        order = ", ".join(f"{c} DESC" for c in self.columns)
         # table and column names only: every value is a parameter
         return RawSQL(  # noqa: S611
             f"SELECT id FROM ({branches}) AS visible "  # noqa: S608
-            f"ORDER BY is_pinned DESC, last_activity_at DESC, id DESC LIMIT %s OFFSET %s",
+            f"ORDER BY {order} LIMIT %s OFFSET %s",
             [*args, self.per_page, offset])
 
     def page(self, number):
@@ -112,7 +132,8 @@ class ReaderLatestPaginator(IndexPaginator):
         return self._get_page(self.object_list.filter(pk__in=ids), number, self)
 
     def page_after(self, number, cursor: str | None):
-        after = _parse_cursor(cursor)
+        """Like IndexPaginator.page_after (tab "latest" only: the cursor is its order)."""
+        after = _parse_cursor(cursor) if self.columns == self.LATEST else None
         number = self.validate_number(number)
         if after is None or number == 1:
             return self.page(number)

@@ -28,7 +28,7 @@ from . import fragments, fragments_page, permissions, search, selectors, service
 from .forms import EditForm, ReplyForm, ThreadForm
 from .markdown import render_markdown
 from .models import Community, Membership, Post, Reaction, ThreadFollow
-from .paging import IndexPaginator, PositionPage, ReaderLatestPaginator, thread_cursor
+from .paging import IndexPaginator, PositionPage, ReaderThreadsPaginator, thread_cursor
 
 
 def _community_or_404(user, slug: str) -> Community:
@@ -81,9 +81,9 @@ def community_detail(request, slug):
     if tab not in ("latest", "top", "questions", "unanswered"):
         tab = "latest"
     threads = selectors.community_threads(user=request.user, community=community, tab=tab)
-    if tab == "latest" and permissions.reads_published_threads_only(request.user, community):
-        paginator = ReaderLatestPaginator(
-            threads, selectors.THREADS_PER_PAGE, community_id=community.pk,
+    if permissions.reads_published_threads_only(request.user, community):
+        paginator = ReaderThreadsPaginator(
+            threads, selectors.THREADS_PER_PAGE, community_id=community.pk, tab=tab,
             author_id=request.user.pk if request.user.is_authenticated else None)
     else:
         paginator = IndexPaginator(threads, selectors.THREADS_PER_PAGE)

@@ -6,8 +6,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
+from community import selectors
 from community.models import Thread
 from tests.conftest import client_for, publish_reply, publish_thread
 
@@ -113,3 +115,36 @@ def test_a_members_own_held_thread_is_listed_for_them_alone(client, maria, james
     # a moderator of the community sees every thread that is not deleted
     moderated = titles_of(client_for(sam).get(f"/c/{diabetes.slug}/?page=2"))
     assert {"Mine, held", "James's, held", "Hidden"} <= set(moderated)
+
+
+@pytest.mark.parametrize("tab", ["latest", "top", "questions", "unanswered"])
+def test_every_tab_pages_exactly_as_the_permission_filtered_list(tab, client, maria, james,
+                                                                 diabetes):
+    now = timezone.now()
+    Thread.objects.bulk_create([
+        Thread(community=diabetes, author=james, title=f"Thread {i}", slug=f"thread-{i}",
+               status=Thread.Status.PUBLISHED, last_position=1 + i % 3,
+               kind=Thread.Kind.QUESTION if i % 2 else Thread.Kind.DISCUSSION,
+               reply_count=i % 3, reaction_count=i % 7, is_pinned=i == 50,
+               last_activity_at=now - timedelta(minutes=i))
+        for i in range(120)
+    ])
+    for author, title, status in ((maria, "Maria's held", Thread.Status.HELD),
+                                  (james, "James's held", Thread.Status.HELD),
+                                  (james, "Hidden", Thread.Status.HIDDEN)):
+        Thread.objects.create(community=diabetes, author=author, title=title, slug="x",
+                              status=status, kind=Thread.Kind.QUESTION, reaction_count=3,
+                              last_activity_at=now - timedelta(minutes=30, seconds=30))
+    for user, reader in ((maria, client_for(maria)), (None, client)):
+        expected = [t.title for t in selectors.community_threads(
+            user=user or AnonymousUser(), community=diabetes, tab=tab)]
+        assert ("Maria's held" in expected) == (user is not None)
+        assert "James's held" not in expected and "Hidden" not in expected
+        shown = []
+        for number in range(1, 7):
+            response = page(reader, f"/c/{diabetes.slug}/?tab={tab}&page={number}")
+            if response.context["page"].number != number:
+                break
+            shown += titles_of(response)
+        assert shown == expected
+        assert response.context["page"].paginator.count == len(expected)
