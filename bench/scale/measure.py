@@ -114,6 +114,8 @@ def measure_all(members: int, *, repeat: int = 15) -> list:
           repeat, rows)
     timed(f"community page {page100}, visitor", get(visitor, f"/c/{c0.slug}/?page={page100}"),
           repeat, rows)
+    timed(f"community page {page100 // 2} of top, member",
+          get(client, f"/c/{c0.slug}/?tab=top&page={page100 // 2}"), repeat, rows)
     timed("hot thread first page, member", get(client, f"/t/{hot.pk}/"), repeat, rows)
     timed("hot thread last page, member", get(client, f"/t/{hot.pk}/?page=last"), repeat, rows)
     timed("hot thread last page, visitor without cache",
