@@ -251,3 +251,25 @@ def test_a_hospital_s_registry_number_a_street_named_for_a_date_and_a_person_s_a
 ])
 def test_an_institution_s_address_a_product_registration_and_a_count_are_not_identifiers(text):
     assert identifiers(text) == set()
+
+
+# ---- after the round-5f blind probe ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("my number's 5 5 5 - 0 1 4 2, I'm in town", "phone"),
+    ("I'm a Leap Day baby, Feb 29 1984", "dob"),
+    ("It says 'Pt: Morris, Helen Acct# 00921875 Adm 11/02/2026'", "mrn"),
+])
+def test_a_local_number_digit_by_digit_a_date_after_baby_and_a_patient_account(text, kind):
+    assert kind in identifiers(text)
+
+
+@pytest.mark.parametrize("text", [
+    "the code is 5 5 5 - 0 1 4 2",
+    "my baby, 3/4/2024 was her first checkup",
+    "my bank account # 00921875 got frozen",
+    "email your questions to askthedoc@diabetesforum.org, they answer in the newsletter",
+])
+def test_a_spaced_code_a_recent_baby_a_bank_account_and_an_ask_mailbox_are_not(text):
+    assert identifiers(text) == set()

@@ -236,3 +236,11 @@ def _birth_year_before(value: str) -> bool:
     ("in May 2019 my birthday party"): a two-digit year or one up to ``_LATEST_BIRTH_YEAR``."""
     year = re.search(r"(?:19|20)[0-9]{2}(?![0-9])", value)
     return year is None or int(year.group()) <= _LATEST_BIRTH_YEAR
+
+
+# A full date right after "baby": "I'm a Leap Day baby, Feb 29 1984" (a year long past).
+_keyed(
+    "dob", r"(?<![a-záéíóúñ])(?:baby|beb[eé])(?=\s*[,:(-])",
+    rf"\s*[,:(-]\s*(?P<s>{_FULL_DATE})",
+    check=lambda k, v: _birth_year_before(v.group("s")),
+)

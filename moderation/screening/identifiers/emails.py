@@ -18,7 +18,8 @@ _ROLE_MAILBOX = re.compile(
     r"|donations?|donativos|webmaster|enquiries|inquiries|feedback|customerservice|service"
     r"|servicios|patientrelations|patientexperience|reception|recepcion|secretaria|team|equipo"
     r"|events|eventos|comunicacion|communications|general|mail|correo|registro|registration"
-    r"|privacy|privacidad|legal|hr|rrhh|jobs|empleo|careers"
+    r"|privacy|privacidad|legal|hr|rrhh|jobs|empleo|careers|ask[a-z]{0,12}|questions|preguntas"
+    r"|consultas|newsletter|boletin|editor|editors|editorial|redaccion"
     r"|(?:patient|member|customer|client|guest|family|paciente|familia)s?[._-]?(?:advocate|advocacy"
     r"|relations|services?|experience|care|support|affairs|liaison|atencion|servicios))"
     r"(?:[._-][a-z]{2,12})?")

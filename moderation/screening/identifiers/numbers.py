@@ -236,3 +236,17 @@ _INSTITUTION_NUMBER = _Keyed(
         rf"(?P<s>{_ID})"),
     value_folded=False, check=_institution_check,
 )
+
+# A hospital account number in a patient's label or papers: "Pt: Morris, Helen DOB 04/04/1948
+# Acct# 00921875" (a bank's account is not: the patient words must be near before).
+_PATIENT_PAPERS_BEFORE = re.compile(
+    r"\b(?:pt|patient|paciente|dob|d\.o\.b|mrn|admit\w*|adm|hospital|discharge|er|wristband"
+    r"|bracelet|chart|fin)\b", re.IGNORECASE)
+_keyed(
+    "mrn", r"(?<![a-záéíóúñ])(?:acct|account|cuenta)\s*(?:\#|no\.?|number|num|n[uú]mero)",
+    rf"\s*[:#]?\s*(?P<s>{_ID})",
+    value_folded=False,
+    check=lambda k, v: (_PATIENT_PAPERS_BEFORE.search(v.string, max(0, k.start() - 80),
+                                                      k.start()) is not None
+                        and _record_check(k, v)),
+)

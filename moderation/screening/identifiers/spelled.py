@@ -115,6 +115,12 @@ def _spaced_digits(text: Text) -> list[Finding]:
             found.append(finding("ssn", (start, end)))
         elif len(digits) >= 10 and _phone_like(digits, text.folded, start, end):
             found.append(finding("phone", (start, end)))
+        elif (len(digits) == 7 and digits[0] in "23456789"
+              and _PHONE_WORDS_RE.search(text.folded, max(0, start - 40), start)
+              and not _not_a_phone(text.folded, start)
+              and not _public_context(text.folded, start, end)):
+            # A local number one digit at a time, offered as one: "my number's 5 5 5 - 0 1 4 2".
+            found.append(finding("phone", (start, end)))
     return found
 
 
