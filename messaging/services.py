@@ -284,10 +284,21 @@ def _announce(message: Message) -> None:
 
 def _store_unread(user_ids) -> dict[int, int]:
     """Count each member's unread conversations (on the write, never on a page) and keep the
-    counts for the header (selectors.cached_unread_count)."""
+    counts for the header (selectors.cached_unread_count); counted and kept again once the
+    write commits, when another write that committed meanwhile is counted too (a count
+    made inside two concurrent transactions misses the other's message, and is kept with no
+    expiry)."""
+    user_ids = set(user_ids)
+    counts = _count_and_keep(user_ids)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _count_and_keep(user_ids), robust=True)
+    return counts
+
+
+def _count_and_keep(user_ids) -> dict[int, int]:
     from . import selectors
 
-    counts = {uid: selectors.unread_count(user=User(pk=uid)) for uid in set(user_ids)}
+    counts = {uid: selectors.unread_count(user=User(pk=uid)) for uid in user_ids}
     try:
         cache.set_many({selectors.unread_key(uid): n for uid, n in counts.items()},
                        timeout=None)

@@ -74,3 +74,15 @@ def test_a_saved_member_row_reaches_the_cache_on_commit(
         accounts.profile_update(user=maria, display_name="Maria G")
         remember_user(old)  # another request keeps the row as it was before the commit
     assert cache.get(_user_key(maria.pk)) is None  # the next request reads the new row
+
+
+def test_the_messages_count_is_counted_again_when_the_message_commits(
+        maria, james, diabetes, redis_client, django_capture_on_commit_callbacks):
+    from messaging import selectors as messages
+    from messaging import services as messaging
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        messaging.conversation_start(sender=james, recipients=[maria], body="How are you?")
+        # Another sender's transaction, committing now, counted without this message.
+        cache.set(messages.unread_key(maria.pk), 0, None)
+    assert messages.cached_unread_count(user=maria) == 1
