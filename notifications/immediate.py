@@ -26,7 +26,7 @@ from community.models import Post
 from . import emails, outbox, tokens
 from .models import Notification, NotificationSettings, Outbox
 from .presenters import notification_text
-from .selectors import eligible_for_email, prime_memberships, settings_for
+from .selectors import eligible_for_email, ids_in, prime_memberships, settings_for
 
 Kind = Notification.Kind
 IMMEDIATE_WINDOW = timedelta(minutes=15)
@@ -93,7 +93,7 @@ def queue_made(notifications: list[Made], *, post: Post | None = None,
     if not wanted:
         return []
     if eligible is None:
-        eligible = set(eligible_for_email(User.objects.filter(pk__in=list(wanted)))
+        eligible = set(eligible_for_email(User.objects.filter(pk__in=ids_in(wanted)))
                        .values_list("pk", flat=True))
     now = timezone.now()
     window = now - IMMEDIATE_WINDOW
@@ -106,7 +106,7 @@ def queue_made(notifications: list[Made], *, post: Post | None = None,
     # subquery of the post's notified members, it scanned the thread's every email by the
     # dedupe key's prefix: minutes).
     for user_id, key, created_at in Outbox.objects.filter(
-        _startswith_any("dedupe_key", prefixes), recipient_id__in=list(wanted),
+        _startswith_any("dedupe_key", prefixes), recipient_id__in=ids_in(wanted),
         created_at__gte=earliest, kind__in=KINDS,
     ).values_list("recipient_id", "dedupe_key", "created_at"):
         taken.add(key)

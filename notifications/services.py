@@ -206,7 +206,8 @@ def notifications_for_post(*, post_id: int) -> list[int]:
     already = set(Notification.objects.filter(post=post, key=key)
                   .values_list("recipient_id", flat=True))
     recipients = list(
-        User.objects.filter(pk__in=[pk for pk in plan if pk not in already], is_active=True))
+        User.objects.filter(pk__in=selectors.ids_in(pk for pk in plan if pk not in already),
+                            is_active=True))
     # by their ids (select_related joined every member's settings)
     selectors.prime_settings(recipients)
     # Every check below concerns this post's community: only those memberships are loaded,
