@@ -13,6 +13,7 @@ import statistics
 import time
 from datetime import timedelta
 
+from django.core.mail import get_connection
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client, TestCase
@@ -91,6 +92,7 @@ def measure_all(members: int, *, repeat: int = 15) -> list:
     from accounts.models import User
     from community.models import Community, Post, Thread, ThreadFollow
     from notifications import digests, outbox, services
+    from notifications.models import Outbox
 
     rows: list = []
     staff = User.objects.get(username="member000000")
@@ -151,7 +153,23 @@ def measure_all(members: int, *, repeat: int = 15) -> list:
     for period, url in insights.items():
         timed(f"/insights/ {period} days, staff", get(admin, url), max(3, repeat // 5), rows)
 
-    def fanout():
+    cpu: dict[str, list[float]] = {}
+
+    def with_cpu(label: str, fn):
+        """The row's CPU time (time.process_time) beside its wall time: the machine may be
+        shared."""
+        def wrapped():
+            started = time.process_time()
+            fn()
+            cpu.setdefault(label, []).append(time.process_time() - started)
+        return wrapped
+
+    def print_cpu(label: str) -> None:
+        if cpu.get(label):
+            print(f"{'':<4}{label}: CPU median {statistics.median(cpu[label]) * 1000:,.0f} ms "
+                  f"(load {os.getloadavg()[0]:.1f})", flush=True)
+
+    def reply_to_hot_thread() -> int:
         author = User.objects.get(username="member000040")
         position = hot.last_position + 1
         now = timezone.now()
@@ -162,6 +180,20 @@ def measure_all(members: int, *, repeat: int = 15) -> list:
         # send tasks are not queued
         with TestCase.captureOnCommitCallbacks(execute=True):
             services.notifications_for_post(post_id=post.pk)
+        return post.pk
+
+    def fanout():
+        reply_to_hot_thread()
+
+    def fanout_and_send():
+        # the mail step renders a fan-out's emails: one sending task's 100 rows (locmem mail)
+        post_id = reply_to_hot_thread()
+        ids = list(Outbox.objects.filter(dedupe_key__endswith=f":{post_id}")
+                   .order_by("pk").values_list("pk", flat=True)[:outbox.SEND_BATCH])
+        started = time.process_time()
+        outbox.send(ids, connection=get_connection("django.core.mail.backends.locmem."
+                                                   "EmailBackend"))
+        cpu.setdefault("sending 100", []).append(time.process_time() - started)
 
     class NoSend:
         def delay(self, ids):
@@ -169,15 +201,24 @@ def measure_all(members: int, *, repeat: int = 15) -> list:
 
     outbox.set_send_task(NoSend())
     followers = ThreadFollow.objects.filter(thread=hot).count()
-    timed(f"fan-out of one reply to {followers:,} followers", in_rollback(fanout),
-          max(3, repeat // 5), rows)
+    name = f"fan-out of one reply to {followers:,} followers"
+    timed(name, in_rollback(with_cpu("fan-out", fanout)), max(3, repeat // 5), rows)
+    print_cpu("fan-out")
+    if not ONLY or any(word in "fan-out, then sending 100" for word in ONLY):
+        in_rollback(fanout_and_send)()
+        print(f"{'':<4}sending 100 of its emails (rendered then): CPU "
+              f"{cpu['sending 100'][0] * 1000:,.0f} ms", flush=True)
     due = digests.due_user_ids(ignore_morning=True, frequency="weekly")[:1000]
     timed(f"digest batch of {len(due)} members (dry run)",
-          lambda: digests.build_batch(due, ignore_morning=True, dry_run=True, frequency="weekly"),
+          with_cpu("dry run", lambda: digests.build_batch(
+              due, ignore_morning=True, dry_run=True, frequency="weekly")),
           max(3, repeat // 5), rows)
+    print_cpu("dry run")
     timed(f"digest batch of {len(due)} members, stored",
-          in_rollback(lambda: digests.build_batch(due, ignore_morning=True, frequency="weekly")),
+          in_rollback(with_cpu("stored", lambda: digests.build_batch(
+              due, ignore_morning=True, frequency="weekly"))),
           max(3, repeat // 5), rows)
+    print_cpu("stored")
     day = (timezone.now() - timedelta(days=2)).date().isoformat()
     timed(f"rollup_metrics for one day ({day})",
           in_rollback(lambda: call_command("rollup_metrics", since=day, until=day, verbosity=0,
