@@ -51,6 +51,12 @@ logger = logging.getLogger(__name__)
 SLOTS = ("user", "nav", "notices", "follow", "new", "reply", "viewer")
 
 
+def may_share(user) -> bool:
+    """Whether a signed-in member's pages may be shared copies at all: not for moderators
+    (anywhere: asked before the thread is read) nor verified clinicians."""
+    return not permissions.is_moderator_anywhere(user) and not is_verified_clinician_cached(user)
+
+
 def reader_class(user, thread: Thread) -> str | None:
     """What a member's copy of the page depends on besides the thread (it goes into the key),
     or None: this member gets the page rendered for them alone."""
@@ -58,10 +64,13 @@ def reader_class(user, thread: Thread) -> str | None:
         return None
     if permissions.can_moderate_community(user, thread.community):
         return None
-    if is_verified_clinician_cached(user):  # may attach articles to posts
+    if is_verified_clinician_cached(user):  # may attach articles, may accept answers
         return None
-    return (f"{int(permissions.can_reply(user, thread))}"
-            f"{int(permissions.can_accept_answer(user, thread))}"
+    # Only the asker may accept among readers who are neither moderators nor clinicians
+    # (may_share): the rule is asked only for them, so no other reader pays its clinician
+    # lookup (a query).
+    may_accept = thread.author_id == user.pk and permissions.can_accept_answer(user, thread)
+    return (f"{int(permissions.can_reply(user, thread))}{int(may_accept)}"
             f"{int(is_in_good_standing(user))}")
 
 
@@ -80,6 +89,7 @@ class Visit:
     request: HttpRequest
     thread: Thread
     key: str
+    shared: bool
     page: dict | None
     state: selectors.MemberPageState
     notices: list | None
@@ -87,7 +97,8 @@ class Visit:
 
     @classmethod
     def start(cls, request, thread: Thread, key: str | None) -> Visit | None:
-        """None when this member's page cannot be the shared one (see the module)."""
+        """None when this member's page cannot be the shared one (see the module); not
+        `shared` when they have posts of their own on the page that others see differently."""
         if key is None:
             return None
         user = request.user
@@ -103,11 +114,10 @@ class Visit:
             logger.warning("member page cache unavailable")
             return None
         state = selectors.member_page_state(user=user, thread_id=thread.pk, low=low, high=high)
-        if state.own_special:
-            return None
         page = found.get(key)
-        return cls(request=request, thread=thread, key=key,
-                   page=page if isinstance(page, dict) and "parts" in page else None,
+        shared = not state.own_special  # else: rendered for them, with this state
+        return cls(request=request, thread=thread, key=key, shared=shared,
+                   page=page if shared and isinstance(page, dict) and "parts" in page else None,
                    state=state,
                    notices=found.get(notices_key) or None,
                    nav=_nav(nav_key, found.get(nav_key), nav_context))

@@ -202,8 +202,10 @@ def thread_new(request, slug):
 @require_GET
 def thread_detail(request, pk, slug=None):
     user = request.user
-    cache_key = visit = None
-    if pagecache.applies(request, allowed_params=frozenset({"page"}), members=True):
+    cache_key = visit = own = None
+    # Moderators and clinicians anywhere get their pages rendered for them (three queries).
+    members = user.is_authenticated and fragments_page.may_share(user)
+    if pagecache.applies(request, allowed_params=frozenset({"page"}), members=members):
         state = selectors.thread_state(pk=pk)
         if state is None or not permissions.can_view_thread(user, state):
             raise Http404
@@ -215,6 +217,8 @@ def thread_detail(request, pk, slug=None):
                 request, state, klass and _visitor_page_key(request, state, f"member-{klass}"))
             if visit is not None and visit.page is not None:
                 return visit.respond()
+            if visit is not None and not visit.shared:  # their own posts on the page
+                own, visit = visit.state, None
             cache_key = visit and visit.key
         else:
             cache_key = _visitor_page_key(request, state)
@@ -245,7 +249,7 @@ def thread_detail(request, pk, slug=None):
         "reaction_kinds": Reaction.Kind.choices, "member_marks": marks, "live": bool(visit),
         **(pagecache.context(request) if cache_key else {}),
     }
-    viewer = (selectors.ViewerState() if visit else
+    viewer = (selectors.ViewerState() if visit else own or
               selectors.viewer_state(user=user, thread=thread, post_ids=[p.pk for p in post_list]))
     thread.is_following = viewer.following
     for post in post_list:

@@ -150,3 +150,36 @@ def test_notices_and_new_replies_are_the_members_own(maria, james, diabetes):
     assert "go through this alone" in page
     assert "go through this alone" not in as_james.get(f"/t/{thread.pk}/").content.decode()
     assert "since your last visit" not in client_for(maria).get(f"/t/{thread.pk}/").content.decode()
+
+
+def test_pages_rendered_for_one_reader_ask_few_queries(
+        maria, james, sam, diabetes, django_assert_num_queries):
+    """A moderator's page (never shared) asks what it asked before the shared copy: the
+    thread, the page's posts, the reader's own read, and the header's review-queue count
+    (moderators only). A member with a post of their own being checked on the page asks four:
+    the thread's state and their own read (which the page then uses), the thread, the posts."""
+    thread = publish_thread(maria, diabetes, title="Own renders")
+    for i in range(30):
+        publish_reply(james, thread, f"Reply {i}")
+    services.post_reply(author=maria, thread=thread, body="Mine, being checked")
+    as_sam, as_maria = client_for(sam), client_for(maria)
+    url = f"/t/{thread.pk}/?page=last"
+    for client, expected in ((as_sam, 4), (as_maria, 4)):
+        client.get(url)
+        with django_assert_num_queries(expected):
+            html = client.get(url).content.decode()
+        assert "Mine, being checked" in html and 'data-shared="true"' not in html
+
+
+def test_a_member_reading_someone_elses_question_asks_two_queries(
+        maria, james, diabetes, django_assert_num_queries):
+    """Only the asker may accept among plain members: nobody else pays the clinician lookup."""
+    thread = publish_thread(maria, diabetes, title="Someone else's", kind="question")
+    for i in range(25):
+        publish_reply(maria, thread, f"Reply {i}")
+    reader = client_for(james)
+    for url in (f"/t/{thread.pk}/", f"/t/{thread.pk}/?page=last"):
+        reader.get(url)
+        with django_assert_num_queries(2):
+            html = reader.get(url).content.decode()
+        assert 'data-shared="true"' in html and 'data-can-accept="false"' in html
