@@ -91,15 +91,23 @@ def unsubscribe(*, user_id: int, list_name: str) -> bool:
 # --- Notifications --------------------------------------------------------------------------
 
 
+# A fan-out's counts are sent to the members' sockets but not kept in the cache past this
+# many members (5,000 keys with their expiry were a tenth of a fan-out's CPU, for members
+# most of whom will not load a page before the keys expire); their next page counts once.
+REMEMBER_AT_MOST = 500
+
+
 def publish_unread(user_ids: Iterable[int]) -> None:
-    """Send each member's unread count to their /ws/me/ socket after commit."""
+    """Send each member's unread count to their /ws/me/ socket after commit, and keep it for
+    the header bell (for at most REMEMBER_AT_MOST members; the others' are forgotten)."""
     user_ids = list(set(user_ids))
     if not user_ids:
         return
     counts = selectors.unread_counts(user_ids)
     kept = {user_id: counts.get(user_id, 0) for user_id in user_ids}
     selectors.forget_unread_counts(user_ids)
-    transaction.on_commit(lambda: selectors.remember_unread_counts(kept))
+    if len(kept) <= REMEMBER_AT_MOST:
+        transaction.on_commit(lambda: selectors.remember_unread_counts(kept))
     publish_many_on_commit([
         (user_group(user_id), {"type": "notifications", "unread": counts.get(user_id, 0)})
         for user_id in user_ids

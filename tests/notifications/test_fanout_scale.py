@@ -142,3 +142,27 @@ def test_a_second_fan_out_of_the_same_post_adds_nothing(maria, james, diabetes):
     before = (Notification.objects.count(), Outbox.objects.count())
     services.notifications_for_post(post_id=reply.pk)
     assert (Notification.objects.count(), Outbox.objects.count()) == before
+
+
+def test_a_big_fan_out_forgets_the_bell_counts_it_does_not_keep(
+        maria, james, diabetes, monkeypatch, django_capture_on_commit_callbacks):
+    """Past REMEMBER_AT_MOST members the new counts go to the sockets only: the cached ones
+    are forgotten (never left stale), and each member's next page counts once."""
+    from django.core.cache import cache
+
+    from notifications import selectors
+
+    thread = publish_thread(maria, diabetes, title="Counted")
+    few = followers(thread, 3, "counted")
+    for user in few:
+        cache.set(selectors.unread_key(user.pk), 7)  # stale once the fan-out commits
+    monkeypatch.setattr(services, "REMEMBER_AT_MOST", 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notifications_for_post(post_id=publish_reply(james, thread, "Hi").pk)
+    for user in few:
+        assert cache.get(selectors.unread_key(user.pk)) is None
+        assert selectors.cached_unread_count(user=user) == 1
+    monkeypatch.setattr(services, "REMEMBER_AT_MOST", 500)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notifications_for_post(post_id=publish_reply(maria, thread, "Again").pk)
+    assert cache.get(selectors.unread_key(few[0].pk)) == 1  # the same discussion: one line
