@@ -273,3 +273,27 @@ def test_a_local_number_digit_by_digit_a_date_after_baby_and_a_patient_account(t
 ])
 def test_a_spaced_code_a_recent_baby_a_bank_account_and_an_ask_mailbox_are_not(text):
     assert identifiers(text) == set()
+
+
+# ---- after the round-5g blind probe ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "Shriners Children's (2900 N Rocky Point Dr, Tampa) did my son's surgery for free",
+    "our church (St. Luke's, 800 Main St) hosts the caregivers group on Tuesdays",
+    "the Mayo Clinic app lists the Jacksonville number as 904-953-2000",
+    "Dr. Kim's office email is drkimoffice@nwhealth.org if you want to book",
+    "the PO box for the hospital's billing department is PO Box 740123, Atlanta",
+])
+def test_an_institution_s_bracketed_address_listed_number_office_mailbox_and_box(text):
+    assert identifiers(text) == set()
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("my friend Dave (12 Elm St) has the spare chair", "address"),
+    ("the clinic lists my cell as 904-953-2011 and it's wrong", "phone"),
+    ("my mail is drkimoffice@gmail.com", "email"),
+    ("Donations for the quilt go to PO Box 302, Harlan KY 40831", "address"),
+])
+def test_the_same_layouts_for_a_person_are_still_found(text, kind):
+    assert kind in identifiers(text)

@@ -59,7 +59,9 @@ _PRIVATE_PLACE = re.compile(
 
 
 # The institution's word close before the address ("the center at", "el hospital está en").
-_PUBLIC_PLACE_NEAR = re.compile(_PUBLIC_PLACE.pattern + r"[^\n.!?]{0,25}$", re.IGNORECASE)
+# (A dot after "St", "Dr", "Mt", "Ft" ends no sentence: "our church (St. Luke's, 800 Main St)".)
+_PUBLIC_PLACE_NEAR = re.compile(
+    _PUBLIC_PLACE.pattern + r"(?:[^\n.!?]|(?<=st|dr|mt|ft|St|Dr|Mt|Ft)\.){0,25}$", re.IGNORECASE)
 
 
 def _home_address_at(text: str, start: int) -> bool:
@@ -100,6 +102,12 @@ def _home_address_uncached(text: str, start: int) -> bool:
         sentence = normal[start - len(sentence):start]
     # "(The Inn at the Colonnade, 4 W University Pkwy)": a place's name with "The", a comma,
     # then its address, as in a list of places.
+    # "Shriners Children's (2900 N Rocky Point Dr, Tampa)": a name, then its address in brackets.
+    bracketed = _NAMED_PLACE_BRACKETED.search(sentence)
+    if bracketed is not None and not _PRIVATE_PLACE_F.search(folded, 0, bracketed.start()) and (
+            len(bracketed.group("name").split()) >= 2 or _ACRONYM.search(bracketed.group("name"))
+            or "'s" in bracketed.group("name")) and not _RESIDENTIAL.search(bracketed.group()):
+        return False
     listed = _NAMED_PLACE_LISTED.search(sentence)
     if (listed is not None and not _PRIVATE_PLACE_F.search(folded, 0, listed.start())
             and not _RESIDENTIAL.search(listed.group())):
@@ -151,6 +159,7 @@ _NAMED_PLACE_ADDRESS = re.compile(
     r"|(?i:direcci[oó]n|domicilio)\s+(?:(?P<del>del)\s+|de\s+(?:la\s+|los\s+|las\s+)?)"
     rf"(?P<nombre>{_PLACE_NAME}))"
     r"\s*(?:is|es|:)?\s*:?\s*\Z")
+_NAMED_PLACE_BRACKETED = re.compile(rf"(?P<name>{_PLACE_NAME})\s*\(\s*\Z")
 # Places people live in ("The Oakwood Apartments, 860 Henley Rd"): homes, whatever their name.
 _RESIDENTIAL = re.compile(
     r"\b(?:Apartments?|Apts?|Residences?|Condos?|Condominiums?|Village|Towers?|Manor|Estates"
@@ -219,7 +228,10 @@ _rule(
     check=lambda m: _home_address_at(m.string, m.start("s")),
 )
 # An institution named as the box's owner just before it: "the foundation's", "Hospital:".
-_BOX_OWNER = re.compile(_PUBLIC_PLACE.pattern + r"(?:'s|’s)?\s*[:,-]?\s*\Z", re.IGNORECASE)
+_BOX_OWNER = re.compile(
+    _PUBLIC_PLACE.pattern + r"(?:(?:'s|’s)?\s*[:,-]?"
+    # "the PO box for the hospital's billing department is PO Box 740123"
+    r"|(?:'s|’s)?(?:\s+[\w'-]+){1,3}\s+(?:is|es|are)\s*:?)\s*\Z", re.IGNORECASE)
 _rule(
     "address",
     r"\b(?P<s>(?:p\.?\s?o\.?\s+(?:box|bx)|post\s+office\s+box|(?:rr|rural\s+route|hcr?)[\s-]*[0-9]{1,3},?\s+box"

@@ -29,9 +29,16 @@ _FREE_PROVIDER = re.compile(
     r"|telmex|tutanota)\.")
 
 
+# An office's or a desk's mailbox by its last word: "drkimoffice@", "oncologyscheduling@".
+_ROLE_SUFFIX = re.compile(
+    r".*(?:office|oficina|clinic|clinica|frontdesk|scheduling|appointments|billing|reception"
+    r"|recepcion|consultorio|desk|team|staff|services)")
+
+
 def _personal_mailbox(address: str) -> bool:
     local = address.split("@", 1)[0]
-    return _ROLE_MAILBOX.fullmatch(local) is None or _FREE_PROVIDER.search(address) is not None
+    return ((_ROLE_MAILBOX.fullmatch(local) is None and _ROLE_SUFFIX.fullmatch(local) is None)
+            or _FREE_PROVIDER.search(address) is not None)
 
 
 _rule(

@@ -91,6 +91,10 @@ _PUBLIC_PLACE_BEFORE = re.compile(
     rf"|{_PLACE}(?:'s)?\s+(?:[\w'.-]+\s+){{0,4}}?(?:tiene|has|have)\s+(?:el\s+|the\s+|un\s+|a\s+)?"
     r"(?:tel[eé]fono|n[uú]mero|number|phone)"
     rf"|{_PLACE}'s\s+(?:number|phone|line|tel)"
+    # "the Mayo Clinic app lists the Jacksonville number as", "la clínica da el número"
+    rf"|{_PLACE}(?:'s)?\s+(?:[\w'.-]+\s+){{0,2}}?(?:lists?|listed|gives?|shows?|says|publishes"
+    r"|da|dan|tiene|publica)\s+(?:[\w'.-]+\s+){0,3}?(?:number|phone|line|tel[eé]fono|n[uú]mero)"
+    r"(?:\s+(?:as|is|es|como))?"
     rf"|{_PLACE}\s+(?:is|es)(?=\s+(?:\+|\(|[0-9])))",
     re.IGNORECASE,
 )
