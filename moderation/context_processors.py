@@ -7,4 +7,7 @@ def moderation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not can_use_queue(user):
         return {}
-    return {"moderation_nav": True, "moderation_open": open_count(user)}
+    # the queue page counted the same items already (views.queue, unfiltered)
+    counted = getattr(request, "moderation_open", None)
+    return {"moderation_nav": True,
+            "moderation_open": counted if counted is not None else open_count(user)}

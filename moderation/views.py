@@ -76,6 +76,8 @@ def queue(request):
         kind = form.cleaned_data["kind"]
     items = selectors.queue(user=request.user, community=community, kind=kind or "")
     page = Paginator(items, 30).get_page(request.GET.get("page"))
+    if community is None and not kind:  # the header's open count is this one
+        request.moderation_open = page.paginator.count
     page.object_list = list(page.object_list)
     targets.prefetch(page.object_list)  # the cards of messages and requests, at once
     return render(request, "moderation/queue.html", {
