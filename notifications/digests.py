@@ -213,6 +213,8 @@ def collect(dues: list[Due], *, now: datetime) -> dict[int, Content]:
             thread__follows__user__in=[u.pk for u in users],
         )
         .select_related("thread__community")
+        # a row per post and follower: not the text, the HTML and the search vector
+        .defer("body", "body_html", "search_vector")
         .annotate(follower_id=F("thread__follows__user_id"))
         .order_by("-created_at", "-pk")
     )

@@ -247,3 +247,15 @@ def test_following_a_thread_brings_reply_emails(maria, james, drlee, diabetes, c
     with committed():
         publish_reply(james, thread, "News!")
     assert sorted(m.to[0] for m in mail.outbox) == ["drlee@example.org", "maria@example.org"]
+
+
+def test_a_prepared_signer_signs_as_djangos_signer_does():
+    """A digest batch signs its click links with the key derived once: the same tokens."""
+    from django.core import signing
+
+    signer = tokens.click_signer()
+    for value in ("12.345.w2026-W48", "1.2.d2026-11-30", "ünï.côdé"):
+        assert signer.sign(value) == signing.Signer(salt=tokens.CLICK_SALT).sign(value)
+    token = tokens.click_token(user_id=7, thread_id=9, frequency="weekly", period="2026-W48",
+                               signer=signer)
+    assert tokens.read_click_token(token).user_id == 7
