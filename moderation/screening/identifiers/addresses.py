@@ -100,26 +100,35 @@ def _home_address_uncached(text: str, start: int) -> bool:
     normal = getattr(_screening, "normal", None)
     if normal is not None and normal is not text and len(normal) == len(text):
         sentence = normal[start - len(sentence):start]
+    # Each pattern below ends at the address: it is tried only when the sentence ends as it
+    # needs ("(", ",", "address is", a verb of place), so a post of many addresses stays cheap.
+    tail = folded.rstrip()[-24:]
+    # "Shriners Children's (2900 N Rocky Point Dr, Tampa)": a name, then its address in brackets.
+    if tail.endswith("("):
+        bracketed = _NAMED_PLACE_BRACKETED.search(sentence)
+        if bracketed is not None and not _PRIVATE_PLACE_F.search(folded, 0, bracketed.start()) and (
+                len(bracketed.group("name").split()) >= 2
+                or _ACRONYM.search(bracketed.group("name"))
+                or "'s" in bracketed.group("name")) and not _RESIDENTIAL.search(bracketed.group()):
+            return False
     # "(The Inn at the Colonnade, 4 W University Pkwy)": a place's name with "The", a comma,
     # then its address, as in a list of places.
-    # "Shriners Children's (2900 N Rocky Point Dr, Tampa)": a name, then its address in brackets.
-    bracketed = _NAMED_PLACE_BRACKETED.search(sentence)
-    if bracketed is not None and not _PRIVATE_PLACE_F.search(folded, 0, bracketed.start()) and (
-            len(bracketed.group("name").split()) >= 2 or _ACRONYM.search(bracketed.group("name"))
-            or "'s" in bracketed.group("name")) and not _RESIDENTIAL.search(bracketed.group()):
-        return False
-    listed = _NAMED_PLACE_LISTED.search(sentence)
-    if (listed is not None and not _PRIVATE_PLACE_F.search(folded, 0, listed.start())
-            and not _RESIDENTIAL.search(listed.group())):
-        return False
-    # "St. Jude's address for cards is ...", "la dirección del Teletón es ...": a place's.
-    owner = _NAMED_PLACE_ADDRESS.search(sentence)
-    if owner is not None:
-        name = owner.group("name") or owner.group("nombre")
-        if (not _PRIVATE_PLACE_F.search(folded, 0, owner.start())
-                and (owner.group("del") or len(name.split()) >= 2 or _ACRONYM.search(name))
-                and not _RESIDENTIAL.search(owner.group())):
+    if tail.endswith(","):
+        listed = _NAMED_PLACE_LISTED.search(sentence)
+        if (listed is not None and not _PRIVATE_PLACE_F.search(folded, 0, listed.start())
+                and not _RESIDENTIAL.search(listed.group())):
             return False
+    # "St. Jude's address for cards is ...", "la dirección del Teletón es ...": a place's.
+    if "address" in folded or "direcci" in folded or "domicilio" in folded:
+        owner = _NAMED_PLACE_ADDRESS.search(sentence)
+        if owner is not None:
+            name = owner.group("name") or owner.group("nombre")
+            if (not _PRIVATE_PLACE_F.search(folded, 0, owner.start())
+                    and (owner.group("del") or len(name.split()) >= 2 or _ACRONYM.search(name))
+                    and not _RESIDENTIAL.search(owner.group())):
+                return False
+    if _PLACE_VERB_AT_END.search(tail) is None:
+        return True
     named = _NAMED_PLACE_LOCATED.search(sentence)
     if (named is not None and not _PRIVATE_PLACE_F.search(folded, 0, named.start("name"))
             and not _RESIDENTIAL.search(named.group("name"))):
@@ -159,6 +168,7 @@ _NAMED_PLACE_ADDRESS = re.compile(
     r"|(?i:direcci[oó]n|domicilio)\s+(?:(?P<del>del)\s+|de\s+(?:la\s+|los\s+|las\s+)?)"
     rf"(?P<nombre>{_PLACE_NAME}))"
     r"\s*(?:is|es|:)?\s*:?\s*\Z")
+_PLACE_VERB_AT_END = re.compile(r"\b(?:at|on|in|en)\s*(?:la\s+|el\s+|the\s+)?\Z")
 _NAMED_PLACE_BRACKETED = re.compile(rf"(?P<name>{_PLACE_NAME})\s*\(\s*\Z")
 # Places people live in ("The Oakwood Apartments, 860 Henley Rd"): homes, whatever their name.
 _RESIDENTIAL = re.compile(
