@@ -192,10 +192,11 @@ def measure_all(members: int, *, repeat: int = 15) -> list:
         # the mail step renders a fan-out's emails: one sending task's 100 rows (locmem mail)
         post_id = reply_to_hot_thread()
         ids = list(Outbox.objects.filter(dedupe_key__endswith=f":{post_id}")
-                   .order_by("pk").values_list("pk", flat=True)[:outbox.SEND_BATCH])
+                   .order_by("pk").values_list("pk", flat=True)[:2 * outbox.SEND_BATCH])
+        mail = get_connection("django.core.mail.backends.locmem.EmailBackend")
+        outbox.send(ids[:outbox.SEND_BATCH], connection=mail)  # warm-up: templates, catalogs
         started = time.process_time()
-        outbox.send(ids, connection=get_connection("django.core.mail.backends.locmem."
-                                                   "EmailBackend"))
+        outbox.send(ids[outbox.SEND_BATCH:], connection=mail)
         cpu.setdefault("sending 100", []).append(time.process_time() - started)
 
     class NoSend:
@@ -209,7 +210,7 @@ def measure_all(members: int, *, repeat: int = 15) -> list:
     print_cpu("fan-out")
     if not ONLY or any(word in "fan-out, then sending 100" for word in ONLY):
         in_rollback(fanout_and_send)()
-        print(f"{'':<4}sending 100 of its emails (rendered then): CPU "
+        print(f"{'':<4}sending 100 of its emails (rendered then; a worker's second batch): CPU "
               f"{cpu['sending 100'][0] * 1000:,.0f} ms", flush=True)
     due = digests.due_user_ids(ignore_morning=True, frequency="weekly")[:1000]
     timed(f"digest batch of {len(due)} members (dry run)",
