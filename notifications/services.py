@@ -22,7 +22,6 @@ from accounts.models import User
 from community import permissions
 from community.markdown import mentioned_names
 from community.models import Membership, Post, Reaction, Thread, ThreadFollow
-from community.permissions import can_see_author
 from hearth.lib.live import publish_many_on_commit, user_group
 
 from . import immediate, outbox, selectors
@@ -34,6 +33,7 @@ from .outbox import SEND_LEASE, backoff  # noqa: F401
 from .outbox import dispatch as _dispatch  # noqa: F401
 from .outbox import due_ids as outbox_due_ids  # noqa: F401
 from .outbox import send as outbox_send  # noqa: F401
+from .permissions import may_name_actor
 from .selectors import can_receive_email, eligible_for_email, settings_for  # noqa: F401
 
 logger = logging.getLogger(__name__)
@@ -47,10 +47,7 @@ _PRIORITY = {
 
 
 def _hide_actor(recipient: User, thread: Thread | None, post: Post | None) -> bool:
-    """An anonymous post or thread names nobody involved to a recipient who may not see its
-    author (the pages' rule, community.permissions.can_see_author)."""
-    return any(item is not None and item.is_anonymous and not can_see_author(recipient, item)
-               for item in (post, thread))
+    return not may_name_actor(recipient, thread=thread, post=post)
 
 
 # --- Settings -------------------------------------------------------------------------------
