@@ -91,8 +91,13 @@ def community_detail(request, slug):
     if tab == "latest" and page.number > 1 and request.GET.get("after"):
         # The link from the page before says where it ended: a range read, no offset.
         page = paginator.page_after(page.number, request.GET.get("after"))
+    page.object_list = list(page.object_list)
+    for thread in page.object_list:  # the badge (a template's failed look-up of a missing
+        # clinician profile costs a dir() of the member and a log record, on every row)
+        thread.author_verified = thread.author is not None and is_verified_clinician(
+            thread.author)
     if tab == "latest" and page.has_next() and page.object_list:
-        page.after = thread_cursor(list(page.object_list)[-1])
+        page.after = thread_cursor(page.object_list[-1])
     membership = permissions.memberships_of(request.user).get(community.pk)
     return render(request, "community/community.html", {
         "community": community, "page": page, "tab": tab, "membership": membership,

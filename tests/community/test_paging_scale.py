@@ -148,3 +148,13 @@ def test_every_tab_pages_exactly_as_the_permission_filtered_list(tab, client, ma
             shown += titles_of(response)
         assert shown == expected
         assert response.context["page"].paginator.count == len(expected)
+
+
+def test_a_verified_clinicians_threads_carry_the_badge_on_the_list(client, maria, drlee,
+                                                                   diabetes):
+    publish_thread(drlee, diabetes, title="From the clinic", body="Ask me.")
+    publish_thread(maria, diabetes, title="From a member", body="Hello.")
+    page_ = page(client, f"/c/{diabetes.slug}/")
+    rows = {t.title: t.author_verified for t in page_.context["page"].object_list}
+    assert rows == {"From the clinic": True, "From a member": False}
+    assert page_.content.decode().count("Verified clinician") == 1
