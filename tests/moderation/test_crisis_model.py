@@ -202,3 +202,24 @@ def test_a_per_language_review_threshold_maps_onto_one_scale():
     assert head.calibrate(0.59, "es") < 0.5 <= head.calibrate(0.61, "es")
     assert head.calibrate(0.95, "es") == 0.95  # escalation untouched
     assert head.calibrate(0.55, "en") == 0.55  # a language without its own threshold
+
+
+def test_the_encoder_reads_prose_only():
+    """A run without spaces ("a.a.a.", "@@@@") costs the encoder far more than a sentence and
+    says nothing: the lexical head alone scores it. The committed heads, a recording encoder."""
+    import numpy as np
+
+    encoded: list[str] = []
+
+    class Recorder:
+        def encode(self, texts):
+            encoded.extend(texts)
+            return np.zeros((len(texts), 512), dtype=np.float32)
+
+    model = crisis_model.CrisisModel(Recorder(), crisis_model.Head.read(),
+                                     crisis_model.LexicalHead.read())
+    for junk in ("@" * 2000, "a." * 1000, "555-" * 500):
+        model.score_text(junk)
+    assert encoded == []
+    model.score_text("I've been so tired of everything lately. My sugar was 300 this morning.")
+    assert encoded
