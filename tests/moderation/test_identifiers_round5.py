@@ -297,3 +297,27 @@ def test_an_institution_s_bracketed_address_listed_number_office_mailbox_and_box
 ])
 def test_the_same_layouts_for_a_person_are_still_found(text, kind):
     assert kind in identifiers(text)
+
+
+# ---- after the round-5h blind probe ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("the clerk made me say my social out loud: 3-8-1, 0-6, 2-2-7-4. Everyone heard.", "ssn"),
+    ("my VA claim file number is 28 441 907 and they keep losing it", "mrn"),
+    ("email my team lead at rosa.k@acme-foods.com, she's my sister", "email"),
+    ("there's a spare bed at my place, 12 Elm St, if you need it", "address"),
+])
+def test_an_ssn_read_in_groups_a_va_claim_file_and_a_person_s_mailbox_and_place(text, kind):
+    assert kind in identifiers(text)
+
+
+@pytest.mark.parametrize("text", [
+    "the ER's direct line is 555-0100 per the discharge papers",
+    "there's a food bank at 1200 W Lake St every Saturday",
+    "hay una farmacia en Av. Juárez 45 que tiene insulina",
+    "email the ethics committee: ethics@stlukeshealth.org",
+    "the support line inbox is helpline@crohnscolitisfoundation.org",
+])
+def test_a_unit_s_line_a_place_there_is_and_an_organisation_s_inbox_are_not_personal(text):
+    assert identifiers(text) == set()

@@ -129,6 +129,10 @@ def _home_address_uncached(text: str, start: int) -> bool:
                 return False
     if _PLACE_VERB_AT_END.search(tail) is None:
         return True
+    # "there's a food bank at 1200 W Lake St", "hay una farmacia en Calle 5 #12": a place.
+    there = _THERE_IS_A_PLACE.search(folded)
+    if there is not None and not _PRIVATE_PLACE_F.search(folded, 0, there.end()):
+        return False
     named = _NAMED_PLACE_LOCATED.search(sentence)
     if (named is not None and not _PRIVATE_PLACE_F.search(folded, 0, named.start("name"))
             and not _RESIDENTIAL.search(named.group("name"))):
@@ -168,6 +172,9 @@ _NAMED_PLACE_ADDRESS = re.compile(
     r"|(?i:direcci[oó]n|domicilio)\s+(?:(?P<del>del)\s+|de\s+(?:la\s+|los\s+|las\s+)?)"
     rf"(?P<nombre>{_PLACE_NAME}))"
     r"\s*(?:is|es|:)?\s*:?\s*\Z")
+_THERE_IS_A_PLACE = re.compile(
+    r"\b(?:there(?:'s|\s+is|\s+are|\s+was)|hay|hab[ií]a)\s+(?:a|an|the|one|un|una|el|la)\s+"
+    r"[\w' -]{1,30}?\s+(?:at|on|en)\s*(?:la\s+|el\s+|the\s+)?\Z")
 _PLACE_VERB_AT_END = re.compile(r"\b(?:at|on|in|en)\s*(?:la\s+|el\s+|the\s+)?\Z")
 _NAMED_PLACE_BRACKETED = re.compile(rf"(?P<name>{_PLACE_NAME})\s*\(\s*\Z")
 # Places people live in ("The Oakwood Apartments, 860 Henley Rd"): homes, whatever their name.

@@ -19,7 +19,8 @@ _ROLE_MAILBOX = re.compile(
     r"|servicios|patientrelations|patientexperience|reception|recepcion|secretaria|team|equipo"
     r"|events|eventos|comunicacion|communications|general|mail|correo|registro|registration"
     r"|privacy|privacidad|legal|hr|rrhh|jobs|empleo|careers|ask[a-z]{0,12}|questions|preguntas"
-    r"|consultas|newsletter|boletin|editor|editors|editorial|redaccion"
+    r"|consultas|newsletter|boletin|editor|editors|editorial|redaccion|ethics|etica|compliance"
+    r"|helpline|hotline|ombudsman|advocacy|intake|referrals?|records|expedientes"
     r"|(?:patient|member|customer|client|guest|family|paciente|familia)s?[._-]?(?:advocate|advocacy"
     r"|relations|services?|experience|care|support|affairs|liaison|atencion|servicios))"
     r"(?:[._-][a-z]{2,12})?")
@@ -35,6 +36,22 @@ _ROLE_SUFFIX = re.compile(
     r"|recepcion|consultorio|desk|team|staff|services)")
 
 
+# The mailbox is named as an organisation's just before it: "email the ethics committee:",
+# "the support line inbox is", "escriban al comité de ética:".
+_ORGANISATION_MAILBOX_BEFORE = re.compile(
+    r"\b(?:the|la|el|al|del)\s+(?:[\w'-]+\s+){0,3}(?:committee|office|team|department|dept|desk"
+    r"|inbox|line|foundation|association|society|clinic|hospital|cent(?:er|re)|program|unit"
+    r"|comit[eé]|oficina|equipo|departamento|fundaci[oó]n|asociaci[oó]n|cl[ií]nica|centro"
+    r"|programa|unidad)\b(?:\s+(?:inbox|email|e-mail|address|correo))?\s*(?:is|es|:|at|a)?\s*:?\s*\Z")
+_MINE_NEAR = re.compile(r"\b(?:my|mi|our|nuestr[oa])\b")
+
+
+def _organisation_mailbox_at(text: str, start: int) -> bool:
+    before = text[max(0, start - 60):start]
+    named = _ORGANISATION_MAILBOX_BEFORE.search(before)
+    return named is not None and _MINE_NEAR.search(named.group()) is None
+
+
 def _personal_mailbox(address: str) -> bool:
     local = address.split("@", 1)[0]
     return ((_ROLE_MAILBOX.fullmatch(local) is None and _ROLE_SUFFIX.fullmatch(local) is None)
@@ -45,7 +62,8 @@ _rule(
     "email",
     r"(?<![\w.%+-])(?P<s>[^\W_][\w.%+-]{0,63}@[a-z0-9][a-z0-9-]{0,62}"
     r"(?:\.[a-z0-9-]{1,63}){0,6}\.[a-z]{2,24})\b",
-    triggers=("@",), check=lambda m: _personal_mailbox(m.group("s")),
+    triggers=("@",), check=lambda m: (_personal_mailbox(m.group("s"))
+                                      and not _organisation_mailbox_at(m.string, m.start("s"))),
 )
 # Spelled out or obfuscated to dodge filters, in English and Spanish: "joy_tran at outlook.com",
 # "maria (at) gmail (dot) com", "mikeD(at)aol", "teresa.nguyen @ gmail.com", "name@gmail",

@@ -55,7 +55,7 @@ _RECORD_WORDS = (
     r"(?<![a-záéíóúñ])(?:mrn|m\.r\.n\.?|mr\s?\#|mr\s+no\.?|med(?:ical)?\s+rec(?:ord)?s?"
     r"(?:\s+(?:number|no\.?|num|\#|id))?"
     r"|(?:record|chart|client|member|subscriber|patient|pt|enrollee|beneficiary|hospital|clinic"
-    r"|medicaid|medicare|insurance|health\s+(?:card|plan|insurance)|nhs|chi|ohip|va\s+file"
+    r"|medicaid|medicare|insurance|health\s+(?:card|plan|insurance)|nhs|chi|ohip|va\s+(?:claim\s+)?file"
     r"|visit|encounter|policy|portal)\s+"
     r"(?:id|identifier|number|no\.?|num|\#|account|acct|card)"
     r"|health\s+card|pt\s?\#|bracelet|wristband|armband|nhs|ohip|phn|personal\s+health\s+number"

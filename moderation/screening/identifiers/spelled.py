@@ -94,7 +94,7 @@ def _spelled_findings(text: Text) -> list[Finding]:
 # "2 1 5 - 5 5 5 - 0 1 8 9", "3 2 8 - 4 1 - 6 6 2 0 is my social", "seguro social 6 0 2 4 4 1 9
 # 8 7".
 _SPACED_DIGITS = re.compile(
-    r"(?<![\w.,/-])(?P<s>[0-9](?:(?:\s{1,2}|\s?[-./]\s?)[0-9]){6,13})(?![\w]|\s?[-./]?\s?[0-9])")
+    r"(?<![\w.,/-])(?P<s>[0-9](?:(?:\s{1,2}|\s?[-./]\s?|,\s?)[0-9]){6,13})(?![\w]|\s?[-./]?\s?[0-9])")
 _SSN_AROUND = re.compile(
     r"\b(?:ssn|ss\#|social(?:\s+security)?|seguro\s+social|seguridad\s+social)\b")
 
@@ -106,7 +106,9 @@ def _spaced_digits(text: Text) -> list[Finding]:
     for match in _SPACED_DIGITS.finditer(text.folded):
         groups = re.findall(r"[0-9]+", match.group("s"))
         # Mostly single digits with spaces between: not "215-555-0189" nor "120 / 80 / 95".
-        if sum(len(group) == 1 for group in groups) < 7 or match.group("s").count(" ") < 5:
+        # ("3-8-1, 0-6, 2-2-7-4": read aloud in groups, commas between.)
+        if (sum(len(group) == 1 for group in groups) < 7
+                or (match.group("s").count(" ") < 5 and match.group("s").count(",") < 2)):
             continue
         digits = "".join(groups)
         start, end = match.span("s")
