@@ -321,3 +321,23 @@ def test_an_ssn_read_in_groups_a_va_claim_file_and_a_person_s_mailbox_and_place(
 ])
 def test_a_unit_s_line_a_place_there_is_and_an_organisation_s_inbox_are_not_personal(text):
     assert identifiers(text) == set()
+
+
+# ---- after the round-5i blind probe ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "Cleveland Clinic's Crohn's center: 216-444-7000, ask for the nurse navigator",
+    "American Cancer Society Hope Lodge, 132 W 32nd St - free housing during treatment",
+    "my old ID badge number at the hospital was 4471, I worked there 20 years",
+])
+def test_a_clinic_s_centre_line_a_lodge_listed_and_a_staff_badge_are_not_personal(text):
+    assert identifiers(text) == set()
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Contact: Mary Smith, 12 Elm St, Apt 4", "address"),
+    ("my patient number at the hospital was 44718, they lost it", "mrn"),
+])
+def test_a_person_s_listing_and_a_patient_number_are_still_found(text, kind):
+    assert kind in identifiers(text)

@@ -113,10 +113,17 @@ def _home_address_uncached(text: str, start: int) -> bool:
             return False
     # "(The Inn at the Colonnade, 4 W University Pkwy)": a place's name with "The", a comma,
     # then its address, as in a list of places.
-    if tail.endswith(","):
+    if tail.endswith((",", "-", "–", "—")):
         listed = _NAMED_PLACE_LISTED.search(sentence)
         if (listed is not None and not _PRIVATE_PLACE_F.search(folded, 0, listed.start())
                 and not _RESIDENTIAL.search(listed.group())):
+            return False
+        # Without "The", a name with an institution's word in it: "American Cancer Society
+        # Hope Lodge, 132 W 32nd St" (not "Mary Smith, 12 Elm St").
+        organisation = _ORGANISATION_LISTED.search(sentence)
+        if (organisation is not None and _ORGANISATION_WORD.search(organisation.group("name"))
+                and not _PRIVATE_PLACE_F.search(folded, 0, organisation.start("name"))
+                and not _RESIDENTIAL.search(organisation.group("name"))):
             return False
     # "St. Jude's address for cards is ...", "la dirección del Teletón es ...": a place's.
     if "address" in folded or "direcci" in folded or "domicilio" in folded:
@@ -176,6 +183,13 @@ _THERE_IS_A_PLACE = re.compile(
     r"\b(?:there(?:'s|\s+is|\s+are|\s+was)|hay|hab[ií]a)\s+(?:a|an|the|one|un|una|el|la)\s+"
     r"[\w' -]{1,30}?\s+(?:at|on|en)\s*(?:la\s+|el\s+|the\s+)?\Z")
 _PLACE_VERB_AT_END = re.compile(r"\b(?:at|on|in|en)\s*(?:la\s+|el\s+|the\s+)?\Z")
+_ORGANISATION_LISTED = re.compile(
+    rf"(?:^|[(,;:.]\s*)(?P<name>{_PLACE_NAME})\s*[,\u2013\u2014-]\s*\Z")
+_ORGANISATION_WORD = re.compile(
+    r"\b(?:Society|Lodge|Foundation|Association|Center|Centre|House|Hospital|Clinic|Church"
+    r"|Library|Institute|University|College|School|Hotel|Inn|Motel|Museum|Pharmacy|Shelter"
+    r"|Hospice|Council|Alliance|Network|Coalition|Fundaci[oó]n|Asociaci[oó]n|Cl[ií]nica|Centro"
+    r"|Iglesia|Albergue|Instituto|Universidad|Hogar|Parroquia)\b")
 _NAMED_PLACE_BRACKETED = re.compile(rf"(?P<name>{_PLACE_NAME})\s*\(\s*\Z")
 # Places people live in ("The Oakwood Apartments, 860 Henley Rd"): homes, whatever their name.
 _RESIDENTIAL = re.compile(

@@ -144,8 +144,17 @@ _NOT_A_RECORD_AFTER = re.compile(
 _LETTER_PREFIX = re.compile(r"^(?P<p>[A-Za-z]{1,5})[ -]?")
 
 
+# A number of someone who works there, not a patient's: "my old ID badge number at the
+# hospital", "employee number", "su número de gafete".
+_NOT_A_RECORD_BEFORE = re.compile(
+    r"\b(?:badge|employee|staff|locker|parking|pager|ext(?:ension)?|gafete|empleado|trabajador"
+    r"|n[oó]mina)\b[^.\n]{0,12}\Z", re.IGNORECASE)
+
+
 def _record_check(key: re.Match[str], value: re.Match[str]) -> bool:
     if not _record_value(value.group("s")):
+        return False
+    if _NOT_A_RECORD_BEFORE.search(value.string, max(0, key.start() - 30), key.start() + 1):
         return False
     # "DOB 02/28/1937" after "bracelet": a date with its label, not a record number.
     prefix = _LETTER_PREFIX.match(value.group("s"))

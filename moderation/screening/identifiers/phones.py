@@ -102,7 +102,7 @@ _PUBLIC_PLACE_BEFORE = re.compile(
 # A place's name then its number, as in a list of resources: "Hospital Civil: 33 3942 4400",
 # "Mayo Clinic Jacksonville 904-953-2000", "UCLA Health scheduling (310) 825-2631".
 _PLACE_LISTING = re.compile(
-    rf"\b(?:{_PLACE}|health|scheduling|appointments|citas|informes)(?:\s+[\w'.&-]+){{0,3}}"
+    rf"\b(?:{_PLACE}|health|scheduling|appointments|citas|informes)(?:'s)?(?:\s+[\w'.&-]+){{0,3}}"
     r"\s*[:=\u2013\u2014-]?\s*\(?$", re.IGNORECASE)
 _OWNER = re.compile(r"\b(?:my|mi|our|nuestr[oa]|his|her|their|su)\s+(?!\w+'s\b)", re.IGNORECASE)
 # A number reported as a scam or spam caller: "some guy called from ... it's a scam", "me marcó
