@@ -44,7 +44,6 @@ from hearth.lib import notices, pagecache
 from . import permissions, selectors
 from .context_processors import is_verified_clinician_cached
 from .models import Thread
-from .paging import PositionPage
 
 logger = logging.getLogger(__name__)
 
@@ -96,15 +95,13 @@ class Visit:
     nav: tuple[str, str]  # (its CSRF mark, the menu's HTML)
 
     @classmethod
-    def start(cls, request, thread: Thread, key: str | None) -> Visit | None:
+    def start(cls, request, thread: Thread, key: str | None,
+              state: selectors.MemberPageState) -> Visit | None:
         """None when this member's page cannot be the shared one (see the module); not
         `shared` when they have posts of their own on the page that others see differently."""
         if key is None:
             return None
         user = request.user
-        number = request.GET.get("page")
-        low, high = PositionPage(number=number, last_position=thread.last_position,
-                                 size=selectors.POSTS_PER_PAGE).bounds
         notices_key = notices._key(user.pk)
         nav_context = _nav_context(request)
         nav_key = _nav_key(user, nav_context)
@@ -113,7 +110,6 @@ class Visit:
         except Exception:  # noqa: BLE001 - Redis down: render for this member
             logger.warning("member page cache unavailable")
             return None
-        state = selectors.member_page_state(user=user, thread_id=thread.pk, low=low, high=high)
         page = found.get(key)
         shared = not state.own_special  # else: rendered for them, with this state
         return cls(request=request, thread=thread, key=key, shared=shared,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -133,56 +134,76 @@ class MemberPageState(ViewerState):
 _OWN = "~own"  # never a reaction kind
 
 
+LAST_PAGE = 10**9  # `thread_member_state`'s page number for "last": clamped to the last page
+
+
+def thread_member_state(*, pk: int, user, page: int) -> tuple[Thread | None, MemberPageState]:
+    """`thread_state` and what the member's page shows of theirs alone (`MemberPageState`:
+    reactions and bookmarks on the page's posts, follow, draft, read position, posts of their
+    own there that others see differently) for page number `page` (clamped to the thread's
+    pages, as `PositionPage` does), in one round trip written out by hand: a signed-in
+    member's shared page asks nothing else. The member's rows are only their own, read
+    whether or not the access check that follows lets them see the thread."""
+    with connection.cursor() as cursor:
+        cursor.execute(_thread_member_sql(), [max(1, page), pk, pk, *[pk, user.pk] * 3,
+                                              *[user.pk, pk] * 2, pk, user.pk])
+        rows = cursor.fetchall()
+    thread, state = None, MemberPageState()
+    for a, kind, body in rows:
+        if kind == _THREAD:
+            thread = _thread_of(pk, json.loads(body))
+        else:
+            _add(state, a, kind, body)
+    return thread, state
+
+
+_THREAD = "~thread"  # never a reaction kind
+
+
 @cache
-def _member_page_sql() -> str:
-    """Like `_viewer_sql`, for a page given by its position range (the shared copy's posts
-    are not read on a cache hit). Table and column names only: no input is formatted in."""
-    post = Post._meta.db_table
+def _thread_member_sql() -> str:
+    """Table and column names and the page size only: no input is formatted in."""
+    post, size = Post._meta.db_table, POSTS_PER_PAGE
     public = ", ".join(f"'{s}'" for s in permissions.PUBLIC_SCREENING)
+    state = _THREAD_STATE_SQL.split(" FROM ", 1)
+    columns = state[0].removeprefix("SELECT ")
     return (
-        f"SELECT 0, '{_FOLLOW}', '' FROM {ThreadFollow._meta.db_table} "  # noqa: S608
+        f"WITH r AS (SELECT (n - 1) * {size} AS low, n * {size} AS high FROM ("  # noqa: S608
+        f"SELECT LEAST(%s, GREATEST(1, (last_position + {size - 1}) / {size})) AS n "
+        f"FROM {Thread._meta.db_table} WHERE id = %s) x) "
+        f"SELECT 0, '{_THREAD}', json_build_array({columns})::text FROM {state[1]} "
+        f"UNION ALL SELECT 0, '{_FOLLOW}', '' FROM {ThreadFollow._meta.db_table} "
         f"WHERE thread_id = %s AND user_id = %s "
         f"UNION ALL SELECT 0, '{_DRAFT}', body FROM {Draft._meta.db_table} "
         f"WHERE thread_id = %s AND user_id = %s "
         f"UNION ALL SELECT last_read_position, '{_READ}', '' FROM {ThreadRead._meta.db_table} "
         f"WHERE thread_id = %s AND user_id = %s "
-        f"UNION ALL SELECT r.post_id, r.kind, '' FROM {Reaction._meta.db_table} r "
-        f"JOIN {post} p ON p.id = r.post_id WHERE r.user_id = %s AND p.thread_id = %s "
-        f"AND p.position > %s AND p.position <= %s "
+        f"UNION ALL SELECT x.post_id, x.kind, '' FROM {Reaction._meta.db_table} x "
+        f"JOIN {post} p ON p.id = x.post_id JOIN r ON p.position > r.low "
+        f"AND p.position <= r.high WHERE x.user_id = %s AND p.thread_id = %s "
         f"UNION ALL SELECT b.post_id, '{BOOKMARK}', '' FROM {Bookmark._meta.db_table} b "
-        f"JOIN {post} p ON p.id = b.post_id WHERE b.user_id = %s AND p.thread_id = %s "
-        f"AND p.position > %s AND p.position <= %s "
-        f"UNION ALL SELECT p.id, '{_OWN}', '' FROM {post} p WHERE p.thread_id = %s "
-        f"AND p.author_id = %s AND p.position > %s AND p.position <= %s "
+        f"JOIN {post} p ON p.id = b.post_id JOIN r ON p.position > r.low "
+        f"AND p.position <= r.high WHERE b.user_id = %s AND p.thread_id = %s "
+        f"UNION ALL SELECT p.id, '{_OWN}', '' FROM {post} p JOIN r ON p.position > r.low "
+        f"AND p.position <= r.high WHERE p.thread_id = %s AND p.author_id = %s "
         f"AND (p.is_anonymous OR (p.status = '{Post.Status.HELD}') OR "
         f"(p.status = '{Post.Status.PUBLISHED}' AND p.screening NOT IN ({public})))"
     )
 
 
-def member_page_state(*, user, thread_id: int, low: int, high: int) -> MemberPageState:
-    """Everything the shared member copy of a page needs about this member, in one query:
-    their reactions and bookmarks on the page's posts (positions low < p <= high), follow,
-    draft, read position, and whether they have posts of their own there to see apart."""
-    state = MemberPageState()
-    params = [thread_id, user.pk] * 3 + [user.pk, thread_id, low, high] * 2 + [
-        thread_id, user.pk, low, high]
-    with connection.cursor() as cursor:
-        cursor.execute(_member_page_sql(), params)
-        rows = cursor.fetchall()
-    for a, kind, body in rows:
-        if kind == _FOLLOW:
-            state.following = True
-        elif kind == _DRAFT:
-            state.draft = body
-        elif kind == _READ:
-            state.last_read = a
-        elif kind == BOOKMARK:
-            state.bookmarks.add(a)
-        elif kind == _OWN:
-            state.own_special = True
-        else:
-            state.reactions.add((a, kind))
-    return state
+def _add(state: MemberPageState, a, kind: str, body: str) -> None:
+    if kind == _FOLLOW:
+        state.following = True
+    elif kind == _DRAFT:
+        state.draft = body
+    elif kind == _READ:
+        state.last_read = a
+    elif kind == BOOKMARK:
+        state.bookmarks.add(a)
+    elif kind == _OWN:
+        state.own_special = True
+    else:
+        state.reactions.add((a, kind))
 
 
 def thread_draft(*, user, community: Community) -> Draft | None:
@@ -198,8 +219,10 @@ def thread_state(*, pk: int) -> Thread | None:
     with connection.cursor() as cursor:
         cursor.execute(_THREAD_STATE_SQL, [pk])
         row = cursor.fetchone()
-    if row is None:
-        return None
+    return _thread_of(pk, row) if row is not None else None
+
+
+def _thread_of(pk: int, row) -> Thread:
     (status, author_id, event_seq, slug, community_id, visibility, name, color, is_crisis,
      previews, is_locked, kind, last_position) = row
     thread = Thread(pk=pk, status=status, author_id=author_id, event_seq=event_seq, slug=slug,

@@ -211,7 +211,13 @@ def thread_detail(request, pk, slug=None):
     # Moderators and clinicians anywhere get their pages rendered for them (three queries).
     members = user.is_authenticated and fragments_page.may_share(user)
     if pagecache.applies(request, allowed_params=frozenset({"page"}), members=members):
-        state = selectors.thread_state(pk=pk)
+        if user.is_authenticated:  # the thread and the member's own read: one query
+            number = request.GET.get("page", "1")
+            state, mine = selectors.thread_member_state(
+                pk=pk, user=user, page=selectors.LAST_PAGE if number == "last"
+                else parse_int(number, max_digits=6) or 1)
+        else:
+            state = selectors.thread_state(pk=pk)
         if state is None or not permissions.can_view_thread(user, state):
             raise Http404
         if slug not in (None, state.slug):
@@ -219,11 +225,13 @@ def thread_detail(request, pk, slug=None):
         elif user.is_authenticated:  # the shared member copy (community/fragments_page.py)
             klass = fragments_page.reader_class(user, state)
             visit = fragments_page.Visit.start(
-                request, state, klass and _visitor_page_key(request, state, f"member-{klass}"))
+                request, state, klass and _visitor_page_key(request, state, f"member-{klass}"),
+                mine)
             if visit is not None and visit.page is not None:
                 return visit.respond()
             if visit is not None and not visit.shared:  # their own posts on the page
-                own, visit = visit.state, None
+                visit = None
+            own = None if visit else mine  # rendered for them: their read is made already
             cache_key = visit and visit.key
         else:
             cache_key = _visitor_page_key(request, state)

@@ -19,12 +19,12 @@ from tests.conftest import client_for, publish_reply, publish_thread
 
 pytestmark = pytest.mark.django_db
 
-# The thread's state (access, event number) and the member's own read (reactions and bookmarks
-# on the page, follow, draft, read position); the page itself is the copy shared by every member
-# of their reader class (community/fragments_page.py). The header's unread counts (notifications,
-# messages) come from the cache with the member's row. A page rendered for one member alone
-# (a moderator) asks three: the thread, the page's posts, the member's own read.
-MEMBER_QUERIES = 2
+# One: the thread's state (access, event number) with the member's own read (reactions and
+# bookmarks on the page, follow, draft, read position); the page itself is the copy shared by
+# every member of their reader class (community/fragments_page.py). The header's unread counts
+# (notifications, messages) come from the cache with the member's row. A page rendered for one
+# member alone (a moderator) asks three: the thread, the page's posts, the member's own read.
+MEMBER_QUERIES = 1
 
 
 def grow(thread: Thread, author, replies: int) -> None:

@@ -156,22 +156,23 @@ def test_pages_rendered_for_one_reader_ask_few_queries(
         maria, james, sam, diabetes, django_assert_num_queries):
     """A moderator's page (never shared) asks what it asked before the shared copy: the
     thread, the page's posts, the reader's own read, and the header's review-queue count
-    (moderators only). A member with a post of their own being checked on the page asks four:
-    the thread's state and their own read (which the page then uses), the thread, the posts."""
+    (moderators only). A member with a post of their own being checked on the page asks three:
+    the thread's state with their own read (which the page then uses), the thread, the
+    posts."""
     thread = publish_thread(maria, diabetes, title="Own renders")
     for i in range(30):
         publish_reply(james, thread, f"Reply {i}")
     services.post_reply(author=maria, thread=thread, body="Mine, being checked")
     as_sam, as_maria = client_for(sam), client_for(maria)
     url = f"/t/{thread.pk}/?page=last"
-    for client, expected in ((as_sam, 4), (as_maria, 4)):
+    for client, expected in ((as_sam, 4), (as_maria, 3)):
         client.get(url)
         with django_assert_num_queries(expected):
             html = client.get(url).content.decode()
         assert "Mine, being checked" in html and 'data-shared="true"' not in html
 
 
-def test_a_member_reading_someone_elses_question_asks_two_queries(
+def test_a_member_reading_someone_elses_question_asks_one_query(
         maria, james, diabetes, django_assert_num_queries):
     """Only the asker may accept among plain members: nobody else pays the clinician lookup."""
     thread = publish_thread(maria, diabetes, title="Someone else's", kind="question")
@@ -180,6 +181,24 @@ def test_a_member_reading_someone_elses_question_asks_two_queries(
     reader = client_for(james)
     for url in (f"/t/{thread.pk}/", f"/t/{thread.pk}/?page=last"):
         reader.get(url)
-        with django_assert_num_queries(2):
+        with django_assert_num_queries(1):
             html = reader.get(url).content.decode()
         assert 'data-shared="true"' in html and 'data-can-accept="false"' in html
+
+
+def test_the_members_read_covers_the_page_shown_last_or_clamped(maria, james, diabetes):
+    """The page range is worked out in SQL for the member's read: it must be the page shown."""
+    thread = publish_thread(james, diabetes, title="Three pages")
+    replies = [publish_reply(james, thread, f"Reply {i}") for i in range(44)]  # positions 2..45
+    on_last, on_first = replies[-1], replies[0]
+    for post in (on_last, on_first):
+        services.reaction_toggle(user=maria, post=Post.objects.get(pk=post.pk), kind="helpful")
+    reader = client_for(maria)
+    for url in (f"/t/{thread.pk}/?page=last", f"/t/{thread.pk}/?page=99",
+                f"/t/{thread.pk}/?page=3"):
+        reader.get(url)
+        html = reader.get(url).content.decode()
+        assert 'data-position="45"' in html
+        assert viewer_blob(html)["reactions"] == {str(on_last.pk): ["helpful"]}, url
+    html = reader.get(f"/t/{thread.pk}/").content.decode()
+    assert viewer_blob(html)["reactions"] == {str(on_first.pk): ["helpful"]}
