@@ -341,3 +341,22 @@ def test_a_clinic_s_centre_line_a_lodge_listed_and_a_staff_badge_are_not_persona
 ])
 def test_a_person_s_listing_and_a_patient_number_are_still_found(text, kind):
     assert kind in identifiers(text)
+
+
+# ---- after the round-5j blind probe ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "Northwestern Memorial: 312-926-2000, ask for patient financial services",
+    "el Hospital Ángeles Pedregal: 55 5449 5500, pregunten por oncología",
+])
+def test_a_switchboard_followed_by_the_department_to_ask_for_is_not_personal(text):
+    assert "phone" not in identifiers(text)
+
+
+@pytest.mark.parametrize("text", [
+    "my cell 312 555 0199, ask for the billing office if I don't answer",
+    "Marquen al 787-555-0143 y pregunten por mí (Carmen)",
+])
+def test_a_member_s_number_followed_by_ask_for_is_still_a_phone(text):
+    assert "phone" in identifiers(text)

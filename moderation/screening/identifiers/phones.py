@@ -178,6 +178,9 @@ def _public_context(text: str, start: int, end: int | None = None) -> bool:
     own; or the words just after the number (at ``end``) name the place it belongs to."""
     if end is not None and _PUBLIC_AFTER.match(text, end):
         return True
+    if (end is not None and _ASK_FOR_DEPARTMENT.match(text, end)
+            and not _PERSONAL_PHONE_CONTEXT.search(text, max(0, start - _PHONE_LOOKBACK), start)):
+        return True
     if (end is not None and _CALLED_FROM.search(text, max(0, start - 16), start)
             and _SCAM_NEAR.search(_sentence_around(text, start, end))):
         return True  # a caller the member warns others about is not the member
@@ -215,6 +218,16 @@ _ORGANISATION_HAS_NUMBER = re.compile(
     r"(?<![\w'])[A-ZÁÉÍÓÚÑ]{2,}[\w-]*(?:\s+(?:de|del|of|en|in)\s+[A-ZÁÉÍÓÚÑ][\w-]+){0,2}"
     r"(?:'s\s+(?:main\s+)?(?:number|phone|line)|\s+(?:tiene|has)\s+(?:el\s+|un\s+|the\s+|a\s+)?"
     r"(?:tel[eé]fono|n[uú]mero|number|phone(?:\s+number)?|line))\b")
+# A switchboard: "Northwestern Memorial: 312-926-2000, ask for patient financial services",
+# "55 5449 5500, pregunten por oncología" (not "ask for Dr. Ruiz", "pregunten por mí").
+_ASK_FOR_DEPARTMENT = re.compile(
+    r"[\s,;.)-]*(?:and\s+|y\s+)?(?:ask|asking|pregunt\w+)\s+(?:for|por)\s+"
+    r"(?:the\s+|el\s+|la\s+|el\s+[aá]rea\s+de\s+)?(?:[\w'-]+\s+){0,3}?"
+    r"(?:services?|department|dept|office|desk|unit|clinic|cent(?:er|re)|line|oncolog\w*|billing"
+    r"|scheduling|appointments|financial|records|pharmacy|lab|radiology|cardiolog\w*|endocrin\w*"
+    r"|pediatri\w*|servicios?|departamento|oficina|[aá]rea|m[oó]dulo|ventanilla|cl[ií]nica"
+    r"|farmacia|laboratorio|urgencias|admisi[oó]n|trabajo\s+social|social\s+work|extensi[oó]n"
+    r"|extension|ext)\b", re.IGNORECASE)
 _MINE_BEFORE = re.compile(r"\b(?:my|our|mi|nuestr[oa]|his|her|their|su)\s+(?:\w+\s+)?$",
                           re.IGNORECASE)
 
