@@ -129,7 +129,10 @@ def clinicians(community_ids, windows) -> dict:
         for p, w in windows.items()
     }))
     accepted = published_threads(community_ids).filter(
-        public_post("accepted_post__"), accepted_post__is_clinician_answer=True)
+        public_post("accepted_post__"), accepted_post__is_clinician_answer=True,
+        # the windows' answers only: read from the posts' (screening, created_at) index
+        accepted_post__created_at__gte=min(w.start for w in windows.values()),
+        accepted_post__created_at__lt=max(w.end for w in windows.values()))
     result.update(accepted.aggregate(**{
         f"clinician_accepted__{p}": Count("pk", filter=_in("accepted_post__created_at", w))
         for p, w in windows.items()

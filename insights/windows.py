@@ -20,6 +20,7 @@ figures, more slowly. The counts are the members' as of the latest rollup (an ac
 closed since still counts until the next night).
 """
 
+# ruff: noqa: S608  (our own names and placeholders only; every value is a parameter)
 from __future__ import annotations
 
 from collections import defaultdict
@@ -52,29 +53,77 @@ def _window(last: date, days: int) -> Period:
 
 def store(day: date, community_ids) -> int:
     """Count the windows of LENGTHS ending on `day` from the stored facts (which must hold
-    `day` already): one query per scope, one more by language. Returns rows."""
-    windows = {f"w{n}": _window(day, n) for n in LENGTHS}
-    rows = []
-    for scope in [ALL_SCOPE, *sorted(community_ids)]:
-        totals: dict = defaultdict(int)
-        counts = facts.member_counts(None if scope == ALL_SCOPE else {scope}, windows, windows)
-        for source, row in counts.items():
-            key = normalise_source(source)
+    `day` already), for all communities and each community: one pass over the facts of the
+    years concerned (one query, every scope and window at once). Returns rows."""
+    from django.db import connection
+
+    windows = {n: _window(day, n) for n in LENGTHS}
+    years = list(range(windows[max(LENGTHS)].first_day.year, day.year + 1))
+    params: list = []
+    flags, sums, sum_params = [], [], []
+    # PostgreSQL: a window is a constant mask AND-ed with the row's bits (a few bytes), much
+    # cheaper than cutting a substring and searching it bit by bit
+    within = _masked if connection.vendor == "postgresql" else facts._window_sql
+    for n, window in windows.items():
+        flags.append(f"MAX(CASE WHEN {within('f.active', window, params)} "
+                     f"THEN 1 ELSE 0 END) AS a{n}")
+        flags.append(f"MAX(CASE WHEN {within('f.posted', window, params)} "
+                     f"THEN 1 ELSE 0 END) AS p{n}")
+    active, posted = "u.a{n:d} = 1", "u.p{n:d} = 1"
+    for n, window in windows.items():
+        sums += [f"SUM(CASE WHEN {active.format(n=n)} THEN 1 ELSE 0 END)",
+                 "SUM(CASE WHEN u.first_post >= %s AND u.first_post < %s THEN 1 ELSE 0 END)",
+                 f"SUM(CASE WHEN u.first_post < %s AND {posted.format(n=n)} "
+                 f"THEN 1 ELSE 0 END)"]
+        sum_params += [facts._dt(window.start), facts._dt(window.end), facts._dt(window.start)]
+    member_sql, member_params = (members().values("id", "signup_source", "language")
+                                 .query.sql_with_params())
+    table = MemberActivity._meta.db_table
+    # a community's facts count for its members only (as facts.member_counts)
+    sql = (f"SELECT u.scope, u.signup_source, u.language, {', '.join(sums)} FROM ("
+           f"SELECT f.user_id, f.scope, acc.signup_source, acc.language, {', '.join(flags)}, "
+           f"MIN(f.first_post_at) AS first_post FROM {table} f "
+           f"JOIN ({member_sql}) acc ON acc.id = f.user_id "
+           # at most one membership per member and community: a join, hashed, not a look-up
+           f"LEFT JOIN {Membership._meta.db_table} m ON m.user_id = f.user_id "
+           f"AND m.community_id = f.scope AND m.status = %s "
+           f"WHERE f.year IN ({', '.join(['%s'] * len(years))}) AND (f.scope = {ALL_SCOPE:d} "
+           f"OR m.id IS NOT NULL) "
+           f"GROUP BY f.user_id, f.scope, acc.signup_source, acc.language) AS u "
+           f"GROUP BY u.scope, u.signup_source, u.language")
+    totals: dict = defaultdict(int)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*sum_params, *params, *member_params, Membership.Status.ACTIVE,
+                             *years])
+        for scope, source, language, *values in cursor.fetchall():
+            key, values = normalise_source(source), iter(values)
             for n in LENGTHS:
-                for kind in KINDS:
-                    totals[(n, f"{kind}:{key}")] += row[f"{kind}:w{n}"]
-        if scope == ALL_SCOPE:
-            for language, row in facts.member_counts(None, windows, {},
-                                                     group="language").items():
-                for n in LENGTHS:
-                    totals[(n, f"lang:{language_code(language)}")] += row[f"active:w{n}"]
+                active = next(values) or 0
+                totals[(scope, n, f"active:{key}")] += active
+                totals[(scope, n, f"new:{key}")] += next(values) or 0
+                totals[(scope, n, f"returning:{key}")] += next(values) or 0
+                if scope == ALL_SCOPE:
+                    totals[(scope, n, f"lang:{language_code(language)}")] += active
+    for scope in [ALL_SCOPE, *community_ids]:
         for n in LENGTHS:
-            totals[(n, "stored")] = 1
-        rows += [WindowCount(day=day, length=n, scope=scope, name=name, value=value)
-                 for (n, name), value in totals.items() if value]
+            totals[(scope, n, "stored")] = 1
+    rows = [WindowCount(day=day, length=n, scope=scope, name=name, value=value)
+            for (scope, n, name), value in totals.items() if value]
     WindowCount.objects.filter(day=day).delete()
     WindowCount.objects.bulk_create(rows)
     return len(rows)
+
+
+def _masked(column: str, window: Period, params: list) -> str:
+    """SQL (PostgreSQL): the row's year has a 1 in `column` on a day of `window`."""
+    zero = "0" * facts.DAYS
+    parts = []
+    for year in range(window.first_day.year, window.last_day.year + 1):
+        first = facts.day_index(max(window.first_day, date(year, 1, 1)))
+        last = facts.day_index(min(window.last_day, date(year, 12, 31)))
+        mask = "0" * (first - 1) + "1" * (last - first + 1) + "0" * (facts.DAYS - last)
+        parts.append(f"(f.year = {year:d} AND ({column} & B'{mask}') <> B'{zero}')")
+    return "(" + " OR ".join(parts) + ")"
 
 
 # --- Reading (the dashboard) -----------------------------------------------------------------
@@ -140,47 +189,56 @@ def counts(scopes: list[int], active: dict[str, Period], posting: dict[str, Peri
     return result
 
 
-def _add_today(result: dict, scopes, plans: dict, current_day: date, *, by: str) -> None:
-    """Add today's members to the windows that end today (a few queries over today's
-    members only)."""
-    live = facts.live_activity(current_day, current_day)
-    if live is None:
-        return
-    today_active = {(user, scope) for (user, scope), days in live.active.items()
-                    if scope in scopes and current_day in days}
-    if not today_active:
-        return
-    today_posted = {(user, scope) for (user, scope), days in live.posted.items()
-                    if scope in scopes and current_day in days}
-    users = {user for user, _scope in today_active}
-    group_field = "signup_source" if by == "source" else "language"
-    groups = dict(members().filter(pk__in=users).values_list("pk", group_field))
-    communities = [scope for scope in scopes if scope != ALL_SCOPE]
+def _today(current_day: date, live) -> dict:
+    """Today's members, every scope at once, read once per dashboard request (three queries
+    over today's members only, by id, and their first posts): who they are (source,
+    language), their communities, their stored facts of this year and the last."""
+    memo = facts._REQUEST.get()
+    if memo is not None and ("today", current_day) in memo:
+        return memo[("today", current_day)]
+    active = {key for key, days in live.active.items() if current_day in days}
+    posted = {key for key, days in live.posted.items() if current_day in days}
+    users = list({user for user, _scope in active})
+    who = {pk: (source, language) for pk, source, language in
+           members().filter(pk__in=users).values_list("pk", "signup_source", "language")}
     belongs = set(Membership.objects.filter(
-        user_id__in=list(groups) or [0], community_id__in=communities or [0],
-        status=Membership.Status.ACTIVE).values_list("user_id", "community_id"))
-    first_days = [plan[0] - timedelta(days=plan[1] - 1) for plan in plans.values() if plan[1]]
-    years = sorted({d.year for d in first_days} | {current_day.year - 1, current_day.year})
+        user_id__in=list(who) or [0], status=Membership.Status.ACTIVE)
+        .values_list("user_id", "community_id"))
     bits: dict = defaultdict(dict)
     first_post: dict = {}
-    for user, scope, year, active, posted, first in (
-            MemberActivity.objects.filter(user_id__in=list(groups) or [0], scope__in=scopes,
-                                          year__in=years)
+    for user, scope, year, active_bits, posted_bits, first in (
+            MemberActivity.objects.filter(user_id__in=list(who) or [0],
+                                          year__in=[current_day.year - 1, current_day.year])
             .values_list("user_id", "scope", "year", "active", "posted", "first_post_at")):
-        bits[(user, scope)][year] = (active, posted)
+        bits[(user, scope)][year] = (active_bits, posted_bits)
         if first is not None and (first_post.get((user, scope)) is None
                                   or first < first_post[(user, scope)]):
             first_post[(user, scope)] = first
-    if any(key[0] == "posting" for key in plans):
-        for key, first in facts.first_posts_of(live).items():
-            if key in today_posted and (first_post.get(key) is None or first < first_post[key]):
-                first_post[key] = first
+    for key, first in facts.first_posts_of(live).items():
+        if key in posted and (first_post.get(key) is None or first < first_post[key]):
+            first_post[key] = first
+    found = {"active": active, "posted": posted, "who": who, "belongs": belongs, "bits": bits,
+             "first_post": first_post}
+    if memo is not None:
+        memo[("today", current_day)] = found
+    return found
+
+
+def _add_today(result: dict, scopes, plans: dict, current_day: date, *, by: str) -> None:
+    """Add today's members to the windows that end today (their rows only)."""
+    live = facts.live_activity(current_day, current_day)
+    if live is None:
+        return
+    today = _today(current_day, live)
+    bits, first_post, today_posted = today["bits"], today["first_post"], today["posted"]
+    wanted = set(scopes)
     today_start = day_start(current_day)
-    for user, scope in today_active:
-        if user not in groups or (scope != ALL_SCOPE and (user, scope) not in belongs):
+    for user, scope in today["active"]:
+        if scope not in wanted or user not in today["who"] or (
+                scope != ALL_SCOPE and (user, scope) not in today["belongs"]):
             continue  # not a member (staff, closed), or not of this community
-        group = (normalise_source(groups[user]) if by == "source"
-                 else language_code(groups[user]))
+        source, language = today["who"][user]
+        group = normalise_source(source) if by == "source" else language_code(language)
         counted = result[scope][group]
         for (kind, key), (day, n, plus) in plans.items():
             if not plus:

@@ -59,7 +59,11 @@ def everything(community_ids, period):
     return figures.values, figures.conversation, figures.sources
 
 
-@pytest.mark.parametrize("period", PERIODS, ids=lambda p: f"{p.days}d")
+# two years of rollups (each day's facts, daily rows and window counts) for 365 days
+LONG = [*PERIODS[:4], pytest.param(PERIODS[4], marks=pytest.mark.timeout(600))]
+
+
+@pytest.mark.parametrize("period", LONG, ids=lambda p: f"{p.days}d")
 def test_stored_facts_give_the_old_scans_figures(world, period):
     expected = {i: scanned(scope, period) for i, scope in enumerate(scopes(world))}
     live = {i: stored(scope, period) for i, scope in enumerate(scopes(world))}
