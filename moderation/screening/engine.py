@@ -8,8 +8,10 @@ merges their findings and decides the crisis outcome.
     redact(body, result)     # identifiers replaced by "[removed]"
 
 A text is screened once: the expensive part (rules and the model) is kept in the cache for an
-hour under a digest of the text, so the composer's check before posting, the crisis notice at
-submission and the Celery task share one screening of the same words.
+hour under a digest of the text and of the screening code (`RULES_VERSION`, so a deploy that
+changes a rule is not answered from an older one's results), so the composer's check before
+posting, the crisis notice at submission and the Celery task share one screening of the same
+words.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.core.cache import cache
 
@@ -95,10 +98,21 @@ def _screen_words(text: str) -> _Screened:
                      model_used=model is not None)
 
 
+def _rules_version() -> str:
+    """A digest of this package's source (every detector's rules): part of the cache key."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+RULES_VERSION = _rules_version()
+
+
 def _cached(text: str) -> _Screened:
     model = crisis_model.get()
     version = model.head.digest if model is not None else "rules"
-    key = f"screening:{version}:{hashlib.sha256(text.encode()).hexdigest()}"
+    key = f"screening:{RULES_VERSION}:{version}:{hashlib.sha256(text.encode()).hexdigest()}"
     try:
         kept = cache.get(key)
     except Exception:  # noqa: BLE001 - Redis down: screen without the cache

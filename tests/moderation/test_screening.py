@@ -239,3 +239,26 @@ def test_an_htmx_answer_that_does_not_show_notices_leaves_them_for_the_next_page
     notice_add(user_id=james.pk, template="moderation/_support_note.html")
     as_james.post("/moderation/check/", {"body": "hello"}, HTTP_HX_REQUEST="true")
     assert "Thank you for sharing this" in as_james.get("/").content.decode()
+
+
+def test_a_changed_rule_is_not_answered_from_the_older_rules_cached_result(monkeypatch):
+    # given a text screened (and kept in the cache) under today's rules
+    from moderation.screening import engine
+
+    text = "Feeling [[crisis-mid]] low today, again"
+    calls = []
+    real = crisis_model.CrisisModel.score_text
+
+    def counted(self, words):
+        calls.append(words)
+        return real(self, words)
+
+    monkeypatch.setattr(crisis_model.CrisisModel, "score_text", counted)
+    screen(text)
+    screen(text)
+    assert len(calls) == 1  # the second screening was the cache's
+    # when a deploy changes the screening code (its digest)
+    monkeypatch.setattr(engine, "RULES_VERSION", "another-version")
+    screen(text)
+    # then the text is screened again, not answered from the older rules' result
+    assert len(calls) == 2

@@ -17,30 +17,17 @@ patterns in windows. Patterns have bounded repeats and cannot backtrack without 
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
-from pathlib import Path
 
 from ..base import Finding, Text
 from . import addresses, dates, emails, numbers, phones, spelled
 from .common import DEFAULT_PHONE_REGIONS, KEYED, RULES, phone_regions
 from .phones import public_number, warm_up
 
-__all__ = ["DEFAULT_PHONE_REGIONS", "KEYED", "RULES", "RULES_VERSION", "find", "phone_regions",
+__all__ = ["DEFAULT_PHONE_REGIONS", "KEYED", "RULES", "find", "phone_regions",
            "public_number", "warm_up"]
 
-
-def _rules_version() -> str:
-    """A digest of this package's source: a cache of screening results keyed with it is not
-    answered by older rules after a deploy that changed them."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
-
-
-RULES_VERSION = _rules_version()
 
 # Digits of other scripts (full-width "５５５", Arabic-Indic, mathematical bold) read as ASCII
 # digits, and invisible spaces inside a number as spaces: one character for one, so spans fit.
