@@ -138,6 +138,16 @@ def main() -> None:
     by_text = {e.text: outcomes[e.id] for e in scored}
     print(screening_data.table(screening_data.score(scored, by_text.__getitem__)))
     print(crisis_by_kind(scored, {key: value[0] for key, value in outcomes.items()}))
+    # The identifier files' posts are easy non-crisis posts: without them, the crisis figures on
+    # the posts written about crisis and everyday life alone (a harsher share flagged).
+    crisis_only = [e for e in scored if not e.source.startswith("identifiers_")]
+    caught = sum(outcomes[e.id][0] != "none" for e in crisis_only if e.is_crisis)
+    crises = sum(e.is_crisis for e in crisis_only)
+    flagged = sum(outcomes[e.id][0] != "none" for e in crisis_only if not e.is_crisis)
+    others = len(crisis_only) - crises
+    print(f"\ncrisis without the identifier files' posts ({len(crisis_only)} posts): recall "
+          f"{caught / max(crises, 1):.3f} ({caught}/{crises}), non-crisis flagged "
+          f"{flagged / max(others, 1):.1%} ({flagged}/{others})")
 
     rng = random.Random(42)
     clean = [e.text for e in examples if not e.is_crisis and not e.identifiers]

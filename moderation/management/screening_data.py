@@ -31,6 +31,7 @@ class Example:
     crisis: str
     crisis_kind: str
     identifiers: tuple[str, ...] = field(default=())
+    source: str = ""  # the file's name without .jsonl
 
     @property
     def is_crisis(self) -> bool:
@@ -55,7 +56,7 @@ def load(data_dir: Path = DATA_DIR) -> list[Example]:
                 raise ValueError(f"{path.name}:{number}: unknown label")
             examples.append(Example(id=row["id"], lang=row.get("lang", "en"), text=row["text"],
                                     crisis=crisis, crisis_kind=row.get("crisis_kind", ""),
-                                    identifiers=identifiers))
+                                    identifiers=identifiers, source=path.stem))
     return examples
 
 
