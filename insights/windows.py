@@ -189,27 +189,34 @@ def counts(scopes: list[int], active: dict[str, Period], posting: dict[str, Peri
     return result
 
 
-def _today(current_day: date, live) -> dict:
-    """Today's members, every scope at once, read once per dashboard request (three queries
-    over today's members only, by id, and their first posts): who they are (source,
-    language), their communities, their stored facts of this year and the last."""
+def _today(current_day: date, live, scopes) -> dict:
+    """Today's members, read once per dashboard request (three queries over today's members
+    only, by id, and their first posts): who they are (source, language), their
+    communities, their stored facts of this year and the last. For one community, only its
+    members active in it today; otherwise every scope at once."""
+    only = set(scopes) if len(scopes) == 1 and ALL_SCOPE not in scopes else None
+    memo_key = ("today", current_day, frozenset(only or ()))
     memo = facts._REQUEST.get()
-    if memo is not None and ("today", current_day) in memo:
-        return memo[("today", current_day)]
-    active = {key for key, days in live.active.items() if current_day in days}
-    posted = {key for key, days in live.posted.items() if current_day in days}
+    if memo is not None and memo_key in memo:
+        return memo[memo_key]
+    active = {key for key, days in live.active.items()
+              if current_day in days and (only is None or key[1] in only)}
+    posted = {key for key, days in live.posted.items()
+              if current_day in days and (only is None or key[1] in only)}
     users = list({user for user, _scope in active})
     who = {pk: (source, language) for pk, source, language in
            members().filter(pk__in=users).values_list("pk", "signup_source", "language")}
-    belongs = set(Membership.objects.filter(
-        user_id__in=list(who) or [0], status=Membership.Status.ACTIVE)
-        .values_list("user_id", "community_id"))
+    belongs = Membership.objects.filter(user_id__in=list(who) or [0],
+                                        status=Membership.Status.ACTIVE)
+    mine = MemberActivity.objects.filter(user_id__in=list(who) or [0],
+                                         year__in=[current_day.year - 1, current_day.year])
+    if only is not None:
+        belongs, mine = belongs.filter(community_id__in=only), mine.filter(scope__in=only)
+    belongs = set(belongs.values_list("user_id", "community_id"))
     bits: dict = defaultdict(dict)
     first_post: dict = {}
     for user, scope, year, active_bits, posted_bits, first in (
-            MemberActivity.objects.filter(user_id__in=list(who) or [0],
-                                          year__in=[current_day.year - 1, current_day.year])
-            .values_list("user_id", "scope", "year", "active", "posted", "first_post_at")):
+            mine.values_list("user_id", "scope", "year", "active", "posted", "first_post_at")):
         bits[(user, scope)][year] = (active_bits, posted_bits)
         if first is not None and (first_post.get((user, scope)) is None
                                   or first < first_post[(user, scope)]):
@@ -220,7 +227,7 @@ def _today(current_day: date, live) -> dict:
     found = {"active": active, "posted": posted, "who": who, "belongs": belongs, "bits": bits,
              "first_post": first_post}
     if memo is not None:
-        memo[("today", current_day)] = found
+        memo[memo_key] = found
     return found
 
 
@@ -229,7 +236,7 @@ def _add_today(result: dict, scopes, plans: dict, current_day: date, *, by: str)
     live = facts.live_activity(current_day, current_day)
     if live is None:
         return
-    today = _today(current_day, live)
+    today = _today(current_day, live, scopes)
     bits, first_post, today_posted = today["bits"], today["first_post"], today["posted"]
     wanted = set(scopes)
     today_start = day_start(current_day)
