@@ -135,8 +135,7 @@ def posts_erase_for_user(user, *, keep_posts: bool) -> None:
         if not keep_posts:
             _erase_posts(user)
         else:  # the kept posts will name a "Former member"
-            live.threads_changed(Thread.objects.filter(
-                pk__in=Post.objects.filter(author=user).values("thread_id")))
+            live.author_threads_changed(user)
 
 
 def _uncount_reactions(user) -> None:

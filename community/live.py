@@ -66,6 +66,13 @@ def threads_changed(threads) -> None:
     threads.update(event_seq=F("event_seq") + 1)
 
 
+def author_threads_changed(user) -> None:
+    """How this member is shown beside their posts changed (a clinician badge given or taken, an
+    account erased with its posts kept): every thread they posted in is `threads_changed`."""
+    threads_changed(Thread.objects.filter(
+        pk__in=Post.objects.filter(author=user).values("thread_id")))
+
+
 def _remember(thread_id: int, event: dict) -> None:
     """Keep the event for pages that reconnect and ask what they missed."""
     try:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts import services as accounts
 from accounts.models import ClinicianProfile, User
 from accounts.permissions import can_review_clinicians
+from community import live as community_live
 from hearth.lib.signals import send_on_commit
 
 from . import signals
@@ -48,6 +49,8 @@ def clinician_decide(
             profile=profile, by=by, decision=decision, reason=reason)
         audit_record(actor=by, action=f"clinician.{decision}", target=profile,
                      reason=profile.decision_reason)
+        # their posts' badge changed: no thread page cached under the old one is served again
+        community_live.author_threads_changed(profile.user)
         now = timezone.now()
         closed = ModerationItem.objects.filter(
             kind=ModerationItem.Kind.CLINICIAN, subject_user=profile.user,
