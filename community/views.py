@@ -251,7 +251,10 @@ def thread_detail(request, pk, slug=None):
     page = PositionPage(number=request.GET.get("page"), last_position=thread.last_position,
                         size=selectors.POSTS_PER_PAGE)
     low, high = page.bounds
-    post_list = page.object_list = list(posts.filter(position__gt=low, position__lte=high))
+    # positions are unique in a thread: the LIMIT changes nothing but the plan (without it the
+    # planner expected thousands of rows on a hot thread and read every author: 150 ms at 100k)
+    post_list = page.object_list = list(
+        posts.filter(position__gt=low, position__lte=high)[:high - low])
     can_moderate = permissions.can_moderate_community(user, thread.community)
     marks = fragments_page.new_marks() if visit else None
     context = {
