@@ -44,6 +44,7 @@ from hearth.lib import notices, pagecache
 from . import permissions, selectors
 from .context_processors import is_verified_clinician_cached
 from .models import Thread
+from .services.reads import thread_visit_read
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +94,8 @@ class Visit:
     state: selectors.MemberPageState
     notices: list | None
     nav: tuple[str, str]  # (its CSRF mark, the menu's HTML)
+    before: int | None = None  # their read recorded with the page's (see respond); None: not
+    rendered: bool = False  # the page was rendered for this request (not found, or unreadable)
 
     @classmethod
     def start(cls, request, thread: Thread, key: str | None,
@@ -105,18 +108,21 @@ class Visit:
         notices_key = notices._key(user.pk)
         nav_context = _nav_context(request)
         nav_key = _nav_key(user, nav_context)
-        try:  # one round trip: the page, the member's menu and their pending notices
-            found = cache.get_many([key, nav_key, notices_key])
+        shared = not state.own_special  # else: rendered for them, with this state
+        try:  # one round trip: the page, the member's menu, their pending notices and, when
+            # the page is there, their read position recorded (the page's last, kept beside it)
+            found, before = thread_visit_read(
+                user=user, thread=thread, keys=[key, nav_key, notices_key],
+                last_key=last_key(key) if shared else None)
         except Exception:  # noqa: BLE001 - Redis down: render for this member
             logger.warning("member page cache unavailable")
             return None
         page = found.get(key)
-        shared = not state.own_special  # else: rendered for them, with this state
         return cls(request=request, thread=thread, key=key, shared=shared,
                    page=page if shared and isinstance(page, dict) and "parts" in page else None,
                    state=state,
                    notices=found.get(notices_key) or None,
-                   nav=_nav(nav_key, found.get(nav_key), nav_context))
+                   nav=_nav(nav_key, found.get(nav_key), nav_context), before=before)
 
     def store(self, html: str, *, marks: dict, variants: dict) -> None:
         """Keep the shared copy (rendered with `marks` and pagecache's context)."""
@@ -124,17 +130,23 @@ class Visit:
         # Kept cut at the marks: filling in is a join, not a search through the page.
         page["parts"] = re.split(re.escape(marks["prefix"]) + r"([a-z]+)__", page.pop("html"))
         page.update(body=marks["body"], **variants)
-        pagecache.put(self.key, page)
-        self.page = page
+        try:  # how far the page goes beside it, for thread_visit_read (a plain number)
+            cache.set_many({self.key: page, last_key(self.key): int(page.get("last") or 0)},
+                           pagecache.SECONDS)
+        except Exception:  # noqa: BLE001 - Redis down: the page is rendered every time
+            logger.warning("member page cache unavailable")
+        self.page, self.rendered = page, True
 
     def respond(self) -> HttpResponse:
         from community.services import thread_mark_read
 
         request, user, page, state = self.request, self.request.user, self.page, self.state
         last_read = state.last_read
-        if page.get("last"):  # how far this page goes: in Redis, the database gets it in a batch
+        if self.before is not None and not self.rendered:  # recorded when the page was read
+            last_read = max(last_read, self.before)
+        elif page.get("last"):  # how far this page goes: in Redis, the database gets it in a batch
             unsaved = thread_mark_read(user=user, thread=self.thread, position=page["last"])
-            last_read = max(last_read, unsaved)
+            last_read = max(last_read, unsaved if self.before is None else self.before)
         new = max(0, self.thread.last_position - last_read) if last_read else 0
         draft = state.draft
         reply = page.get("reply")
@@ -157,6 +169,11 @@ class Visit:
         pending = notices.notices_pop(self.request.user.pk)  # read again: taken only once
         return "".join(render_to_string(n["template"], {"notice": n["context"]}, self.request)
                        for n in pending)
+
+
+def last_key(key: str) -> str:
+    """Where the cache keeps how far the shared page under `key` goes (its last position)."""
+    return f"{key}:last"
 
 
 def _new_replies(url: str, new: int, last_read: int) -> str:

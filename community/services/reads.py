@@ -62,6 +62,58 @@ def thread_mark_read(*, user: User, thread: Thread, position: int) -> int:
         return 0
 
 
+# A member's shared thread page (community/fragments_page.py) in one round trip: read the cache
+# keys KEYS[3..] (the page first) and, when the page is there and KEYS[2] says how far it goes
+# (kept beside it), record the position in the page as _RECORD does. Answers {the position
+# pending before this visit, or -1 when nothing was recorded; then the values of the keys}.
+_VISIT = """
+local found = redis.call('MGET', unpack(KEYS, 3))
+local before = -1
+if ARGV[1] ~= '' and found[1] then
+  local last = tonumber(redis.call('GET', KEYS[2]) or '')
+  if last and last > 0 then
+    local old = redis.call('HGET', KEYS[1], ARGV[1])
+    before = 0
+    if old then before = tonumber(string.match(old, '^(%d+)')) end
+    local pos = last
+    if before > pos then pos = before end
+    redis.call('HSET', KEYS[1], ARGV[1], pos .. ':' .. ARGV[2])
+  end
+end
+return {before, unpack(found)}
+"""
+_visit_scripts: dict = {}
+
+
+def thread_visit_read(*, user: User, thread: Thread, keys: list[str],
+                      last_key: str | None) -> tuple[dict, int | None]:
+    """Read the cache entries `keys` (the first: a member's shared page) and, in the same round
+    trip, record the member's position as `thread_mark_read` would with the page's last
+    position, which the cache keeps under `last_key` beside the page (None: record nothing).
+    Returns (the entries found, by key; the position of an earlier visit not in the database
+    yet, or None when nothing was recorded: the caller records it with `thread_mark_read`).
+    Raises as `cache.get_many` does when Redis is unavailable. With the cache on another Redis
+    than the read positions (CACHE_REDIS_URL), or not on Redis at all, only reads the keys."""
+    from django.core.cache import cache
+
+    backend = getattr(cache, "_cache", None)
+    if (settings.CACHES["default"].get("LOCATION") != settings.REDIS_URL
+            or not hasattr(backend, "get_client")):
+        return cache.get_many(keys), None
+    redis = backend.get_client(write=True)
+    script = _visit_scripts.get(id(redis))
+    if script is None or script.registered_client is not redis:
+        script = _visit_scripts[id(redis)] = redis.register_script(_VISIT)
+    made = [cache.make_and_validate_key(key) for key in keys]
+    field = f"{user.pk}:{thread.pk}" if last_key is not None else ""
+    before, *values = script(
+        keys=[PENDING, cache.make_and_validate_key(last_key or keys[0]), *made],
+        args=[field, int(timezone.now().timestamp())])
+    found = {key: backend._serializer.loads(value)
+             for key, value in zip(keys, values, strict=True) if value is not None}
+    return found, (None if int(before) < 0 else int(before))
+
+
 def thread_reads_flush() -> int:
     """Write the read positions recorded since the last flush (idempotent: a batch that
     failed half way is written again, and positions only grow). Returns how many."""

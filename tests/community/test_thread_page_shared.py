@@ -202,3 +202,49 @@ def test_the_members_read_covers_the_page_shown_last_or_clamped(maria, james, di
         assert viewer_blob(html)["reactions"] == {str(on_last.pk): ["helpful"]}, url
     html = reader.get(f"/t/{thread.pk}/").content.decode()
     assert viewer_blob(html)["reactions"] == {str(on_first.pk): ["helpful"]}
+
+
+def test_a_member_served_the_shared_copy_has_their_read_recorded_in_the_same_round_trip(
+        maria, james, diabetes, monkeypatch):
+    """Read from the cache with the page (community.services.reads.thread_visit_read): the
+    position recorded is the page's last, "new replies" counts from a visit not yet in the
+    database, and no second call records it."""
+    from community.services import reads
+
+    thread = publish_thread(maria, diabetes, title="Read with the page")
+    publish_reply(maria, thread, "Two")
+    publish_reply(maria, thread, "Three")
+    ana = make_user("ana")
+    join(ana, diabetes)
+    assert client_for(ana).get(f"/t/{thread.pk}/").status_code == 200  # stores the copy
+    reads.thread_mark_read(user=james, thread=thread, position=1)  # pending, not in the db
+
+    def not_again(**kwargs):
+        raise AssertionError("recorded with the page already")
+
+    monkeypatch.setattr(services, "thread_mark_read", not_again)
+    as_james = client_for(james)
+    page = as_james.get(f"/t/{thread.pk}/").content.decode()
+    assert 'data-shared="true"' in page and body_user(page) == str(james.pk)
+    assert "2 new replies since your last visit" in page and "?after=1" in page
+    pending = reads.client().hget(reads.PENDING, f"{james.pk}:{thread.pk}").decode()
+    assert pending.split(":")[0] == "3"
+    assert "since your last visit" not in as_james.get(f"/t/{thread.pk}/").content.decode()
+
+
+def test_a_shared_copy_without_its_last_position_beside_it_records_the_read_as_before(
+        maria, james, diabetes):
+    from community.services import reads
+
+    thread = publish_thread(maria, diabetes, title="Read without the number")
+    publish_reply(maria, thread, "Two")
+    ana = make_user("ana")
+    join(ana, diabetes)
+    client_for(ana).get(f"/t/{thread.pk}/")
+    gone = [key for key in reads.client().scan_iter(match="*member-*:last")]
+    assert gone  # kept beside the page
+    reads.client().delete(*gone)
+    page = client_for(james).get(f"/t/{thread.pk}/").content.decode()
+    assert 'data-shared="true"' in page
+    pending = reads.client().hget(reads.PENDING, f"{james.pk}:{thread.pk}").decode()
+    assert pending.split(":")[0] == "2"
