@@ -182,12 +182,12 @@ def _store_portable(day: date, keys: set, facts: DayActivity, first_posts: dict,
 
 def first_posts_of(facts: DayActivity, day: date | None = None) -> dict:
     """{(user, scope): first public post} for the members who posted (on `day`)."""
-    from .definitions import public_posts
+    from .definitions import any_of, public_posts
 
     authors = {user for (user, _scope), days in facts.posted.items()
                if day is None or day in days}
     result: dict = {}
-    rows = (public_posts().filter(author_id__in=list(authors) or [0])  # [0]: one query always
+    rows = (public_posts().filter(any_of("author_id", authors))  # one query always
             .values("author_id", "thread__community_id")
             .annotate(first=Min("created_at")).order_by())
     for row in rows:

@@ -226,12 +226,31 @@ def _member_facts(community_ids, windows) -> dict:
                                live=_live(windows))
 
 
-def _members(community_ids, windows, counts) -> dict:
-    aggregates = {}
-    for p, w in windows.items():
-        aggregates[f"members_total__{p}"] = Count("pk", filter=Q(joined__lt=w.end))
-        aggregates[f"members_new__{p}"] = Count("pk", filter=_in("joined", w))
-    result = members(community_ids).aggregate(**aggregates)
+def _signup_rows(community_ids, windows) -> list[dict]:
+    """Sign-ups per source and window (one query over the members); for all communities, the
+    members at each window's end too (members' `joined` is then `date_joined`: the new
+    members are the sign-ups), so that _members reads the accounts once, not twice."""
+    aggregates = {f"signups__{p}": Count("pk", filter=_in("date_joined", w))
+                  for p, w in windows.items()}
+    if community_ids is None:
+        aggregates.update({f"members_total__{p}": Count("pk", filter=Q(date_joined__lt=w.end))
+                           for p, w in windows.items()})
+    return list(members(community_ids).values("signup_source").annotate(**aggregates)
+                .order_by())
+
+
+def _members(community_ids, windows, counts, signups) -> dict:
+    if community_ids is None:
+        result = {}
+        for p in windows:
+            result[f"members_total__{p}"] = sum(row[f"members_total__{p}"] for row in signups)
+            result[f"members_new__{p}"] = sum(row[f"signups__{p}"] for row in signups)
+    else:
+        aggregates = {}
+        for p, w in windows.items():
+            aggregates[f"members_total__{p}"] = Count("pk", filter=Q(joined__lt=w.end))
+            aggregates[f"members_new__{p}"] = Count("pk", filter=_in("joined", w))
+        result = members(community_ids).aggregate(**aggregates)
     for p in windows:
         for span in [*SPANS, "period"]:
             result[f"active_{span}__{p}"] = sum(
@@ -239,10 +258,7 @@ def _members(community_ids, windows, counts) -> dict:
     return result
 
 
-def _contributors_and_sources(community_ids, windows, counts) -> tuple[dict, list]:
-    signups = (members(community_ids).values("signup_source")
-               .annotate(**{f"signups__{p}": Count("pk", filter=_in("date_joined", w))
-                            for p, w in windows.items()}).order_by())
+def _contributors_and_sources(windows, counts, signups) -> tuple[dict, list]:
     by_source = {source: {} for source in SOURCES}
     totals: dict = {}
 
@@ -441,8 +457,9 @@ def figures(*, community_ids, period: Period) -> Figures:
     windows = _windows(period, period.previous())
     flat: dict = {}
     counts = _member_facts(community_ids, windows)
-    flat.update(_members(community_ids, windows, counts))
-    contributors, sources = _contributors_and_sources(community_ids, windows, counts)
+    signups = _signup_rows(community_ids, windows)
+    flat.update(_members(community_ids, windows, counts, signups))
+    contributors, sources = _contributors_and_sources(windows, counts, signups)
     flat.update(contributors)
     conversation, table = stored.conversation(community_ids, windows)
     flat.update(conversation)

@@ -195,9 +195,11 @@ def reach(community_ids, period) -> dict:
         for code, counted in stored_languages[facts.ALL_SCOPE].items():
             if code in languages:
                 languages[code]["active"] = counted["active:p"]
+    # members' memberships: every membership but those of the few staff and closed accounts
+    # (a small hashed set), not a join of every membership with every account (2x at 100k)
     memberships = Membership.objects.filter(
-        status=Membership.Status.ACTIVE, user__is_active=True, user__is_staff=False,
-        joined_at__lt=period.end)
+        status=Membership.Status.ACTIVE, joined_at__lt=period.end).exclude(
+        user_id__in=definitions.not_members().values("pk"))
     if community_ids is not None:
         memberships = memberships.filter(community_id__in=community_ids)
     vote_here = helped_votes.filter(user=OuterRef("user"),

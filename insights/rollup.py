@@ -48,16 +48,16 @@ def active_members(activity: definitions.DayActivity, day: date, ids) -> dict:
              and (ids is None or scope in ids)}
     counts: dict = defaultdict(int)
     memberships = Membership.objects.filter(
-        status=Membership.Status.ACTIVE, user__in=definitions.members(),
-        # `or [0]` (no id is 0): one query whatever the day, for a fixed query count
-        user_id__in=list({user for user, _scope in pairs}) or [0],
-        community_id__in=list({scope for _user, scope in pairs}) or [0])
+        # one query whatever the day (an empty list matches nothing), for a fixed query count
+        definitions.any_of("user_id", {user for user, _scope in pairs}),
+        definitions.any_of("community_id", {scope for _user, scope in pairs}),
+        status=Membership.Status.ACTIVE, user__in=definitions.members())
     for pair in memberships.values_list("user_id", "community_id"):
         if pair in pairs:
             counts[pair[1]] += 1
     if ids is None:
         counts[ALL] = definitions.members().filter(
-            pk__in=list(activity.active_on(day, definitions.ALL_SCOPE)) or [0]).count()
+            definitions.any_of("pk", activity.active_on(day, definitions.ALL_SCOPE))).count()
     return counts
 
 

@@ -129,7 +129,10 @@ def clinicians(community_ids, windows) -> dict:
         for p, w in windows.items()
     }))
     accepted = published_threads(community_ids).filter(
-        public_post("accepted_post__"), accepted_post__is_clinician_answer=True,
+        # said on the thread too: the planner may start from the threads with an accepted
+        # post (their index) instead of reading the windows' posts (a scan at 100k members)
+        public_post("accepted_post__"), accepted_post__isnull=False,
+        accepted_post__is_clinician_answer=True,
         # the windows' answers only: read from the posts' (screening, created_at) index
         accepted_post__created_at__gte=min(w.start for w in windows.values()),
         accepted_post__created_at__lt=max(w.end for w in windows.values()))

@@ -29,7 +29,7 @@ from datetime import date, timedelta
 from community.models import Membership
 
 from . import facts
-from .definitions import ALL_SCOPE, members
+from .definitions import ALL_SCOPE, any_of, members
 from .models import MemberActivity, WindowCount
 from .periods import Period, day_start, today
 from .sources import normalise_source
@@ -205,10 +205,10 @@ def _today(current_day: date, live, scopes) -> dict:
               if current_day in days and (only is None or key[1] in only)}
     users = list({user for user, _scope in active})
     who = {pk: (source, language) for pk, source, language in
-           members().filter(pk__in=users).values_list("pk", "signup_source", "language")}
-    belongs = Membership.objects.filter(user_id__in=list(who) or [0],
+           members().filter(any_of("pk", users)).values_list("pk", "signup_source", "language")}
+    belongs = Membership.objects.filter(any_of("user_id", who),
                                         status=Membership.Status.ACTIVE)
-    mine = MemberActivity.objects.filter(user_id__in=list(who) or [0],
+    mine = MemberActivity.objects.filter(any_of("user_id", who),
                                          year__in=[current_day.year - 1, current_day.year])
     if only is not None:
         belongs, mine = belongs.filter(community_id__in=only), mine.filter(scope__in=only)
