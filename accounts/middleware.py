@@ -58,17 +58,24 @@ def cached_user(request):
     QuerySet.update calls on User call forget_user). The session is checked exactly as
     django.contrib.auth.get_user checks it (backend allowed, session hash matches, account
     active); anything unusual takes Django's own path."""
+    ahead = _read_ahead(request)  # the session, and the member it last named, at once
     try:
         user_id = auth._get_user_session_key(request)
         backend_path = request.session[auth.BACKEND_SESSION_KEY]
     except KeyError:
         return auth.get_user(request)
     companions = {key(user_id): attr for attr, key in _companions.items()}
-    try:
-        found = cache.get_many([_user_key(user_id), *companions])
-    except Exception:  # noqa: BLE001 - Redis down: the database answers
-        logger.warning("user cache unavailable")
-        return auth.get_user(request)
+    if ahead is not None and ahead[0] == str(user_id):  # the guess was right
+        found = {key: value for key, value in zip([_user_key(user_id), *companions], ahead[1],
+                                                  strict=True) if value is not None}
+    else:
+        try:
+            found = cache.get_many([_user_key(user_id), *companions])
+        except Exception:  # noqa: BLE001 - Redis down: the database answers
+            logger.warning("user cache unavailable")
+            return auth.get_user(request)
+        if getattr(request, "_hearth_read_ahead", False):  # no hint yet, or another member
+            _remember_session_user(request, user_id)
     user = found.get(_user_key(user_id))
     session_hash = request.session.get(auth.HASH_SESSION_KEY)
     if (
@@ -88,6 +95,73 @@ def cached_user(request):
     if user.is_authenticated:
         remember_user(user)
     return user
+
+
+# The session and the member's row in one round trip: the session's cache entry, and the
+# member the session named last time (a hint kept beside it, KEYS[2]) with their row and
+# companions (ARGV: each key as prefix, suffix around the member's id). The session itself
+# still decides who is signed in: a hint that names someone else is not used.
+_READ_AHEAD = """
+local out = {redis.call('GET', KEYS[1]), redis.call('GET', KEYS[2])}
+if not out[2] then return out end
+for i = 1, #ARGV, 2 do out[#out + 1] = redis.call('GET', ARGV[i] .. out[2] .. ARGV[i + 1]) end
+return out
+"""
+_read_ahead_scripts: dict = {}
+_ID_MARK = "@@hearth-member-id@@"
+
+
+def _session_user_key(session_key: str) -> str:
+    return f"auth-session-user:{session_key}"
+
+
+def _read_ahead(request) -> tuple[str, list] | None:
+    """Load the request's session from the cache (as accounts.sessions.SessionStore.load
+    would) and, in the same round trip, the row and companions of the member this session
+    named before: (their id as text, the values in `cached_user`'s order, None where missing),
+    or None (no hint, not our session store, or Redis unavailable: the usual path answers)."""
+    from .sessions import SessionStore
+
+    session = getattr(request, "session", None)
+    backend = getattr(cache, "_cache", None)
+    if (not isinstance(session, SessionStore) or hasattr(session, "_session_cache")
+            or not session.session_key or settings.SESSION_CACHE_ALIAS != "default"
+            or not hasattr(backend, "get_client")):
+        return None
+    templates = []
+    for key in (_user_key, *_companions.values()):
+        made = cache.make_key(key(_ID_MARK))
+        if made.count(_ID_MARK) != 1:
+            return None
+        templates.extend(made.split(_ID_MARK))
+    try:
+        redis = backend.get_client(write=False)
+        script = _read_ahead_scripts.get(id(redis))
+        if script is None or script.registered_client is not redis:
+            script = _read_ahead_scripts[id(redis)] = redis.register_script(_READ_AHEAD)
+        request._hearth_read_ahead = True
+        out = script(keys=[cache.make_key(session.cache_key),
+                           cache.make_key(_session_user_key(session.session_key))],
+                     args=templates)
+        if out[0] is not None:
+            session._session_cache = backend._serializer.loads(out[0])
+        if len(out) < 2 or out[1] is None:
+            return None
+        return out[1].decode(), [None if value is None else backend._serializer.loads(value)
+                                 for value in out[2:]]
+    except Exception:  # noqa: BLE001 - the usual path (and its warnings) answers
+        return None
+
+
+def _remember_session_user(request, user_id) -> None:
+    """The hint `_read_ahead` uses on this session's next request (a plain number)."""
+    session_key = getattr(getattr(request, "session", None), "session_key", None)
+    if not session_key:
+        return
+    try:
+        cache.set(_session_user_key(session_key), int(user_id), USER_CACHE_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("user cache unavailable")
 
 
 def remember_user(user) -> None:
