@@ -403,9 +403,11 @@ def posted_user_ids(scopes, period: Period, live: DayActivity | None = None, *,
     return RawSQL(f"SELECT a.user_id FROM ({sql}) a", params)
 
 
-def active_user_ids(period: Period, live: DayActivity | None = None) -> RawSQL:
-    """The ids of the accounts active in `period` over all communities (visits included)."""
-    sql, params = active_sql([ALL_SCOPE], period, live)
+def active_user_ids(period: Period, live: DayActivity | None = None, *,
+                    among=None) -> RawSQL:
+    """The ids of the accounts (of `among`, a queryset of user ids, if given) active in
+    `period` over all communities (visits included)."""
+    sql, params = active_sql([ALL_SCOPE], period, live, among=among)
     return RawSQL(f"SELECT a.user_id FROM ({sql}) a", params)
 
 

@@ -28,6 +28,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -246,11 +247,16 @@ def _members(community_ids, windows, counts, signups) -> dict:
             result[f"members_total__{p}"] = sum(row[f"members_total__{p}"] for row in signups)
             result[f"members_new__{p}"] = sum(row[f"signups__{p}"] for row in signups)
     else:
+        # each member's first joining of these communities, from their memberships grouped
+        # by member (one pass), not a look-up per member and window
         aggregates = {}
         for p, w in windows.items():
-            aggregates[f"members_total__{p}"] = Count("pk", filter=Q(joined__lt=w.end))
-            aggregates[f"members_new__{p}"] = Count("pk", filter=_in("joined", w))
-        result = members(community_ids).aggregate(**aggregates)
+            aggregates[f"members_total__{p}"] = Count("user_id", filter=Q(joined__lt=w.end))
+            aggregates[f"members_new__{p}"] = Count("user_id", filter=_in("joined", w))
+        result = (memberships_in(community_ids)
+                  .exclude(user_id__in=definitions.not_members().values("pk"))
+                  .values("user_id").annotate(joined=Min("joined_at")).order_by()
+                  .aggregate(**aggregates))
     for p in windows:
         for span in [*SPANS, "period"]:
             result[f"active_{span}__{p}"] = sum(

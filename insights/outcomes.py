@@ -171,8 +171,11 @@ def reach(community_ids, period) -> dict:
             stored_languages = windows.counts([facts.ALL_SCOPE], {"p": period}, {},
                                               by="language")
         stored_communities = windows.counts(scopes, {"p": period}, {})
+    # for some communities, only their members' facts are read (not every member's)
+    among = None if community_ids is None else memberships_in(community_ids).values("user_id")
     active = ({} if stored_languages is not None else
-              {"active": Count("pk", filter=Q(pk__in=facts.active_user_ids(period, live)))})
+              {"active": Count("pk", filter=Q(pk__in=facts.active_user_ids(period, live,
+                                                                            among=among)))})
     by_language = (
         members.filter(date_joined__lt=period.end)
         .values("language")
