@@ -15,6 +15,10 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("insights/", include("insights.urls")),
     path("api/v1/", include("api.urls_v1")),
+    # community first: its patterns are the most requested (thread pages) and none of them
+    # matches another app's URL (each of its "c/", "p/" and "u/" routes ends in a fixed word or
+    # its own id), so the others need not be tried before a thread page is found
+    path("", include("community.urls")),
     path("", include("api.urls")),
     path("", include("messaging.urls")),
     path("", include("learn.urls")),
@@ -23,7 +27,6 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("accounts.urls")),
     path("", include("moderation.urls")),
-    path("", include("community.urls")),
 ]
 
 # The admin is Hearth's too, with DEBUG on or off (the demo runs with it off).
