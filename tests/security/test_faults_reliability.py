@@ -431,7 +431,7 @@ class KillConnectionBeforeRead:
         self.killed_pid = None
 
     def __call__(self, execute, sql, params, many, context):
-        if sql.lstrip().upper().startswith("SELECT"):
+        if sql.lstrip().upper().startswith(("SELECT", "WITH")):
             self.seen += 1
             if self.seen == self.nth and self.killed_pid is None:
                 self.killed_pid = context["connection"].connection.info.backend_pid
@@ -445,16 +445,18 @@ def test_a_page_whose_connection_is_killed_mid_request_is_served_from_a_fresh_on
     postgresql_only()
     thread = publish_thread(maria, diabetes)
     publish_reply(maria, thread, "Still here.")
-    assert as_james.get(thread.get_absolute_url()).status_code == 200
+    # a community page: several reads (a member's thread page is one, from the shared copy)
+    page = f"/c/{diabetes.slug}/"
+    assert as_james.get(page).status_code == 200
     counter = KillConnectionBeforeRead(nth=0)  # counts the page's reads, kills none
     with connection.execute_wrapper(counter):
-        assert as_james.get(thread.get_absolute_url()).status_code == 200
+        assert as_james.get(page).status_code == 200
     reads = counter.seen
     assert reads >= 2
     for nth in sorted({1, (reads + 1) // 2, reads}):  # the first read, one midway, the last
         killer = KillConnectionBeforeRead(nth)
         with caplog.at_level(logging.WARNING), connection.execute_wrapper(killer):
-            response = as_james.get(thread.get_absolute_url())
+            response = as_james.get(page)
         assert killer.killed_pid, f"the page ran fewer than {nth} reads"
         assert response.status_code == 200, nth
         assert connection.connection.info.backend_pid != killer.killed_pid
@@ -489,3 +491,34 @@ def test_a_reply_whose_connection_dies_before_its_transaction_is_posted_once(
     assert killer.killed_pid
     assert response.status_code == 302, response.content[:300]
     assert Post.objects.filter(thread=thread, author=james).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_members_thread_page_whose_one_read_loses_its_connection_is_served_from_a_fresh_one(
+        as_james, maria, james, diabetes, caplog):
+    postgresql_only()
+    thread = publish_thread(maria, diabetes)
+    publish_reply(maria, thread, "Still here.")
+    assert as_james.get(thread.get_absolute_url()).status_code == 200
+    killer = KillConnectionBeforeRead(1)  # the shared member copy's one query (WITH ...)
+    with caplog.at_level(logging.WARNING), connection.execute_wrapper(killer):
+        response = as_james.get(thread.get_absolute_url())
+    assert killer.killed_pid, "the page ran no read"
+    assert response.status_code == 200
+    assert connection.connection.info.backend_pid != killer.killed_pid
+    assert "database connection lost" in caplog.text
+
+
+@pytest.mark.parametrize(("sql", "read"), [
+    ("SELECT 1", True),
+    ("  (SELECT 1) UNION ALL (SELECT 2)", True),
+    ("WITH r AS (SELECT 1 AS n) SELECT n FROM r", True),
+    ("WITH gone AS (DELETE FROM t RETURNING id) SELECT count(*) FROM gone", False),
+    ("with moved as (update t set a = 1 returning id) select id from moved", False),
+    ("INSERT INTO t VALUES (1)", False),
+    ("UPDATE t SET a = 1", False),
+])
+def test_only_a_statement_that_writes_nothing_is_run_again_on_a_fresh_connection(sql, read):
+    from hearth.lib.db.postgresql.base import is_read
+
+    assert is_read(sql) is read

@@ -11,7 +11,8 @@ Here, when a statement fails and its connection is dead (closed or broken, not m
 error in the statement), it runs again once on a fresh connection from the pool if that is
 safe:
 
-- in autocommit, a read (SELECT): whatever ran before it had already committed;
+- in autocommit, a read (SELECT, or WITH with no writing part): whatever ran before it had
+  already committed;
 - the first statement of a transaction (the outermost atomic block, no savepoint yet):
   nothing of the transaction reached the database, so it starts again on the fresh
   connection, inside the same atomic block.
@@ -33,6 +34,16 @@ from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 logger = logging.getLogger("hearth.lib.db")
 
 READ = re.compile(r"\s*\(?\s*SELECT\b", re.IGNORECASE)
+# A WITH query is a read unless one of its parts writes (a data-modifying CTE)
+WITH_READ = re.compile(r"\s*WITH\b", re.IGNORECASE)
+WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE|MERGE)\b", re.IGNORECASE)
+
+
+def is_read(sql) -> bool:
+    """A statement that changes nothing: SELECT, or WITH ... without a writing part."""
+    if not isinstance(sql, str):
+        return False
+    return bool(READ.match(sql) or (WITH_READ.match(sql) and not WRITES.search(sql)))
 
 
 class _Reconnecting:
@@ -67,7 +78,7 @@ class _Reconnecting:
         if not dead or getattr(self.cursor, "name", None):  # a server-side cursor's state
             return False
         if not db.in_atomic_block:
-            return bool(db.autocommit and isinstance(sql, str) and READ.match(sql))
+            return bool(db.autocommit and is_read(sql))
         return (len(db.atomic_blocks) == 1 and not db.savepoint_ids
                 and db.statements_in_transaction == 1)
 
