@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hearth.lib.live import publish_on_commit, user_group
-from hearth.lib.redis_pool import client
+from hearth.lib.redis_pool import batch_take, client
 from hearth.lib.signals import send_on_commit
 
 from . import export as registry
@@ -453,20 +453,14 @@ def users_seen_flush() -> int:
     back, and a batch that failed half way is written again. The members' cached rows are
     left alone: the request that recorded the time put it in the member's cached row already.
     Returns how many members."""
-    redis = client()
-    if not redis.exists(SEEN_FLUSHING):
-        try:
-            redis.rename(SEEN_PENDING, SEEN_FLUSHING)
-        except Exception as error:  # noqa: BLE001 - nothing pending (no such key)
-            if "no such key" in str(error).lower():
-                return 0
-            raise
     seen = {int(user_id): datetime.fromtimestamp(int(stamp), tz=UTC)
-            for user_id, stamp in redis.hgetall(SEEN_FLUSHING).items()}
+            for user_id, stamp in batch_take(SEEN_PENDING, SEEN_FLUSHING).items()}
+    if not seen:
+        return 0
     items = sorted(seen.items())
     for start in range(0, len(items), SEEN_BATCH):
         _seen_write(items[start:start + SEEN_BATCH])
-    redis.delete(SEEN_FLUSHING)
+    client().delete(SEEN_FLUSHING)
     return len(seen)
 
 

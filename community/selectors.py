@@ -109,16 +109,7 @@ def viewer_state(*, user, thread: Thread, post_ids: list[int]) -> ViewerState:
         cursor.execute(_viewer_sql(len(post_ids)), params)
         rows = cursor.fetchall()
     for a, kind, body in rows:
-        if kind == _FOLLOW:
-            state.following = True
-        elif kind == _DRAFT:
-            state.draft = body
-        elif kind == _READ:
-            state.last_read = a
-        elif kind == BOOKMARK:
-            state.bookmarks.add(a)
-        else:
-            state.reactions.add((a, kind))
+        _add(state, a, kind, body)
     return state
 
 
@@ -191,7 +182,7 @@ def _thread_member_sql() -> str:
     )
 
 
-def _add(state: MemberPageState, a, kind: str, body: str) -> None:
+def _add(state: ViewerState, a, kind: str, body: str) -> None:
     if kind == _FOLLOW:
         state.following = True
     elif kind == _DRAFT:

@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
-from hearth.lib.redis_pool import client
+from hearth.lib.redis_pool import batch_take, client
 
 from ..models import Thread, ThreadRead
 
@@ -117,15 +117,9 @@ def thread_visit_read(*, user: User, thread: Thread, keys: list[str],
 def thread_reads_flush() -> int:
     """Write the read positions recorded since the last flush (idempotent: a batch that
     failed half way is written again, and positions only grow). Returns how many."""
-    redis = client()
-    if not redis.exists(FLUSHING):
-        try:
-            redis.rename(PENDING, FLUSHING)
-        except Exception as error:  # noqa: BLE001 - nothing pending (no such key)
-            if "no such key" in str(error).lower():
-                return 0
-            raise
-    raw = redis.hgetall(FLUSHING)
+    raw = batch_take(PENDING, FLUSHING)
+    if not raw:
+        return 0
     reads = {}
     for field, value in raw.items():
         user_id, thread_id = (int(x) for x in field.decode().split(":"))
@@ -134,7 +128,7 @@ def thread_reads_flush() -> int:
     items = list(reads.items())
     for start in range(0, len(items), BATCH):
         _write(dict(items[start:start + BATCH]))
-    redis.delete(FLUSHING)
+    client().delete(FLUSHING)
     return len(reads)
 
 

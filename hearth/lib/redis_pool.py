@@ -22,6 +22,7 @@ import redis
 from django.conf import settings
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis import asyncio as aioredis
+from redis import exceptions as redis_errors
 
 _lock = threading.Lock()
 _pools: dict[tuple, redis.ConnectionPool] = {}
@@ -55,6 +56,21 @@ def client_for(pool: redis.ConnectionPool) -> redis.Redis:
 def client() -> redis.Redis:
     """A client of `settings.REDIS_URL` on the process's shared pool."""
     return client_for(SharedConnectionPool.from_url(settings.REDIS_URL, **OPTIONS))
+
+
+def batch_take(pending: str, flushing: str) -> dict[bytes, bytes]:
+    """A batch recorded in the hash `pending`, for a flush task to write: renamed to `flushing`
+    so that new records start a new batch, and left there until the task deletes it once
+    written (a batch whose task died is taken again first). Empty: nothing recorded."""
+    redis = client()
+    if not redis.exists(flushing):
+        try:
+            redis.rename(pending, flushing)
+        except redis_errors.ResponseError as error:  # nothing pending (no such key)
+            if "no such key" in str(error).lower():
+                return {}
+            raise
+    return redis.hgetall(flushing)
 
 
 class _SharedClientCacheClient(RedisCacheClient):
