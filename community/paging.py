@@ -90,13 +90,18 @@ class ReaderThreadsPaginator(IndexPaginator):
         where, params = self._filter()
         if after is not None:  # a row comparison: a range read on the index
             where += f" AND ({columns}) < ({', '.join(['%s'] * len(after))})"
-            params = [*params, *after]
-        sql = (f"(SELECT {columns} FROM {table} "  # noqa: S608
-               f"WHERE community_id = %s AND status = %s{where} ORDER BY {order} LIMIT %s)")
+            # a time as the database stores it (SQLite compares text: no "+00:00")
+            params = [*params, *(connection.ops.adapt_datetimefield_value(value)
+                                 if isinstance(value, datetime) else value for value in after)]
+        # each branch a plain SELECT of the compound (SQLite takes no parenthesised one; the
+        # ordered, limited branch is a subquery in FROM, which both databases take)
+        sql = (f"SELECT * FROM (SELECT {columns} FROM {table} "  # noqa: S608
+               f"WHERE community_id = %s AND status = %s{where} ORDER BY {order} LIMIT %s) "
+               f"AS published")
         args = [self.community_id, Thread.Status.PUBLISHED, *params, limit]
         if self.author_id is not None:
-            sql += (f" UNION ALL (SELECT {columns} FROM {table} "  # noqa: S608
-                    f"WHERE community_id = %s AND status = %s AND author_id = %s{where})")
+            sql += (f" UNION ALL SELECT {columns} FROM {table} "  # noqa: S608
+                    f"WHERE community_id = %s AND status = %s AND author_id = %s{where}")
             args += [self.community_id, Thread.Status.HELD, self.author_id, *params]
         return sql, args
 

@@ -136,8 +136,9 @@ def thread_member_state(*, pk: int, user, page: int) -> tuple[Thread | None, Mem
     member's shared page asks nothing else. The member's rows are only their own, read
     whether or not the access check that follows lets them see the thread."""
     with connection.cursor() as cursor:
-        cursor.execute(_thread_member_sql(), [max(1, page), pk, pk, *[pk, user.pk] * 3,
-                                              *[user.pk, pk] * 2, pk, user.pk])
+        cursor.execute(_thread_member_sql(connection.vendor),
+                       [max(1, page), pk, pk, *[pk, user.pk] * 3, *[user.pk, pk] * 2, pk,
+                        user.pk])
         rows = cursor.fetchall()
     thread, state = None, MemberPageState()
     for a, kind, body in rows:
@@ -152,17 +153,21 @@ _THREAD = "~thread"  # never a reaction kind
 
 
 @cache
-def _thread_member_sql() -> str:
-    """Table and column names and the page size only: no input is formatted in."""
+@cache
+def _thread_member_sql(vendor: str) -> str:
+    """Table and column names and the page size only: no input is formatted in. PostgreSQL's
+    LEAST/GREATEST and json_build_array are SQLite's many-argument MIN/MAX and json_array."""
     post, size = Post._meta.db_table, POSTS_PER_PAGE
+    least, greatest, as_json = (("LEAST", "GREATEST", "json_build_array({})::text")
+                                if vendor == "postgresql" else ("MIN", "MAX", "json_array({})"))
     public = ", ".join(f"'{s}'" for s in permissions.PUBLIC_SCREENING)
     state = _THREAD_STATE_SQL.split(" FROM ", 1)
     columns = state[0].removeprefix("SELECT ")
     return (
         f"WITH r AS (SELECT (n - 1) * {size} AS low, n * {size} AS high FROM ("  # noqa: S608
-        f"SELECT LEAST(%s, GREATEST(1, (last_position + {size - 1}) / {size})) AS n "
+        f"SELECT {least}(%s, {greatest}(1, (last_position + {size - 1}) / {size})) AS n "
         f"FROM {Thread._meta.db_table} WHERE id = %s) x) "
-        f"SELECT 0, '{_THREAD}', json_build_array({columns})::text FROM {state[1]} "
+        f"SELECT 0, '{_THREAD}', {as_json.format(columns)} FROM {state[1]} "
         f"UNION ALL SELECT 0, '{_FOLLOW}', '' FROM {ThreadFollow._meta.db_table} "
         f"WHERE thread_id = %s AND user_id = %s "
         f"UNION ALL SELECT 0, '{_DRAFT}', body FROM {Draft._meta.db_table} "
