@@ -5,6 +5,10 @@ an item rendered alone loads its own."""
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
+
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -16,8 +20,8 @@ _CACHE = "_messaging_target"
 
 def prefetch_messages(items) -> None:
     """The reported messages of these items and the conversation around each, in three
-    queries: the messages, the ids of their neighbours (one UNION of a small ordered slice
-    each side of each message), and those neighbours with their senders."""
+    queries: the messages, the ids of their neighbours (a small ordered slice each side of each
+    message, as subqueries), and those neighbours with their senders."""
     items = list(items)
     ids = {item.target_id for item in items if item.target_id}
     messages = {m.pk: m for m in Message.objects.select_related("sender").filter(pk__in=ids)}
@@ -28,7 +32,9 @@ def prefetch_messages(items) -> None:
             same = Message.objects.filter(conversation_id=m.conversation_id)
             sides.append(same.filter(pk__lt=m.pk).order_by("-pk").values_list("pk")[:CONTEXT])
             sides.append(same.filter(pk__gt=m.pk).order_by("pk").values_list("pk")[:CONTEXT])
-        neighbour_ids = {pk for (pk,) in sides[0].union(*sides[1:], all=True)}
+        # each side a sliced subquery of its own (SQLite takes no slice in a UNION's parts)
+        neighbour_ids = set(Message.objects.filter(
+            reduce(operator.or_, (Q(pk__in=side) for side in sides))).values_list("pk", flat=True))
         neighbours = sorted(Message.objects.select_related("sender").filter(
             pk__in=neighbour_ids), key=lambda n: n.pk)
         for m in messages.values():

@@ -126,8 +126,11 @@ def test_a_days_first_rollup_writes_only_that_days_members_and_a_rerun_clears_fi
     def facts_updates():
         with CaptureQueriesContext(connection) as ctx:
             rollup_day(date(2025, 3, 2))
+        # the pass that clears the day's bit in every stored row of the year: one UPDATE on
+        # PostgreSQL; on SQLite (the portable path) the read of the rows that have the bit
         return [q["sql"] for q in ctx.captured_queries
-                if q["sql"].startswith("UPDATE insights_memberactivity")]
+                if q["sql"].startswith("UPDATE insights_memberactivity")
+                or "instr(substr(active" in q["sql"]]
 
     assert facts_updates() == []
     assert len(facts_updates()) == 1
