@@ -24,7 +24,7 @@ from django.db.models.expressions import RawSQL
 from community.models import Membership
 
 from .definitions import ALL_SCOPE, DayActivity, members
-from .models import MemberActivity
+from .models import ActiveDay, MemberActivity
 from .periods import Period
 
 DAYS = 366
@@ -109,21 +109,50 @@ def _any_day(column: str, first: int, length: int) -> str:
 def store(day: date, facts: DayActivity, first_posts: dict, *, again: bool = True) -> int:
     """Make the stored facts of `day` those of `facts` (idempotent). `first_posts`:
     {(user id, scope): first public post time} for the members who posted that day.
-    `again`: the day may have been stored before, so its bit is first cleared wherever it is
-    set (a pass over the year's rows); False (the day's first rollup: no row has its bit)
-    writes only the rows of the members active that day, work in proportion to the day."""
+    `again`: the day may have been stored before, so its bit is first cleared where it is
+    set: in the rows of the members its stored list names (models.ActiveDay; without one, a
+    pass over the year's rows); False (the day's first rollup: no row has its bit) writes
+    only the rows of the members active that day. Stores the day's list of active members."""
     keys = {key for key, days in facts.active.items() if day in days}
     with transaction.atomic():
+        # who had the day's bit: the day's stored list (a rerun), else every row of the year
+        stale = _active_list(day) if again else []
         if connection.vendor == "postgresql":
-            _store_postgresql(day, keys, facts, first_posts, again=again)
+            _store_postgresql(day, keys, facts, first_posts, stale=stale)
         else:
-            _store_portable(day, keys, facts, first_posts, again=again)
+            _store_portable(day, keys, facts, first_posts, stale=stale)
+        users = sorted({user for user, scope in keys if scope == ALL_SCOPE})
+        ActiveDay.objects.update_or_create(day=day, defaults={"users": json.dumps(users)})
     return len(keys)
 
 
+def _active_list(day: date) -> list[int] | None:
+    """The members active on `day` as its latest rollup stored them, None if not stored."""
+    users = ActiveDay.objects.filter(day=day).values_list("users", flat=True).first()
+    return None if users is None else json.loads(users)
+
+
+def active_lists(days) -> dict[date, set[int]]:
+    """{day: ids of the members active on it} from the stored lists (one query); a day
+    without one (rolled up before the lists were kept) is read from the facts' bits of its
+    year, once (one pass over that year's rows), and its list stored."""
+    days = set(days)
+    found = {day: set(json.loads(users)) for day, users in
+             ActiveDay.objects.filter(day__in=days).values_list("day", "users")}
+    for day in sorted(days - set(found)):
+        users = set(MemberActivity.objects.filter(year=day.year, scope=ALL_SCOPE)
+                    .extra(where=[_any_day("active", day_index(day), 1)])
+                    .values_list("user_id", flat=True))
+        ActiveDay.objects.update_or_create(day=day,
+                                           defaults={"users": json.dumps(sorted(users))})
+        found[day] = users
+    return found
+
+
 def _store_postgresql(day: date, keys: set, facts: DayActivity, first_posts: dict, *,
-                      again: bool) -> None:
-    """Two statements: clear the day's bit where an earlier run set it, then upsert."""
+                      stale: list[int] | None) -> None:
+    """Two statements: clear the day's bit where an earlier run set it (in the rows of
+    `stale`, the members it stored; None: every row of the year), then upsert."""
     table, i = MemberActivity._meta.db_table, day_index(day)
     rows = [{"user_id": user, "scope": scope,
              "posted": day in facts.posted.get((user, scope), ()),
@@ -131,11 +160,14 @@ def _store_postgresql(day: date, keys: set, facts: DayActivity, first_posts: dic
             for user, scope in keys]
     one = f"overlay(repeat('0', {DAYS})::bit({DAYS}) placing B'1' from {i:d} for 1)"
     with connection.cursor() as cursor:
-        if again:
+        if stale is None or stale:
+            among, among_params = ("", []) if stale is None else (" AND user_id = ANY(%s)",
+                                                                  [stale])
             cursor.execute(
                 f"UPDATE {table} SET active = overlay(active placing B'0' from {i:d} for 1), "
                 f"posted = overlay(posted placing B'0' from {i:d} for 1) "
-                f"WHERE year = %s AND substring(active from {i:d} for 1) = B'1'", [day.year])
+                f"WHERE year = %s AND substring(active from {i:d} for 1) = B'1'{among}",
+                [day.year, *among_params])
         cursor.execute(
             f"INSERT INTO {table} (user_id, scope, year, active, posted, first_post_at) "
             f"SELECT x.user_id, x.scope, %s, {one}, "
@@ -150,11 +182,12 @@ def _store_postgresql(day: date, keys: set, facts: DayActivity, first_posts: dic
 
 
 def _store_portable(day: date, keys: set, facts: DayActivity, first_posts: dict, *,
-                    again: bool) -> None:
+                    stale: list[int] | None) -> None:
     year, i = day.year, day_index(day)
-    stale = list(MemberActivity.objects.filter(year=year)
-                 .extra(where=[_any_day("active", i, 1)])
-                 .only("active", "posted")) if again else []
+    rows = MemberActivity.objects.filter(year=year).extra(where=[_any_day("active", i, 1)])
+    if stale is not None:
+        rows = rows.filter(user_id__in=stale)
+    stale = list(rows.only("active", "posted")) if stale is None or stale else []
     for row in stale:
         row.active, row.posted = _set(row.active, day, "0"), _set(row.posted, day, "0")
     MemberActivity.objects.bulk_update(stale, ["active", "posted"], batch_size=1000)

@@ -109,4 +109,18 @@ class WindowCount(models.Model):
         return f"{self.name} over {self.length} days to {self.day} in {self.scope}: {self.value}"
 
 
+class ActiveDay(models.Model):
+    """Who was active on a day (issue 24): the ids of the members with that day's bit in
+    their stored facts (scope 0, which every community's activity sets too), written by the
+    rollup of the day. The window counts of a day follow the previous day's by reading only
+    the members active on the day and on the days leaving the windows (insights.windows);
+    a rerun of the day clears its bits in these members' rows only (insights.facts)."""
+
+    day = models.DateField(unique=True)
+    users = models.TextField()  # a JSON list of user ids, ascending
+
+    def __str__(self) -> str:
+        return f"members active on {self.day}"
+
+
 from .campaign_models import Campaign, CampaignVisit  # noqa: E402, F401  (issue 23)

@@ -147,10 +147,12 @@ def day_figures(day: date, community_ids: Iterable[int] | None = None, *,
 
 
 def rollup_day(day: date, *, activity: definitions.DayActivity | None = None,
-               first_posts: dict | None = None) -> int:
+               first_posts: dict | None = None, recount: bool = False) -> int:
     """Write the day's figures for every community and for all, and the members' facts of
     that day; idempotent. Returns rows. `activity` (and `first_posts`): facts read for a
-    range of days that includes this one (rollup_range), else read for this day."""
+    range of days that includes this one (rollup_range), else read for this day.
+    `recount`: count the day's windows over every member's facts (insights.windows.store)
+    instead of following the previous day's."""
     from community.models import Community
 
     with transaction.atomic():
@@ -168,7 +170,7 @@ def rollup_day(day: date, *, activity: definitions.DayActivity | None = None,
             rows.extend(DailyMetric(community_id=cid, date=day, name=name, value=values[name])
                         for name in STORED)
         facts.store(day, activity, first_posts, again=again)
-        windows.store(day, community_ids)
+        windows.store(day, community_ids, full=recount)
         newcomer_days, newcomer_rows = education.stored_rows(day)
         DailyMetric.objects.filter(date=day).delete()
         DailyMetric.objects.filter(date__in=newcomer_days, name__in=education.NEWCOMERS).delete()
@@ -179,9 +181,12 @@ def rollup_day(day: date, *, activity: definitions.DayActivity | None = None,
 CHUNK = 7  # days whose members' activity is read in one pass by rollup_range
 
 
-def rollup_range(since: date, until: date, *, progress: Callable | None = None) -> int:
+def rollup_range(since: date, until: date, *, progress: Callable | None = None,
+                 recount: bool = False) -> int:
     """Roll up every day from `since` to `until` (both included): the members' activity is
-    read a week at a time, the daily figures a day at a time."""
+    read a week at a time, the daily figures a day at a time. The window counts of the
+    first day are counted over every member's facts when `recount` or for a backfill (longer
+    than a week), then each day's follow the day before's."""
     days = [since + timedelta(days=i) for i in range((until - since).days + 1)]
     written = 0
     covered = activity = first_posts = None
@@ -192,7 +197,8 @@ def rollup_range(since: date, until: date, *, progress: Callable | None = None) 
                 facts.jit_off()
                 activity = definitions.day_activity(covered)
                 first_posts = facts.first_posts_of(activity)
-        written += rollup_day(day, activity=activity, first_posts=first_posts)
+        written += rollup_day(day, activity=activity, first_posts=first_posts,
+                              recount=day == since and (recount or len(days) > CHUNK))
     if len(days) > CHUNK:  # a backfill: fresh statistics for the planner (nightly: autovacuum)
         facts.analyze()
     return written

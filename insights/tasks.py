@@ -13,9 +13,12 @@ from .periods import today
 @shared_task(name="insights.tasks.rollup_metrics_yesterday", acks_late=True)
 def rollup_metrics_yesterday() -> int:
     """Beat, shortly after midnight UTC: yesterday's figures, and the day before again in case
-    the previous run was missed or late."""
+    the previous run was missed or late. On Mondays the window counts are counted again over
+    every member (a change of account or membership reaches the counts that follow the day
+    before only when the member enters or leaves a window: insights.windows.store)."""
     yesterday = today() - timedelta(days=1)
-    return rollup.rollup_range(yesterday - timedelta(days=1), yesterday)
+    return rollup.rollup_range(yesterday - timedelta(days=1), yesterday,
+                               recount=today().weekday() == 0)
 
 
 @shared_task(name="insights.tasks.rollup_metrics_day", acks_late=True)

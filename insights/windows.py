@@ -51,10 +51,121 @@ def _window(last: date, days: int) -> Period:
 # --- Writing (the rollup of `day`) -----------------------------------------------------------
 
 
-def store(day: date, community_ids) -> int:
-    """Count the windows of LENGTHS ending on `day` from the stored facts (which must hold
-    `day` already), for all communities and each community: one pass over the facts of the
-    years concerned (one query, every scope and window at once). Returns rows."""
+def store(day: date, community_ids, *, full: bool = False) -> int:
+    """Store the counts of the windows of LENGTHS ending on `day` for all communities and
+    each community, from the stored facts (which must hold `day` already): the previous
+    day's counts changed by the members who entered or left a window (`_changes`: the
+    members active on `day` and on the days leaving the windows, read by id), or, when the
+    previous day's are not all there (or `full`), counted over every member (`_count_all`).
+    Returns rows."""
+    scopes = [ALL_SCOPE, *community_ids]
+    totals = None if full else _previous(day, scopes)
+    if totals is None:
+        totals = _count_all(day)
+    else:
+        for key, value in _changes(day).items():
+            if key[0] in totals.scopes:
+                totals[key] += value
+    for scope in scopes:
+        for n in LENGTHS:
+            totals[(scope, n, "stored")] = 1
+    rows = [WindowCount(day=day, length=n, scope=scope, name=name, value=value)
+            for (scope, n, name), value in totals.items() if value and scope in scopes]
+    WindowCount.objects.filter(day=day).delete()
+    WindowCount.objects.bulk_create(rows)
+    return len(rows)
+
+
+class _Totals(defaultdict):
+    scopes: set
+
+
+def _previous(day: date, scopes: list[int]) -> _Totals | None:
+    """The counts of the windows ending the day before (one query), None unless every
+    scope's every length is stored."""
+    totals = _Totals(int)
+    totals.scopes = set(scopes)
+    stored = set()
+    for scope, n, name, value in (WindowCount.objects.filter(day=day - timedelta(days=1))
+                                  .values_list("scope", "length", "name", "value")):
+        if name == "stored":
+            stored.add((scope, n))
+        elif scope in totals.scopes:
+            totals[(scope, n, name)] = value
+    if any((scope, n) not in stored for scope in scopes for n in LENGTHS):
+        return None
+    return totals
+
+
+def _changes(day: date) -> dict:
+    """{(scope, length, name): change} from the windows ending the day before to those
+    ending on `day`. Only members active on `day` (entering a window) or on the day a window
+    leaves behind (day - length: leaving it) can change a count, so only their facts are
+    read (by id), with their accounts and memberships (four queries, and the day lists):
+    each (member, scope) is placed in both windows of each length, as `_count_all` would."""
+    leaving = {n: day - timedelta(days=n) for n in LENGTHS}
+    lists = facts.active_lists([day, *leaving.values()])
+    users = set().union(*lists.values())
+    first = day - timedelta(days=max(LENGTHS))  # the oldest day of a window ending the day before
+    years_now = set(range((day - timedelta(days=max(LENGTHS) - 1)).year, day.year + 1))
+    years_before = set(range(first.year, (day - timedelta(days=1)).year + 1))
+    who = {pk: (normalise_source(source), language_code(language)) for pk, source, language in
+           members().filter(any_of("pk", users)).values_list("pk", "signup_source", "language")}
+    belongs = set(Membership.objects.filter(any_of("user_id", who),
+                                            status=Membership.Status.ACTIVE)
+                  .values_list("user_id", "community_id"))
+    rows: dict = defaultdict(dict)
+    for user, scope, year, active, posted, first_post in (
+            MemberActivity.objects.filter(any_of("user_id", who),
+                                          year__in=sorted(years_now | years_before))
+            .values_list("user_id", "scope", "year", "active", "posted", "first_post_at")):
+        if scope == ALL_SCOPE or (user, scope) in belongs:
+            rows[(user, scope)][year] = (active, posted, first_post)
+    # the days from `first` to `day` as one string per member: index SPAN - 1 is `day`
+    parts = []
+    for year in sorted(years_now | years_before):
+        start, end = max(first, date(year, 1, 1)), min(day, date(year, 12, 31))
+        parts.append((year, facts.day_index(start) - 1, facts.day_index(end)))
+    span, today_at = max(LENGTHS) + 1, max(LENGTHS)
+    zeros = {year: "0" * (end - start) for year, start, end in parts}
+    ends = {n: (day_start(day - timedelta(days=n - 1)), day_start(day - timedelta(days=n)))
+            for n in LENGTHS}
+    now_end, before_end = day_start(day + timedelta(days=1)), day_start(day)
+    changes: dict = defaultdict(int)
+    for (user, scope), years in rows.items():
+        active = "".join(years[y][0][a:b] if y in years else zeros[y] for y, a, b in parts)
+        posted = "".join(years[y][1][a:b] if y in years else zeros[y] for y, a, b in parts)
+        fp_now = min((years[y][2] for y in years_now
+                      if y in years and years[y][2] is not None), default=None)
+        fp_before = min((years[y][2] for y in years_before
+                         if y in years and years[y][2] is not None), default=None)
+        last_active, last_active_before = active.rfind("1"), active.rfind("1", 0, today_at)
+        last_posted, last_posted_before = posted.rfind("1"), posted.rfind("1", 0, today_at)
+        source, language = who[user]
+        for n in LENGTHS:
+            start_now, start_before = ends[n]
+            was = last_active_before >= today_at - n
+            now = last_active >= span - n
+            if now != was:
+                changes[(scope, n, f"active:{source}")] += now - was
+                if scope == ALL_SCOPE:
+                    changes[(scope, n, f"lang:{language}")] += now - was
+            was = fp_before is not None and start_before <= fp_before < before_end
+            now = fp_now is not None and start_now <= fp_now < now_end
+            if now != was:
+                changes[(scope, n, f"new:{source}")] += now - was
+            was = (fp_before is not None and fp_before < start_before
+                   and last_posted_before >= today_at - n)
+            now = fp_now is not None and fp_now < start_now and last_posted >= span - n
+            if now != was:
+                changes[(scope, n, f"returning:{source}")] += now - was
+    return changes
+
+
+def _count_all(day: date) -> dict:
+    """{(scope, length, name): value} for the windows ending on `day`, counted from every
+    member's stored facts of the years concerned (one query, every scope and window at
+    once): the first rollup, after a gap, a backfill's first day, a recount."""
     from django.db import connection
 
     windows = {n: _window(day, n) for n in LENGTHS}
@@ -104,14 +215,7 @@ def store(day: date, community_ids) -> int:
                 totals[(scope, n, f"returning:{key}")] += next(values) or 0
                 if scope == ALL_SCOPE:
                     totals[(scope, n, f"lang:{language_code(language)}")] += active
-    for scope in [ALL_SCOPE, *community_ids]:
-        for n in LENGTHS:
-            totals[(scope, n, "stored")] = 1
-    rows = [WindowCount(day=day, length=n, scope=scope, name=name, value=value)
-            for (scope, n, name), value in totals.items() if value]
-    WindowCount.objects.filter(day=day).delete()
-    WindowCount.objects.bulk_create(rows)
-    return len(rows)
+    return totals
 
 
 def _masked(column: str, window: Period, params: list) -> str:

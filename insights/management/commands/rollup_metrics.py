@@ -15,8 +15,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--since", help="First day to roll up, YYYY-MM-DD (UTC).")
         parser.add_argument("--until", help="Last day, YYYY-MM-DD (default: yesterday).")
+        parser.add_argument("--recount", action="store_true",
+                            help="Count the first day's member windows over every member "
+                                 "(as a backfill longer than a week does).")
 
-    def handle(self, *args, since=None, until=None, **options):
+    def handle(self, *args, since=None, until=None, recount=False, **options):
         yesterday = today() - timedelta(days=1)
         try:
             first = date.fromisoformat(since) if since else yesterday
@@ -28,7 +31,7 @@ class Command(BaseCommand):
         if first > last:
             raise CommandError("--since must be on or before --until (default: yesterday).")
         written = rollup.rollup_range(
-            first, last,
+            first, last, recount=recount,
             progress=lambda days: tqdm(days, desc="Rolling up", unit="day",
                                        file=self.stderr._out,
                                        disable=options.get("verbosity", 1) == 0),
