@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from hearth.lib.db import prepared_cursor
 
 from . import permissions
 from .models import (
@@ -135,7 +136,7 @@ def thread_member_state(*, pk: int, user, page: int) -> tuple[Thread | None, Mem
     pages, as `PositionPage` does), in one round trip written out by hand: a signed-in
     member's shared page asks nothing else. The member's rows are only their own, read
     whether or not the access check that follows lets them see the thread."""
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:  # planned once per connection on PostgreSQL
         cursor.execute(_thread_member_sql(connection.vendor),
                        [max(1, page), pk, pk, *[pk, user.pk] * 3, *[user.pk, pk] * 2, pk,
                         user.pk])
@@ -152,7 +153,6 @@ def thread_member_state(*, pk: int, user, page: int) -> tuple[Thread | None, Mem
 _THREAD = "~thread"  # never a reaction kind
 
 
-@cache
 @cache
 def _thread_member_sql(vendor: str) -> str:
     """Table and column names and the page size only: no input is formatted in. PostgreSQL's
@@ -212,7 +212,7 @@ def thread_state(*, pk: int) -> Thread | None:
     """Only what decides whether a visitor may see the thread and which cached page is current.
     The visitor page cache asks this on every request, so it is one narrow query written out
     by hand: building it through the ORM cost more than running it."""
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(_THREAD_STATE_SQL, [pk])
         row = cursor.fetchone()
     return _thread_of(pk, row) if row is not None else None

@@ -13,9 +13,8 @@ triggers refuse a DELETE (the append-only audit log). The same empty tables, in 
 
 from __future__ import annotations
 
-from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
-
 from hearth.lib.db.postgresql import base
+from hearth.lib.db.postgresql.base import DatabaseOperations as PostgresOperations
 
 KEPT = frozenset({"django_content_type", "auth_permission", "django_site"})
 

@@ -19,6 +19,12 @@ safe:
 
 Anything else fails as before: a write in autocommit may or may not have happened, and a
 transaction that had done something died with its connection.
+
+Also `prepared_cursor()` (through `hearth.lib.db.prepared_cursor`): a cursor whose statements
+PostgreSQL plans once per connection (server-side binding, a prepared statement; psycopg names
+and keeps them per connection), for a hot read whose planning costs more than running it.
+Django's own cursors bind on the client and never prepare; with `prepare_threshold` set to
+None in OPTIONS (a pooler in transaction mode, settings' DB_PGBOUNCER) nothing is prepared.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ import logging
 import re
 
 from django.db import InterfaceError, OperationalError
-from django.db.backends.postgresql import base
+from django.db.backends.postgresql import base, operations
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 
 logger = logging.getLogger("hearth.lib.db")
@@ -46,6 +52,21 @@ def is_read(sql) -> bool:
     return bool(READ.match(sql) or (WITH_READ.match(sql) and not WRITES.search(sql)))
 
 
+# Django turns psycopg's prepared statements off unless OPTIONS names a threshold; its cursors
+# bind on the client and never prepare anyway, so this only lets `PreparingCursor` prepare.
+ONLY_WHEN_ASKED = 2**31 - 1
+
+if base.is_psycopg3:
+
+    class PreparingCursor(base.ServerBindingCursor):
+        """Server-side binding, every statement prepared (when the connection allows it)."""
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
+else:  # pragma: no cover - Hearth runs psycopg 3
+    PreparingCursor = None
+
+
 class _Reconnecting:
     def execute(self, sql, params=None):
         db = self.db
@@ -61,7 +82,8 @@ class _Reconnecting:
         with contextlib.suppress(Exception):  # it belongs to the dead connection
             self.cursor.close()
         db.reconnect()
-        self.cursor = db.create_cursor()
+        self.cursor = (PreparingCursor(db.connection) if PreparingCursor is not None and
+                       isinstance(self.cursor, PreparingCursor) else db.create_cursor())
         if db.in_atomic_block:
             db.statements_in_transaction += 1
         return super().execute(sql, params)
@@ -91,7 +113,20 @@ class ReconnectingCursorDebugWrapper(_Reconnecting, CursorDebugWrapper):
     pass
 
 
+class DatabaseOperations(operations.DatabaseOperations):
+    def last_executed_query(self, cursor, sql, params):
+        """A prepared statement's text is not kept by psycopg: the SQL with its parameters, as
+        Django shows a server-side bound one (query logs, assertNumQueries' messages)."""
+        if PreparingCursor is not None and isinstance(cursor, PreparingCursor):
+            try:
+                return self.compose_sql(sql, params)
+            except Exception:  # noqa: BLE001 - as Django's: no text rather than an error
+                return None
+        return super().last_executed_query(cursor, sql, params)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
     statements_in_transaction = 0
 
     def make_cursor(self, cursor):
@@ -99,6 +134,20 @@ class DatabaseWrapper(base.DatabaseWrapper):
 
     def make_debug_cursor(self, cursor):
         return ReconnectingCursorDebugWrapper(cursor, self)
+
+    def get_connection_params(self):
+        params = super().get_connection_params()
+        if base.is_psycopg3 and "prepare_threshold" not in self.settings_dict["OPTIONS"]:
+            params["prepare_threshold"] = ONLY_WHEN_ASKED
+        return params
+
+    def prepared_cursor(self):
+        """A cursor (wrapped as `cursor()`'s) whose statements are prepared: see the module."""
+        if PreparingCursor is None:
+            return self.cursor()
+        self.ensure_connection()
+        with self.wrap_database_errors:
+            return self._prepare_cursor(PreparingCursor(self.connection))
 
     def _set_autocommit(self, autocommit):
         self.statements_in_transaction = 0
