@@ -24,6 +24,8 @@ import re
 import threading
 import time
 import unicodedata
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,14 +37,17 @@ logger = logging.getLogger(__name__)
 HEAD_PATH = Path(__file__).with_name("crisis_head.json")
 LEXICAL_PATH = Path(__file__).with_name("crisis_lexical.json")
 MAX_SENTENCES = 48
-# A long post's items go to the encoder most suspicious first (by the lexical head), this many
-# per call, and at most SEMANTIC_ITEMS of them: the encoder is most of the cost of a 2,000-
-# character post (about 30 sentences). Measured on 150 crisis posts of the training two-thirds,
+# A long post's items go to the encoder most suspicious first (by the lexical head), at most
+# SEMANTIC_ITEMS of them and at most ENCODE_TOKENS of the encoder's tokens in all, in one call:
+# the encoder is most of the cost of a 2,000-character post (about 30 sentences) and its cost
+# is in proportion to its tokens (about 0.07 ms each on one core), which is what bounds a post of
+# emoji, CJK, e-mail addresses or phone numbers (a token every one to three characters: 85 ms
+# for 12 items before the budget). Measured on 150 crisis posts of the training two-thirds,
 # each buried among 14 ordinary ones: the same 145 reach review with the 8, 12, 16 or all 30
 # items encoded (escalate 56 of 57 with 12), and encoding fewer can only lower a score, never
-# add a false alarm.
-ENCODE_CHUNK = 6
+# add a false alarm; the token budget is above the held-out posts' p99 (README, "Screening").
 SEMANTIC_ITEMS = 12
+ENCODE_TOKENS = 384
 WHOLE_TEXT_MAX = 1000  # longer posts are scored sentence by sentence only (speed)
 _SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+|\s*\n+\s*|(?<=\S)\s+(?=[¿¡])")
 _LONG_SENTENCE = 320  # characters; longer runs (no punctuation) are cut into windows of words
@@ -131,7 +136,9 @@ class LexicalHead:
     Spanish idiom); on the held-out third it added about 4 points of recall at the same
     false-alarm rate (README, "Screening")."""
 
-    _SPACES = re.compile(r"\s\s+")
+    # The n-grams of this many distinct words of up to _WORD_KEPT_CHARS are kept (common words
+    # recur: a few MB at most).
+    _WORDS_KEPT, _WORD_KEPT_CHARS = 4096, 16
 
     def __init__(self, data: dict) -> None:
         self.low, self.high = data["ngram_range"]
@@ -140,31 +147,54 @@ class LexicalHead:
         # n-gram -> (idf, weight)
         self.terms: dict[str, tuple[float, float]] = {k: (v[0], v[1])
                                                       for k, v in data["terms"].items()}
+        # A gram seen once (most are) adds idf * weight and idf * idf: the same products as
+        # the general case, computed once.
+        self._once = {k: (idf * weight, idf * idf) for k, (idf, weight) in self.terms.items()}
+        self._word_grams: dict[str, list[str]] = {}
 
     @classmethod
     def read(cls, path: Path = LEXICAL_PATH) -> LexicalHead:
         return cls(json.loads(path.read_text(encoding="utf-8")))
 
+    def _grams(self, word: str) -> list[str]:
+        """The word's n-grams that the head has a weight for, in the analyzer's order (the
+        others add nothing to the score)."""
+        grams = self._word_grams.get(word)
+        if grams is None:
+            padded = f" {word} "
+            size = len(padded)
+            terms = self.terms
+            grams = [gram for n in range(self.low, min(self.high, size) + 1)
+                     for start in range(size - n + 1)
+                     if (gram := padded[start:start + n]) in terms]
+            if len(word) <= self._WORD_KEPT_CHARS:
+                if len(self._word_grams) >= self._WORDS_KEPT:
+                    self._word_grams.clear()
+                self._word_grams[word] = grams
+        return grams
+
     def ngrams(self, text: str) -> dict[str, int]:
-        counts: dict[str, int] = {}
+        """Each n-gram's count (those the head has a weight for), as scikit-learn's
+        ``char_wb`` analyzer makes them: within each word padded with a space either side
+        (``str.split`` splits on runs of the whitespace scikit-learn first makes one space)."""
         text = fold_accents(text) if self.fold else text.lower()
-        for word in self._SPACES.sub(" ", text).split():
-            word = f" {word} "
-            size = len(word)
-            for n in range(self.low, min(self.high, size) + 1):
-                for start in range(size - n + 1):
-                    gram = word[start:start + n]
-                    counts[gram] = counts.get(gram, 0) + 1
-        return counts
+        grams: list[str] = []
+        for word in text.split():
+            grams += self._grams(word)
+        return Counter(grams)
 
     def score(self, text: str) -> float:
         total = norm = 0.0
+        terms, once = self.terms, self._once
         for gram, count in self.ngrams(text).items():
-            term = self.terms.get(gram)
-            if term is None:
+            if count == 1:
+                weighted, squared = once[gram]
+                total += weighted
+                norm += squared
                 continue
-            value = (1.0 + math.log(count)) * term[0]
-            total += value * term[1]
+            idf, weight = terms[gram]
+            value = (1.0 + math.log(count)) * idf
+            total += value * weight
             norm += value * value
         logit = self.intercept + (total / math.sqrt(norm) if norm else 0.0)
         return 1.0 / (1.0 + math.exp(-logit))
@@ -238,11 +268,10 @@ class CrisisModel:
     def _both_heads(self, texts: list[str], review: float) -> tuple[float, np.ndarray]:
         """The post's score and each item's (semantic + lexical), spending the encoder only
         where it can change the outcome. The score is the weighted mean of the two heads'
-        highest, so: when even a perfect semantic score could not lift the post to the review band,
-        the encoder does not run (the score returned is that bound, below review); otherwise
-        the SEMANTIC_ITEMS most suspicious items (by the lexical head) are encoded, most
-        suspicious first, and once the score reaches escalation the rest cannot change the
-        outcome and are skipped."""
+        highest, so: when even a perfect semantic score could not lift the post to the review
+        band, the encoder does not run (the score returned is that bound, below review);
+        otherwise the items ``encoded_items`` picks (the most suspicious by the lexical head,
+        within the token budget) are encoded, in one call."""
         lexical = np.array([self.lexical.score(t) for t in texts], dtype=np.float32)
         best_lexical = float(lexical.max())
         share = self.head.lexical_weight
@@ -253,19 +282,83 @@ class CrisisModel:
         if mixed(1.0) < review:
             return mixed(1.0), lexical
         semantic = np.zeros(len(texts), dtype=np.float32)
-        order = np.array([i for i in np.argsort(-lexical, kind="stable") if _prose(texts[i])]
-                         [:SEMANTIC_ITEMS], dtype=int)
-        best_semantic = 0.0
-        for first in range(0, len(order), ENCODE_CHUNK):
-            chunk = order[first:first + ENCODE_CHUNK]
-            vectors = np.asarray(self.encoder.encode([texts[i] for i in chunk]),
+        chosen = encoded_items(texts, lexical, self.tokens)
+        if chosen:
+            vectors = np.asarray(self.encoder.encode([texts[i] for i in chosen]),
                                  dtype=np.float32)
-            semantic[chunk] = 1.0 / (1.0 + np.exp(-(vectors @ self.head.weights
-                                                    + self.head.bias)))
-            best_semantic = max(best_semantic, float(semantic[chunk].max()))
-            if mixed(best_semantic) >= self.head.escalate:
-                break
-        return mixed(best_semantic), semantic + lexical
+            semantic[chosen] = 1.0 / (1.0 + np.exp(-(vectors @ self.head.weights
+                                                     + self.head.bias)))
+        return mixed(float(semantic.max())), semantic + lexical
+
+    def tokens(self, text: str) -> int:
+        """How many tokens the encoder makes of ``text`` (its cost)."""
+        counter = getattr(self.encoder, "count_tokens", None)
+        return counter(text) if counter is not None else len(text.split()) + 2
+
+
+def encoded_items(texts: list[str], lexical: np.ndarray | list[float],
+                  tokens: Callable[[str], int]) -> list[int]:
+    """Which items the encoder reads, in order: the SEMANTIC_ITEMS most suspicious by the
+    lexical head among those that are prose, each while it fits in ENCODE_TOKENS (one that
+    does not is passed over for the next). ``screening_train`` scores posts the same way."""
+    order = [int(i) for i in np.argsort(-np.asarray(lexical, dtype=np.float32), kind="stable")
+             if _prose(texts[i])][:SEMANTIC_ITEMS]
+    chosen: list[int] = []
+    spent = 0
+    for i in order:
+        cost = tokens(texts[i])
+        if spent + cost <= ENCODE_TOKENS:
+            chosen.append(i)
+            spent += cost
+    return chosen
+
+
+class CountingEncoder:
+    """The encoder, able to count a text's tokens before encoding it (for the budget). The
+    pieces counted are kept, and the encoder's tokenizer is wrapped to look there first, so a
+    text is cut into pieces once. A text's pieces never change: the small memo is shared by
+    threads safely."""
+
+    _MEMO_SIZE = 256
+
+    def __init__(self, encoder) -> None:
+        self.encoder = encoder
+        tokenizer = encoder._tokenizer  # the wheel's sentencepiece port (0.2.1, pinned)
+        self._cut = tokenizer.encode
+        self._memo: dict[str, list[int]] = {}
+        backend = encoder._model
+        if getattr(backend, "sp", None) is tokenizer:
+            backend.sp = _RememberingTokenizer(tokenizer, self._memo)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        return self.encoder.encode(texts)
+
+    def count_tokens(self, text: str) -> int:
+        ids = self._memo.get(text)
+        if ids is None:
+            if len(self._memo) >= self._MEMO_SIZE:
+                self._memo.clear()
+            ids = self._memo[text] = self._cut(text, out_type=int, add_bos=True, add_eos=True)
+        return len(ids)
+
+
+class _RememberingTokenizer:
+    """The encoder's tokenizer, answering from the pieces ``count_tokens`` kept."""
+
+    def __init__(self, tokenizer, memo: dict[str, list[int]]) -> None:
+        self._tokenizer = tokenizer
+        self._memo = memo
+
+    def encode(self, texts, out_type=int, add_bos=True, add_eos=True):
+        if isinstance(texts, str) and out_type is int and add_bos and add_eos:
+            ids = self._memo.get(texts)
+            if ids is not None:
+                return ids
+        return self._tokenizer.encode(texts, out_type=out_type, add_bos=add_bos,
+                                      add_eos=add_eos)
+
+    def __getattr__(self, name: str):
+        return getattr(self._tokenizer, name)
 
 
 class StubEncoder:
@@ -313,7 +406,7 @@ def _build() -> CrisisModel:
 
     encoder = USE(threads=1)
     encoder.encode(["warm up"])  # reads the weights now, not during someone's first post
-    return CrisisModel(encoder, head, LexicalHead.read())
+    return CrisisModel(CountingEncoder(encoder), head, LexicalHead.read())
 
 
 def load(*, force: bool = False) -> CrisisModel | None:

@@ -223,3 +223,47 @@ def test_the_encoder_reads_prose_only():
     assert encoded == []
     model.score_text("I've been so tired of everything lately. My sugar was 300 this morning.")
     assert encoded
+
+
+def test_the_encoder_reads_the_most_suspicious_items_within_the_token_budget():
+    texts = ["calm", "worst", "second", "too long", "third", "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p"]
+    lexical = [0.1, 0.9, 0.8, 0.7, 0.6, 0.95]
+    costs = {"calm": 50, "worst": 200, "second": 150, "too long": 100, "third": 30}
+    # "a.b.c..." is not prose (one 31-character word): never encoded, whatever its score.
+    # "too long" would pass the budget after "worst" and "second": passed over, "third" fits.
+    chosen = crisis_model.encoded_items(texts, lexical, costs.__getitem__)
+    assert chosen == [1, 2, 4]
+    assert sum(costs[texts[i]] for i in chosen) <= crisis_model.ENCODE_TOKENS
+
+
+def test_a_post_of_many_tokens_costs_the_encoder_its_budget_only(real_model, monkeypatch):
+    """Emoji, CJK, e-mail addresses: a token every one to three characters (85 ms of encoder
+    for a 2,000-character post before the budget)."""
+    encoded: list[str] = []
+    encode = real_model.encoder.encode
+
+    def recording(texts):
+        encoded.extend(texts)
+        return encode(texts)
+
+    monkeypatch.setattr(real_model.encoder, "encode", recording)
+    text = " ".join("".join(chr(0x4E00 + (i * 7 + j) % 20000) for j in range(3))
+                    for i in range(500))[:2000]
+    real_model.score_text(text)
+    assert encoded
+    spent = sum(real_model.encoder.count_tokens(t) for t in encoded)
+    assert spent <= crisis_model.ENCODE_TOKENS
+    assert spent > crisis_model.ENCODE_TOKENS // 2  # the budget is used, not wasted
+
+
+def test_counting_tokens_first_changes_nothing_the_encoder_computes(real_model):
+    counting = real_model.encoder
+    texts = ["i have been feeling a bit low lately", "Mi glucosa estuvo en 110 esta mañana 😀"]
+    counts = [counting.count_tokens(t) for t in texts]  # the pieces are kept for the encoder
+    remembered = counting.encode(texts)
+    counting._memo.clear()
+    fresh = counting.encode(texts)
+    assert (remembered == fresh).all()
+    tokenizer = counting.encoder._tokenizer
+    assert counts == [len(tokenizer.encode(t, out_type=int, add_bos=True, add_eos=True))
+                      for t in texts]

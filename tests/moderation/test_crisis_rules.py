@@ -82,3 +82,20 @@ def test_history_questions_and_figures_of_speech_are_not_rule_crisis(text):
 def test_history_that_comes_back_is_still_crisis():
     assert kinds("Ten years ago I tried to kill myself and I'm thinking about killing myself "
                  "again.")
+
+
+def test_a_history_told_far_away_in_a_long_run_does_not_hide_a_crisis_now():
+    """A "sentence" reaches at most 300 characters either side of the match: "years ago" 400
+    characters later, in a run without punctuation, is another story's."""
+    filler = "and the pharmacy lost my refill again so I waited all afternoon " * 7
+    assert kinds("I'm going to end things after the holidays " + filler
+                 + "my dad had his stroke years ago") == {"suicidal_intent"}
+    assert kinds("I'm going to end things after the holidays, that was years ago") == set()
+
+
+def test_many_repeats_of_a_crisis_phrase_are_all_found_once_each():
+    """Each sentence's history is checked once (a post repeating a phrase 150 times costs
+    little); every match is still a finding, and a history in its sentence still hides it."""
+    assert len(crisis.find(Text("I want to kill myself. " * 150))) == 150
+    assert crisis.find(Text("Ten years ago I wanted to kill myself. " * 150)) == []
+    assert len(crisis.find(Text("kill myself " * 166))) == 166

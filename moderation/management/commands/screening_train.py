@@ -96,7 +96,9 @@ class Command(BaseCommand):
         examples = [e for e in screening_data.load() if not e.held_out]
         if not examples:
             raise CommandError("No labelled posts in data/screening/.")
-        encoder = USE(threads=1)  # two BLAS threads spin on a shared machine
+        # Two BLAS threads spin on a shared machine. The wrapper counts tokens (the budget of
+        # what screening encodes, ``crisis_model.encoded_items``).
+        encoder = crisis_model.CountingEncoder(USE(threads=1))
         self.stdout.write(f"Encoding {len(examples)} training posts and their sentences ...")
         cache = self._read_cache(options["cache"])
         posts = []
@@ -167,10 +169,14 @@ class Command(BaseCommand):
             return vectorizer, clf
 
         def head_scores(semantic, lexical, i) -> tuple[float, float]:
-            items = [texts[i], *sentence_texts[i]]
+            # As screening scores a post: the sentence head over the items the lexical head
+            # sends to the encoder (the most suspicious, within the token budget).
+            items = [texts[i], *(sentence_texts[i] or [texts[i]])]
             vectorizer, clf = lexical
-            return (self._post_score(semantic, posts[i]),
-                    float(clf.predict_proba(vectorizer.transform(items))[:, 1].max()))
+            lexical_scores = clf.predict_proba(vectorizer.transform(items))[:, 1]
+            chosen = crisis_model.encoded_items(items, lexical_scores, encoder.count_tokens)
+            return (self._post_score(semantic, posts[i], chosen),
+                    float(lexical_scores.max()))
 
         cv_parts = np.zeros((len(examples), 2))
         folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=7)
@@ -292,6 +298,14 @@ class Command(BaseCommand):
         return vectors[0], vectors[1:]
 
     @staticmethod
-    def _post_score(clf, post: tuple[np.ndarray, np.ndarray]) -> float:
+    def _post_score(clf, post: tuple[np.ndarray, np.ndarray],
+                    chosen: list[int] | None = None) -> float:
+        """The sentence head's highest score over the post and its sentences (those ``chosen``
+        by index, the post first, when given; 0 when none is)."""
         whole, sents = post
-        return float(1 / (1 + np.exp(-np.max(clf.decision_function(np.vstack([whole, sents]))))))
+        vectors = np.vstack([whole, sents])
+        if chosen is not None:
+            if not chosen:
+                return 0.0
+            vectors = vectors[chosen]
+        return float(1 / (1 + np.exp(-np.max(clf.decision_function(vectors)))))
