@@ -7,7 +7,8 @@ Accuracy: recall, precision and false-positive rate per category and language, o
 ``data/screening/`` that ``screening_train`` never sees (``--all`` scores every post, training
 posts included, which flatters the model). Crisis counts as caught when the outcome is escalate
 or review. Speed: "clean" posts are built from the set's non-crisis, identifier-free posts,
-"mixed" from all of it; "adversarial" inputs are built to make regular expressions backtrack.
+"mixed" from all of it; "adversarial" inputs are built to make regular expressions backtrack,
+"adversarial2" to cost the encoder many tokens or the rules many matches.
 Goals (issue 14): p99 <= 50 ms per 2,000-character post, model memory <= 250 MB.
 """
 
@@ -49,6 +50,43 @@ ADVERSARIAL = [
     "Aa " * 666, "ending " * 285, "my " * 666, "kill myself " * 166, "arroba " * 285,
     "calle " * 333, "nací el " * 250,
 ]
+
+
+def more_adversarial() -> list[str]:
+    """Inputs found in session 6 to cost far more than the list above: many encoder tokens a
+    character (emoji, CJK, random letters, lists of addresses or numbers), a crisis phrase
+    repeated in one long run, and many numbers that each take the phone library's checks."""
+    rng = random.Random(7)
+
+    def word(size: int) -> str:
+        return "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(size))
+
+    def post(parts) -> str:
+        return " ".join(parts)[:POST_LENGTH]
+
+    return [
+        post(rng.choice("😀😂💀🙏🔥") * 3 for _ in range(500)),
+        post("".join(chr(rng.randint(0x4E00, 0x9FFF)) for _ in range(3)) for _ in range(500)),
+        post(word(3) for _ in range(500)), post(word(24) for _ in range(80)),
+        post(word(1) for _ in range(1000)),
+        post(f"{word(5)}@{word(5)}.com" for _ in range(200)),
+        post(f"{word(5)} at {word(5)} dot com" for _ in range(200)),
+        post(f"{rng.randint(1, 9999)} {word(5)} St" for _ in range(200)),
+        post(f"Calle {word(5)} {rng.randint(1, 999)}" for _ in range(200)),
+        post(f"MRN # {rng.randint(1, 99999)}" for _ in range(200)),
+        post(f"born {rng.randint(1, 12)}/{rng.randint(1, 28)}/19{rng.randint(10, 99)}"
+             for _ in range(200)),
+        post(f"555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}" for _ in range(200)),
+        post(f"call me at {rng.randint(200, 999)}-{rng.randint(1000, 9999)}" for _ in range(200)),
+        post(f"+44 {rng.randint(1000, 9999)} {rng.randint(100000, 999999)}" for _ in range(200)),
+        post(f"{rng.randint(0, 9)} " for _ in range(1000)),
+        ("1  2  3  4  5  6  7  8  9  0  " * 66)[:POST_LENGTH],
+        ("I want to die " * 143)[:POST_LENGTH], ("quiero morir " * 154)[:POST_LENGTH],
+        ("how many pills would kill me " * 69)[:POST_LENGTH],
+        ("years ago I kill myself " * 84)[:POST_LENGTH],
+        post(". ".join(" ".join(word(rng.randint(2, 8)) for _ in range(6)) for _ in range(60))
+             for _ in range(1)),
+    ]
 
 
 def build_posts(texts: list[str], count: int, rng: random.Random) -> list[str]:
@@ -156,6 +194,7 @@ def main() -> None:
     for name, texts in (("clean", clean), ("mixed", [e.text for e in examples])):
         print(summary(name, measure(build_posts(texts, args.iterations, rng))))
     print(summary("adversarial", measure(ADVERSARIAL * 3)))
+    print(summary("adversarial2", measure(more_adversarial() * 3)))
 
 
 if __name__ == "__main__":

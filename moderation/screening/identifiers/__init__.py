@@ -55,12 +55,14 @@ def _ascii_digits(text: Text) -> Text:
 def find(text: Text) -> list[Finding]:
     text = _ascii_digits(text)
     phones._screening.parsed = {}
+    phones._screening.public = {}
+    phones._screening.matched = {}
     addresses._screening.normal = phones._screening.normal = text.normal
     addresses._screening.memo = {}
     try:
         return _find(text)
     finally:
-        phones._screening.parsed = None
+        phones._screening.parsed = phones._screening.public = phones._screening.matched = None
         addresses._screening.normal = phones._screening.normal = None
         addresses._screening.memo = None
 

@@ -175,7 +175,18 @@ _DIGIT_BEFORE = re.compile(r"[0-9][ ./-]?$")
 def _public_context(text: str, start: int, end: int | None = None) -> bool:
     """The words just before ``start`` offer an institution's number (its main line, a
     helpline, a company's customer service, a clinic or a clinician's office), not someone's
-    own; or the words just after the number (at ``end``) name the place it belongs to."""
+    own; or the words just after the number (at ``end``) name the place it belongs to.
+
+    Within one ``find`` each number is asked about once (several rules ask about it)."""
+    known = getattr(_screening, "public", None)
+    if known is None:
+        return _public_context_uncached(text, start, end)
+    if (text, start, end) not in known:
+        known[text, start, end] = _public_context_uncached(text, start, end)
+    return known[text, start, end]
+
+
+def _public_context_uncached(text: str, start: int, end: int | None = None) -> bool:
     if end is not None and _PUBLIC_AFTER.match(text, end):
         return True
     if (end is not None and _ASK_FOR_DEPARTMENT.match(text, end)
@@ -349,21 +360,36 @@ def _phone_findings(text: Text) -> list[Finding]:
         start = max(0, at - 1)
         window = normal[start:candidate.end() + 1]
         leniency = Leniency.POSSIBLE if possible_only else Leniency.VALID
-        found.extend(finding("phone", (start + match.start, start + match.end))
-                     for match in PhoneNumberMatcher(window, region, leniency=leniency)
-                     if not _is_public_number(match.number))
+        found.extend(finding("phone", (start + a, start + b))
+                     for a, b in _personal_matches(window, region, leniency))
     return found
+
+
+def _personal_matches(window: str, region: str | None,
+                      leniency: int) -> list[tuple[int, int]]:
+    """Where the library's matcher finds numbers that are not public in ``window``. Within one
+    ``find`` the same window is matched once: the matcher tries every grouping of a run of
+    digits (0.5 ms for "1  2  3  4  5  6  7  8  9  0"), and a post may repeat one."""
+    known = getattr(_screening, "matched", None)
+    key = (window, region, leniency)
+    if known is not None and key in known:
+        return known[key]
+    spans = [(match.start, match.end)
+             for match in PhoneNumberMatcher(window, region, leniency=leniency)
+             if not _is_public_number(match.number)]
+    if known is not None:
+        known[key] = spans
+    return spans
 
 
 def _matched_in(text: str, start: int, end: int, regions: tuple[str, ...]) -> list[Finding]:
     window_start = max(0, start - 1)
     window = text[window_start:end + 1]
     for region in _calling_regions(regions):
-        matches = [m for m in PhoneNumberMatcher(window, region, leniency=Leniency.VALID)
-                   if not _is_public_number(m.number)]
+        matches = _personal_matches(window, region, Leniency.VALID)
         if matches:
-            return [finding("phone", (window_start + m.start, window_start + m.end))
-                    for m in matches]
+            return [finding("phone", (window_start + a, window_start + b))
+                    for a, b in matches]
     return []
 
 
