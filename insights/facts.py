@@ -24,7 +24,7 @@ from django.db.models.expressions import RawSQL
 from community.models import Membership
 
 from .definitions import ALL_SCOPE, DayActivity, members
-from .models import ActiveDay, MemberActivity
+from .models import ActiveDay, MemberActivity, MemberLast
 from .periods import Period
 
 DAYS = 366
@@ -118,11 +118,15 @@ def store(day: date, facts: DayActivity, first_posts: dict, *, again: bool = Tru
         # who had the day's bit: the day's stored list (a rerun), else every row of the year
         stale = _active_list(day) if again else []
         if connection.vendor == "postgresql":
-            _store_postgresql(day, keys, facts, first_posts, stale=stale)
+            cleared = _store_postgresql(day, keys, facts, first_posts, stale=stale)
         else:
-            _store_portable(day, keys, facts, first_posts, stale=stale)
+            cleared = _store_portable(day, keys, facts, first_posts, stale=stale)
         users = sorted({user for user, scope in keys if scope == ALL_SCOPE})
         ActiveDay.objects.update_or_create(day=day, defaults={"users": json.dumps(users)})
+        with connection.cursor() as cursor:
+            _add_day_to_last(day, keys, facts, first_posts, cursor)
+        # a rerun that took the day from a member: their latest days again, from the facts
+        rebuild_last({user for user, scope in cleared - keys})
     return len(keys)
 
 
@@ -132,25 +136,103 @@ def _active_list(day: date) -> list[int] | None:
     return None if users is None else json.loads(users)
 
 
-def active_lists(days) -> dict[date, set[int]]:
-    """{day: ids of the members active on it} from the stored lists (one query); a day
-    without one (rolled up before the lists were kept) is read from the facts' bits of its
-    year, once (one pass over that year's rows), and its list stored."""
-    days = set(days)
-    found = {day: set(json.loads(users)) for day, users in
-             ActiveDay.objects.filter(day__in=days).values_list("day", "users")}
-    for day in sorted(days - set(found)):
-        users = set(MemberActivity.objects.filter(year=day.year, scope=ALL_SCOPE)
-                    .extra(where=[_any_day("active", day_index(day), 1)])
-                    .values_list("user_id", flat=True))
-        ActiveDay.objects.update_or_create(day=day,
-                                           defaults={"users": json.dumps(sorted(users))})
-        found[day] = users
-    return found
+def _add_day_to_last(day: date, keys: set, facts: DayActivity, first_posts: dict,
+                     cursor) -> None:
+    """MemberLast of the day's members: the day put among their three latest days active
+    (and posted), their first post if earlier (one statement)."""
+    if not keys:
+        return
+    k, table = day_key(day), MemberLast._meta.db_table
+    rows = json.dumps([{"user_id": user, "scope": scope,
+                        "posted": day in facts.posted.get((user, scope), ()),
+                        "first_post": _dt(first_posts.get((user, scope)), text=True)}
+                       for user, scope in sorted(keys)])
+    if connection.vendor == "postgresql":
+        source = ("SELECT x.user_id, x.scope, x.posted, x.first_post FROM jsonb_to_recordset("
+                  "%s::jsonb) AS x(user_id int, scope int, posted bool, first_post timestamptz)")
+    else:
+        source = ("SELECT json_extract(value, '$.user_id') AS user_id, "
+                  "json_extract(value, '$.scope') AS scope, "
+                  "json_extract(value, '$.posted') AS posted, "
+                  "json_extract(value, '$.first_post') AS first_post FROM json_each(%s)")
+
+    def put(first: str, second: str, third: str) -> list[str]:
+        """The three latest days with `k` put among them (unchanged if there already)."""
+        first, second, third = (f"{table}.{c}" for c in (first, second, third))
+        there = f"{k:d} IN ({first}, {second}, {third})"
+        return [f"CASE WHEN {k:d} > {first} THEN {k:d} ELSE {first} END",
+                f"CASE WHEN {there} THEN {second} WHEN {k:d} > {first} THEN {first} "
+                f"WHEN {k:d} > {second} THEN {k:d} ELSE {second} END",
+                f"CASE WHEN {there} THEN {third} WHEN {k:d} > {second} THEN {second} "
+                f"WHEN {k:d} > {third} THEN {k:d} ELSE {third} END"]
+
+    active = put("last_active", "active_2", "active_3")
+    posted = [f"CASE WHEN excluded.last_posted = 0 THEN {table}.{column} ELSE {value} END"
+              for column, value in zip(("last_posted", "posted_2", "posted_3"),
+                                       put("last_posted", "posted_2", "posted_3"), strict=True)]
+    sets = ", ".join(f"{column} = {value}" for column, value in zip(
+        ("last_active", "active_2", "active_3", "last_posted", "posted_2", "posted_3"),
+        [*active, *posted], strict=True))
+    cursor.execute(
+        f"INSERT INTO {table} (user_id, scope, last_active, active_2, active_3, last_posted, "
+        f"posted_2, posted_3, first_post) SELECT s.user_id, s.scope, {k:d}, 0, 0, "
+        f"CASE WHEN s.posted THEN {k:d} ELSE 0 END, 0, 0, s.first_post FROM ({source}) s "
+        f"WHERE 1 = 1 ON CONFLICT (user_id, scope) DO UPDATE SET {sets}, first_post = CASE "
+        f"WHEN excluded.first_post IS NULL THEN {table}.first_post "
+        f"WHEN {table}.first_post IS NULL OR excluded.first_post < {table}.first_post "
+        f"THEN excluded.first_post ELSE {table}.first_post END", [rows])
+
+
+def rebuild_last(users, *, connection=connection) -> None:
+    """MemberLast of these members (None: of every member) made again from their stored
+    facts: after a rerun took a day from some of them, and once when the table was made."""
+    table, last = MemberActivity._meta.db_table, MemberLast._meta.db_table
+    text = "::text" if connection.vendor == "postgresql" else ""
+    params: list = []
+    where = ""
+    if users is not None:
+        ids = sorted(int(user) for user in users)
+        if not ids:
+            return
+        where = (" WHERE user_id = ANY(%s)" if connection.vendor == "postgresql"
+                 else " WHERE user_id IN (SELECT value FROM json_each(%s))")
+        params = [ids if connection.vendor == "postgresql" else json.dumps(ids)]
+    found: dict = {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT user_id, scope, year, active{text}, posted{text}, "
+                       f"first_post_at FROM {table}{where}", params)
+        while rows := cursor.fetchmany(5000):
+            for user, scope, year, active, posted, first_post in rows:
+                seen = found.setdefault((user, scope), [[], [], None])
+                for days, bits in zip(seen[:2], (active, posted), strict=True):
+                    end = len(bits)
+                    for _ in range(3):
+                        end = bits.rfind("1", 0, end)
+                        if end < 0:
+                            break
+                        days.append(year * 1000 + end + 1)
+                if first_post is not None and (seen[2] is None or first_post < seen[2]):
+                    seen[2] = first_post
+        cursor.execute(f"DELETE FROM {last}{where}", params)
+        values = []
+        for (user, scope), (active, posted, first_post) in found.items():
+            active, posted = sorted(active, reverse=True), sorted(posted, reverse=True)
+            values.append((user, scope, *(active + [0, 0, 0])[:3], *(posted + [0, 0, 0])[:3],
+                           first_post))
+        for i in range(0, len(values), 5000):
+            cursor.executemany(
+                f"INSERT INTO {last} (user_id, scope, last_active, active_2, active_3, "
+                f"last_posted, posted_2, posted_3, first_post) VALUES "
+                f"(%s, %s, %s, %s, %s, %s, %s, %s, %s)", values[i:i + 5000])
+
+
+def day_key(day: date) -> int:
+    """A day as MemberLast keeps it: year * 1000 + day of the year."""
+    return day.year * 1000 + day_index(day)
 
 
 def _store_postgresql(day: date, keys: set, facts: DayActivity, first_posts: dict, *,
-                      stale: list[int] | None) -> None:
+                      stale: list[int] | None) -> set[tuple[int, int]]:
     """Two statements: clear the day's bit where an earlier run set it (in the rows of
     `stale`, the members it stored; None: every row of the year), then upsert."""
     table, i = MemberActivity._meta.db_table, day_index(day)
@@ -166,8 +248,11 @@ def _store_postgresql(day: date, keys: set, facts: DayActivity, first_posts: dic
             cursor.execute(
                 f"UPDATE {table} SET active = overlay(active placing B'0' from {i:d} for 1), "
                 f"posted = overlay(posted placing B'0' from {i:d} for 1) "
-                f"WHERE year = %s AND substring(active from {i:d} for 1) = B'1'{among}",
-                [day.year, *among_params])
+                f"WHERE year = %s AND substring(active from {i:d} for 1) = B'1'{among} "
+                f"RETURNING user_id, scope", [day.year, *among_params])
+            cleared = set(cursor.fetchall())
+        else:
+            cleared = set()
         cursor.execute(
             f"INSERT INTO {table} (user_id, scope, year, active, posted, first_post_at) "
             f"SELECT x.user_id, x.scope, %s, {one}, "
@@ -179,15 +264,17 @@ def _store_postgresql(day: date, keys: set, facts: DayActivity, first_posts: dic
             f"posted = {table}.posted | EXCLUDED.posted, "
             f"first_post_at = COALESCE(EXCLUDED.first_post_at, {table}.first_post_at)",
             [day.year, json.dumps(rows)])
+    return cleared
 
 
 def _store_portable(day: date, keys: set, facts: DayActivity, first_posts: dict, *,
-                    stale: list[int] | None) -> None:
+                    stale: list[int] | None) -> set[tuple[int, int]]:
     year, i = day.year, day_index(day)
     rows = MemberActivity.objects.filter(year=year).extra(where=[_any_day("active", i, 1)])
     if stale is not None:
         rows = rows.filter(user_id__in=stale)
-    stale = list(rows.only("active", "posted")) if stale is None or stale else []
+    stale = (list(rows.only("user_id", "scope", "active", "posted"))
+             if stale is None or stale else [])
     for row in stale:
         row.active, row.posted = _set(row.active, day, "0"), _set(row.posted, day, "0")
     MemberActivity.objects.bulk_update(stale, ["active", "posted"], batch_size=1000)
@@ -211,6 +298,7 @@ def _store_portable(day: date, keys: set, facts: DayActivity, first_posts: dict,
     MemberActivity.objects.bulk_update(changed, ["active", "posted", "first_post_at"],
                                        batch_size=1000)
     MemberActivity.objects.bulk_create(new, batch_size=1000)
+    return {(row.user_id, row.scope) for row in stale}
 
 
 def first_posts_of(facts: DayActivity, day: date | None = None) -> dict:

@@ -123,4 +123,33 @@ class ActiveDay(models.Model):
         return f"members active on {self.day}"
 
 
+class MemberLast(models.Model):
+    """Per member and scope, over every stored fact (issue 24): the three latest days active
+    and the three latest days posted (year * 1000 + day of the year, 0: none) and the first
+    public post, kept by the rollup for the members of the day it stores. Indexed, so that
+    the rollup of a day finds the members whose windows change and places them in the
+    windows ending on that day and the day before without reading their facts
+    (insights.windows)."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    scope = models.IntegerField()
+    last_active = models.IntegerField(default=0)
+    active_2 = models.IntegerField(default=0)
+    active_3 = models.IntegerField(default=0)
+    last_posted = models.IntegerField(default=0)
+    posted_2 = models.IntegerField(default=0)
+    posted_3 = models.IntegerField(default=0)
+    first_post = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "scope"],
+                                               name="member_last_unique")]
+        indexes = [models.Index(fields=["last_active"], name="member_last_active"),
+                   models.Index(fields=["last_posted"], name="member_last_posted"),
+                   models.Index(fields=["first_post"], name="member_last_first_post")]
+
+    def __str__(self) -> str:
+        return f"last days of {self.user_id} in {self.scope or 'all'}"
+
+
 from .campaign_models import Campaign, CampaignVisit  # noqa: E402, F401  (issue 23)

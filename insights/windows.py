@@ -26,11 +26,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
+from django.db import connection
+from django.db.models import Max
+
 from community.models import Membership
 
 from . import facts
 from .definitions import ALL_SCOPE, any_of, members
-from .models import MemberActivity, WindowCount
+from .models import MemberActivity, MemberLast, WindowCount
 from .periods import Period, day_start, today
 from .sources import normalise_source
 
@@ -60,10 +63,11 @@ def store(day: date, community_ids, *, full: bool = False) -> int:
     Returns rows."""
     scopes = [ALL_SCOPE, *community_ids]
     totals = None if full else _previous(day, scopes)
-    if totals is None:
+    changes = None if totals is None else _changes(day)
+    if changes is None:
         totals = _count_all(day)
     else:
-        for key, value in _changes(day).items():
+        for key, value in changes.items():
             if key[0] in totals.scopes:
                 totals[key] += value
     for scope in scopes:
@@ -97,68 +101,71 @@ def _previous(day: date, scopes: list[int]) -> _Totals | None:
     return totals
 
 
-def _changes(day: date) -> dict:
+def _changes(day: date) -> dict | None:
     """{(scope, length, name): change} from the windows ending the day before to those
-    ending on `day`. Only members active on `day` (entering a window) or on the day a window
-    leaves behind (day - length: leaving it) can change a count, so only their facts are
-    read (by id), with their accounts and memberships (four queries, and the day lists):
-    each (member, scope) is placed in both windows of each length, as `_count_all` would."""
-    leaving = {n: day - timedelta(days=n) for n in LENGTHS}
-    lists = facts.active_lists([day, *leaving.values()])
-    users = set().union(*lists.values())
-    first = day - timedelta(days=max(LENGTHS))  # the oldest day of a window ending the day before
-    years_now = set(range((day - timedelta(days=max(LENGTHS) - 1)).year, day.year + 1))
-    years_before = set(range(first.year, (day - timedelta(days=1)).year + 1))
-    who = {pk: (normalise_source(source), language_code(language)) for pk, source, language in
-           members().filter(any_of("pk", users)).values_list("pk", "signup_source", "language")}
-    belongs = set(Membership.objects.filter(any_of("user_id", who),
-                                            status=Membership.Status.ACTIVE)
-                  .values_list("user_id", "community_id"))
-    rows: dict = defaultdict(dict)
-    for user, scope, year, active, posted, first_post in (
-            MemberActivity.objects.filter(any_of("user_id", who),
-                                          year__in=sorted(years_now | years_before))
-            .values_list("user_id", "scope", "year", "active", "posted", "first_post_at")):
-        if scope == ALL_SCOPE or (user, scope) in belongs:
-            rows[(user, scope)][year] = (active, posted, first_post)
-    # the days from `first` to `day` as one string per member: index SPAN - 1 is `day`
-    parts = []
-    for year in sorted(years_now | years_before):
-        start, end = max(first, date(year, 1, 1)), min(day, date(year, 12, 31))
-        parts.append((year, facts.day_index(start) - 1, facts.day_index(end)))
-    span, today_at = max(LENGTHS) + 1, max(LENGTHS)
-    zeros = {year: "0" * (end - start) for year, start, end in parts}
-    ends = {n: (day_start(day - timedelta(days=n - 1)), day_start(day - timedelta(days=n)))
-            for n in LENGTHS}
-    now_end, before_end = day_start(day + timedelta(days=1)), day_start(day)
+    ending on `day`, from MemberLast (one query): only a member active on `day` (entering a
+    window), or whose last activity, last post or first post fell on a day a window leaves
+    behind (day - length: leaving it), can change a count; they are found by its indexes
+    and placed in both windows of each length by their three latest days, as `_count_all`
+    would place them. None when later days than the day after are stored (the three
+    latest days may not reach back to `day`)."""
+    latest = MemberLast.objects.aggregate(latest=Max("last_active"))["latest"] or 0
+    if latest > facts.day_key(day + timedelta(days=1)):
+        return None
+    now, before = facts.day_key(day), facts.day_key(day - timedelta(days=1))
+    leaving = [day - timedelta(days=n) for n in LENGTHS]
+    params: list = []
+
+    def as_of(key: int, columns: tuple[str, str, str]) -> str:
+        """The latest of the three days on or before `key` (at most two are after it)."""
+        first, second, third = (f"m.{c}" for c in columns)
+        return (f"CASE WHEN {first} <= {key:d} THEN {first} "
+                f"WHEN {second} <= {key:d} THEN {second} ELSE {third} END")
+
+    active, posted = ("last_active", "active_2", "active_3"), ("last_posted", "posted_2",
+                                                                "posted_3")
+    days = (f"{as_of(now, active)} AS a_now, {as_of(before, active)} AS a_before, "
+            f"{as_of(now, posted)} AS p_now, {as_of(before, posted)} AS p_before")
+    sums, sum_params = [], []
+    for n in LENGTHS:
+        first_now, first_before = day - timedelta(days=n - 1), day - timedelta(days=n)
+        k_now, k_before = facts.day_key(first_now), facts.day_key(first_before)
+        sums += [f"SUM((CASE WHEN u.a_now >= {k_now:d} THEN 1 ELSE 0 END) - "
+                 f"(CASE WHEN u.a_before >= {k_before:d} THEN 1 ELSE 0 END))",
+                 "SUM((CASE WHEN u.fp >= %s AND u.fp < %s THEN 1 ELSE 0 END) - "
+                 "(CASE WHEN u.fp >= %s AND u.fp < %s THEN 1 ELSE 0 END))",
+                 f"SUM((CASE WHEN u.fp < %s AND u.p_now >= {k_now:d} THEN 1 ELSE 0 END) - "
+                 f"(CASE WHEN u.fp < %s AND u.p_before >= {k_before:d} THEN 1 ELSE 0 END))"]
+        sum_params += [facts._dt(day_start(first_now)), facts._dt(day_start(day + timedelta(1))),
+                       facts._dt(day_start(first_before)), facts._dt(day_start(day)),
+                       facts._dt(day_start(first_now)), facts._dt(day_start(first_before))]
+    keys = ", ".join(str(facts.day_key(d)) for d in leaving)
+    first_posts = " OR ".join("(m.first_post >= %s AND m.first_post < %s)" for _d in leaving)
+    params += [p for d in leaving for p in (facts._dt(day_start(d)),
+                                            facts._dt(day_start(d + timedelta(days=1))))]
+    member_sql, member_params = (members().values("id", "signup_source", "language")
+                                 .query.sql_with_params())
+    sql = (f"SELECT u.scope, u.signup_source, u.language, {', '.join(sums)} FROM ("
+           f"SELECT m.scope, acc.signup_source, acc.language, m.first_post AS fp, {days} "
+           f"FROM {MemberLast._meta.db_table} m JOIN ({member_sql}) acc ON acc.id = m.user_id "
+           f"LEFT JOIN {Membership._meta.db_table} ms ON ms.user_id = m.user_id "
+           f"AND ms.community_id = m.scope AND ms.status = %s "
+           f"WHERE (m.scope = {ALL_SCOPE:d} OR ms.id IS NOT NULL) AND ("
+           f"m.last_active IN ({keys}) OR m.last_active >= {now:d} "
+           f"OR m.last_posted IN ({keys}) OR m.last_posted >= {now:d} OR {first_posts})"
+           f") AS u GROUP BY u.scope, u.signup_source, u.language")
     changes: dict = defaultdict(int)
-    for (user, scope), years in rows.items():
-        active = "".join(years[y][0][a:b] if y in years else zeros[y] for y, a, b in parts)
-        posted = "".join(years[y][1][a:b] if y in years else zeros[y] for y, a, b in parts)
-        fp_now = min((years[y][2] for y in years_now
-                      if y in years and years[y][2] is not None), default=None)
-        fp_before = min((years[y][2] for y in years_before
-                         if y in years and years[y][2] is not None), default=None)
-        last_active, last_active_before = active.rfind("1"), active.rfind("1", 0, today_at)
-        last_posted, last_posted_before = posted.rfind("1"), posted.rfind("1", 0, today_at)
-        source, language = who[user]
-        for n in LENGTHS:
-            start_now, start_before = ends[n]
-            was = last_active_before >= today_at - n
-            now = last_active >= span - n
-            if now != was:
-                changes[(scope, n, f"active:{source}")] += now - was
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*sum_params, *member_params, Membership.Status.ACTIVE, *params])
+        for scope, source, language, *values in cursor.fetchall():
+            key, values = normalise_source(source), iter(values)
+            for n in LENGTHS:
+                active = next(values) or 0
+                changes[(scope, n, f"active:{key}")] += active
+                changes[(scope, n, f"new:{key}")] += next(values) or 0
+                changes[(scope, n, f"returning:{key}")] += next(values) or 0
                 if scope == ALL_SCOPE:
-                    changes[(scope, n, f"lang:{language}")] += now - was
-            was = fp_before is not None and start_before <= fp_before < before_end
-            now = fp_now is not None and start_now <= fp_now < now_end
-            if now != was:
-                changes[(scope, n, f"new:{source}")] += now - was
-            was = (fp_before is not None and fp_before < start_before
-                   and last_posted_before >= today_at - n)
-            now = fp_now is not None and fp_now < start_now and last_posted >= span - n
-            if now != was:
-                changes[(scope, n, f"returning:{source}")] += now - was
+                    changes[(scope, n, f"lang:{language_code(language)}")] += active
     return changes
 
 
@@ -166,7 +173,6 @@ def _count_all(day: date) -> dict:
     """{(scope, length, name): value} for the windows ending on `day`, counted from every
     member's stored facts of the years concerned (one query, every scope and window at
     once): the first rollup, after a gap, a backfill's first day, a recount."""
-    from django.db import connection
 
     windows = {n: _window(day, n) for n in LENGTHS}
     years = list(range(windows[max(LENGTHS)].first_day.year, day.year + 1))
