@@ -1,7 +1,8 @@
-"""The member thread page's one read (and a visitor's) is a prepared statement on PostgreSQL
-(issue 17): planning it cost more than running it. Only the reads that ask for it
+"""The member thread page's round trips (issue 17). Its one read (and a visitor's) is a prepared
+statement on PostgreSQL: planning it cost more than running it. Only the reads that ask for it
 (`hearth.lib.db.prepared_cursor`) are prepared; with a pooler in transaction mode
-(`prepare_threshold` None in OPTIONS) nothing is; on SQLite the usual cursor answers."""
+(`prepare_threshold` None in OPTIONS) nothing is; on SQLite the usual cursor answers. The shared
+page comes from Redis beside the script that records the read, not through it."""
 
 from __future__ import annotations
 
@@ -75,3 +76,20 @@ def test_nothing_is_prepared_behind_a_pooler_in_transaction_mode():
                 "OPTIONS": {**connection.settings_dict["OPTIONS"], "prepare_threshold": None}}
     assert wrapper(settings, "pooled").get_connection_params()["prepare_threshold"] is None
     assert connection.get_connection_params()["prepare_threshold"] is not None
+
+
+def test_the_page_is_read_beside_the_script_and_a_missing_script_is_loaded_again(
+        maria, james, diabetes, monkeypatch):
+    """The shared page is a plain GET in the same round trip as the read-recording script (a
+    script would copy its 75 KB twice); a Redis that lost its scripts (restarted) gets it
+    again and the visit is recorded once."""
+    from community.services import reads
+
+    thread = publish_thread(maria, diabetes, title="Script")
+    publish_reply(maria, thread, "Two")
+    client_for(maria).get(f"/t/{thread.pk}/")  # stores the shared copy
+    monkeypatch.setattr(reads, "_visit_sha", "0" * 40)  # a script Redis does not know
+    page = client_for(james).get(f"/t/{thread.pk}/").content.decode()
+    assert 'data-shared="true"' in page and "Two" in page
+    pending = reads.client().hget(reads.PENDING, f"{james.pk}:{thread.pk}").decode()
+    assert pending.split(":")[0] == "2"
