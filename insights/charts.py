@@ -5,12 +5,30 @@ description for screen readers, and the page shows the same numbers as a table."
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
-from django.utils.dateformat import format as date_format
+from django.utils.dateformat import format as _date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+
+
+@lru_cache(maxsize=4096)
+def _label(day: date, fmt: str, language: str | None) -> str:
+    return _date_format(day, fmt)
+
+
+def date_format(day: date, fmt: str) -> str:
+    """A day as the page writes it, in the active language; each day formatted once (a page
+    labels the same days in 15 charts and their tables)."""
+    return _label(day, fmt, get_language())
+
+
+def table_rows(points: list[tuple[date, int | None]], fmt: str) -> list[tuple[str, str]]:
+    """A chart's table: (the day's label, its value or "—")."""
+    return [(date_format(day, fmt), "—" if value is None else value) for day, value in points]
+
 
 WIDTH, HEIGHT = 640, 180
 TOP, BOTTOM, LEFT, RIGHT = 18, 26, 8, 8

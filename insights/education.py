@@ -9,7 +9,7 @@ from __future__ import annotations
 import statistics
 from datetime import UTC, timedelta
 
-from django.db.models import Exists, Max, Min, OuterRef, Q, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -108,75 +108,110 @@ def stored_rows(day) -> tuple[set, list]:
     return days, rows
 
 
-def _newcomers(community_ids, period) -> dict:
-    """The newcomers' four counts over the period: stored days (one query over the rollup's
-    rows) and, live, the days after the stored ones that may still change."""
+def _newcomers(community_ids, periods: dict) -> dict:
+    """{key: the newcomers' four counts over the period}: stored days (one query over the
+    rollup's rows for every period) and, live, the days after the stored ones that may
+    still change (and any before the first rolled-up day)."""
     from .models import DailyMetric
     from .periods import today
 
     rolled = DailyMetric.objects.filter(community__isnull=True, name="active")
     span = rolled.aggregate(first=Min("date"), last=Max("date"))
-    totals = dict.fromkeys(NEWCOMERS, 0)
-    live = [(period.first_day, min(period.last_day, today()))]
+    totals = {key: dict.fromkeys(NEWCOMERS, 0) for key in periods}
+    live = {key: [(period.first_day, min(period.last_day, today()))]
+            for key, period in periods.items()}
+    settled_parts = {}
     if span["last"] is not None:
         # stored rows are final once SETTLES days have been rolled up after them; days
         # before the first rolled-up one (an older backfill) are read live too
-        first = max(period.first_day, span["first"])
-        settled = min(period.last_day, span["last"] - timedelta(days=SETTLES))
-        if first <= settled:
-            stored = _in(DailyMetric.objects.filter(
-                name__in=NEWCOMERS, date__gte=first, date__lte=settled,
-                community__isnull=False), "community_id", community_ids)
-            for name, value in (stored.values("name").annotate(n=Sum("value"))
-                                .values_list("name", "n").order_by()):
-                totals[name] += value or 0
-            live = [(period.first_day, first - timedelta(days=1)),
-                    (settled + timedelta(days=1), live[0][1])]
-    for since, until in live:
-        if since <= until:
-            for values in newcomers_by_day(since, until, community_ids).values():
-                for name in NEWCOMERS:
-                    totals[name] += values[name]
+        for key, period in periods.items():
+            first = max(period.first_day, span["first"])
+            settled = min(period.last_day, span["last"] - timedelta(days=SETTLES))
+            if first <= settled:
+                settled_parts[key] = (first, settled)
+                live[key] = [(period.first_day, first - timedelta(days=1)),
+                             (settled + timedelta(days=1), live[key][0][1])]
+    if settled_parts:
+        stored = _in(DailyMetric.objects.filter(
+            name__in=NEWCOMERS, date__gte=min(a for a, _b in settled_parts.values()),
+            date__lte=max(b for _a, b in settled_parts.values()),
+            community__isnull=False), "community_id", community_ids)
+        sums = {f"n_{key}": Sum("value", filter=Q(date__gte=a, date__lte=b))
+                for key, (a, b) in settled_parts.items()}
+        for row in stored.values("name").annotate(**sums).order_by():
+            for key in settled_parts:
+                totals[key][row["name"]] += row[f"n_{key}"] or 0
+    for key, parts in live.items():
+        for since, until in parts:
+            if since <= until:
+                for values in newcomers_by_day(since, until, community_ids).values():
+                    for name in NEWCOMERS:
+                        totals[key][name] += values[name]
     return totals
 
 
+def _windowed(queryset, field: str, periods: dict, **counted) -> dict:
+    """{key: {name: count}} over each period (by `field`), one query: `counted` names a
+    condition (a Q, or None for every row) for each count."""
+    first = min(period.start for period in periods.values())
+    last = max(period.end for period in periods.values())
+    aggregates = {}
+    for key, period in periods.items():
+        when = Q(**{f"{field}__gte": period.start, f"{field}__lt": period.end})
+        for name, condition in counted.items():
+            aggregates[f"{name}__{key}"] = Count(
+                "pk", filter=when if condition is None else when & condition)
+    row = queryset.filter(**{f"{field}__gte": first, f"{field}__lt": last}).aggregate(
+        **aggregates)
+    return {key: {name: row[f"{name}__{key}"] or 0 for name in counted} for key in periods}
+
+
+def counts_of(*, community_ids, periods: dict) -> dict:
+    """{key: the raw figures of that period}: counts, (part, whole) pairs and the median wait
+    with the number of answers it is made from; every period at once (one query per table,
+    whatever the number of periods)."""
+    views = _windowed(_in(ArticleView.objects.all(), "article__community_id", community_ids),
+                      "created_at", periods, views=None)
+    votes = _windowed(_in(ArticleVote.objects.all(), "article__community_id", community_ids),
+                      "created_at", periods, helpful=Q(helpful=True),
+                      not_helpful=Q(helpful=False))
+    started = _windowed(_in(ArticleLink.objects.filter(started_here=True),
+                            "post__thread__community_id", community_ids),
+                        "created_at", periods, started=None)
+    registrations = _windowed(
+        _in(Registration.objects.all(), "event__community_id", community_ids),
+        "event__starts_at", periods, registrations=None,
+        attendance=Q(attended_at__isnull=False))
+    questions = _in(Question.objects.filter(status="published"), "event__community_id",
+                    community_ids)
+    asked = _windowed(questions, "event__starts_at", periods, asked=None)
+    first = min(period.start for period in periods.values())
+    last = max(period.end for period in periods.values())
+    answered = list(questions.filter(answered_at__isnull=False, event__starts_at__gte=first,
+                                     event__starts_at__lt=last)
+                    .values_list("created_at", "answered_at", "event__starts_at"))
+    welcomes = _windowed(_in(Welcome.objects.filter(status="sent"), "community_id",
+                             community_ids), "created_at", periods, welcomes=None)
+    newcomers = _newcomers(community_ids, periods)
+    result = {}
+    for key, period in periods.items():
+        waits = [(done - max(when, starts)).total_seconds() / 60
+                 for when, done, starts in answered if period.start <= starts < period.end]
+        found = newcomers[key]
+        result[key] = {
+            **views[key], **votes[key], **started[key], **registrations[key], **asked[key],
+            "answered": len(waits),
+            "wait": (round(statistics.median(waits)) if waits else None, len(waits)),
+            **welcomes[key],
+            "welcomed_posted": (found["edu_welcomed_posted"], found["edu_welcomed"]),
+            "unwelcomed_posted": (found["edu_unwelcomed_posted"], found["edu_unwelcomed"]),
+        }
+    return result
+
+
 def counts(*, community_ids, period) -> dict:
-    """The raw figures of one period: counts, (part, whole) pairs and the median wait with the
-    number of answers it is made from."""
-    start, end = period.start, period.end
-    views = _in(ArticleView.objects.filter(created_at__gte=start, created_at__lt=end),
-                "article__community_id", community_ids)
-    votes = _in(ArticleVote.objects.filter(created_at__gte=start, created_at__lt=end),
-                "article__community_id", community_ids)
-    started = _in(ArticleLink.objects.filter(started_here=True, created_at__gte=start,
-                                             created_at__lt=end),
-                  "post__thread__community_id", community_ids)
-    registrations = _in(Registration.objects.filter(event__starts_at__gte=start,
-                                                    event__starts_at__lt=end),
-                        "event__community_id", community_ids)
-    questions = _in(Question.objects.filter(event__starts_at__gte=start,
-                                            event__starts_at__lt=end, status="published"),
-                    "event__community_id", community_ids)
-    answered = list(questions.filter(answered_at__isnull=False).values_list(
-        "created_at", "answered_at", "event__starts_at"))
-    waits = [(done - max(asked, starts)).total_seconds() / 60 for asked, done, starts in answered]
-    welcomes = _in(Welcome.objects.filter(status="sent", created_at__gte=start,
-                                          created_at__lt=end), "community_id", community_ids)
-    newcomers = _newcomers(community_ids, period)
-    return {
-        "views": views.count(),
-        "helpful": votes.filter(helpful=True).count(),
-        "not_helpful": votes.filter(helpful=False).count(),
-        "started": started.count(),
-        "registrations": registrations.count(),
-        "attendance": registrations.filter(attended_at__isnull=False).count(),
-        "asked": questions.count(),
-        "answered": len(answered),
-        "wait": (round(statistics.median(waits)) if waits else None, len(waits)),
-        "welcomes": welcomes.count(),
-        "welcomed_posted": (newcomers["edu_welcomed_posted"], newcomers["edu_welcomed"]),
-        "unwelcomed_posted": (newcomers["edu_unwelcomed_posted"], newcomers["edu_unwelcomed"]),
-    }
+    """The raw figures of one period (counts_of)."""
+    return counts_of(community_ids=community_ids, periods={"p": period})["p"]
 
 
 def fewer_than() -> str:
@@ -205,8 +240,9 @@ def shown(key: str, value) -> str:
 
 def figures(*, community_ids, period) -> list[dict]:
     """One row per figure: label, this period and the previous one, as shown."""
-    now = counts(community_ids=community_ids, period=period)
-    before = counts(community_ids=community_ids, period=period.previous())
+    found = counts_of(community_ids=community_ids,
+                      periods={"now": period, "before": period.previous()})
+    now, before = found["now"], found["before"]
     return [{"key": key, "label": label, "cur": shown(key, now[key]),
              "prev": shown(key, before[key])} for key, label in LABELS.items()]
 

@@ -46,7 +46,7 @@ from . import windows as window_counts
 from .definitions import memberships_in, public_posts, published_threads
 from .periods import Period
 from .sources import SOURCES, normalise_source
-from .stats import duration_percentiles
+from .stats import durations_percentiles
 
 PERIODS = ("cur", "prev")
 WAITING = timedelta(hours=48)
@@ -227,17 +227,43 @@ def _member_facts(community_ids, windows) -> dict:
                                live=_live(windows))
 
 
-def _signup_rows(community_ids, windows) -> list[dict]:
-    """Sign-ups per source and window (one query over the members); for all communities, the
-    members at each window's end too (members' `joined` is then `date_joined`: the new
-    members are the sign-ups), so that _members reads the accounts once, not twice."""
-    aggregates = {f"signups__{p}": Count("pk", filter=_in("date_joined", w))
-                  for p, w in windows.items()}
-    if community_ids is None:
-        aggregates.update({f"members_total__{p}": Count("pk", filter=Q(date_joined__lt=w.end))
-                           for p, w in windows.items()})
-    return list(members(community_ids).values("signup_source").annotate(**aggregates)
+def member_rows(community_ids, period: Period) -> list[dict]:
+    """The members (of the communities) by sign-up source and language, with the sign-ups
+    of the period and the one before (`signups__cur`, `signups__prev`) and the members at
+    each one's end (`members_total__cur`, ...): one pass over the accounts, read once per
+    request (the figures' sign-ups and totals and reach's members by language need it)."""
+    memo = facts._REQUEST.get()
+    key = ("member_rows", None if community_ids is None else frozenset(community_ids), period)
+    if memo is not None and key in memo:
+        return memo[key]
+    windows = _windows(period, period.previous())
+    aggregates = {}
+    for p, w in windows.items():
+        aggregates[f"signups__{p}"] = Count("pk", filter=_in("date_joined", w))
+        aggregates[f"members_total__{p}"] = Count("pk", filter=Q(date_joined__lt=w.end))
+    members = definitions.members()
+    if community_ids is not None:
+        members = members.filter(
+            Exists(memberships_in(community_ids).filter(user=OuterRef("pk"))))
+    rows = list(members.values("signup_source", "language").annotate(**aggregates)
                 .order_by())
+    if memo is not None:
+        memo[key] = rows
+    return rows
+
+
+def _signup_rows(community_ids, windows) -> list[dict]:
+    """Sign-ups per source and window, from member_rows (for all communities the members at
+    each window's end too: members' `joined` is then `date_joined`, and the new members are
+    the sign-ups)."""
+    by_source: dict = {}
+    for row in member_rows(community_ids, windows["cur"]):
+        bucket = by_source.setdefault(row["signup_source"],
+                                      {"signup_source": row["signup_source"]})
+        for p in windows:
+            for name in ("signups", "members_total"):
+                bucket[f"{name}__{p}"] = bucket.get(f"{name}__{p}", 0) + row[f"{name}__{p}"]
+    return list(by_source.values())
 
 
 def _members(community_ids, windows, counts, signups) -> dict:
@@ -306,12 +332,11 @@ def _questions(community_ids, windows) -> dict:
         aggregates[f"waiting__{p}"] = Count("pk", filter=Q(created_at__lt=w.end - WAITING) & (
             Q(first_reply_at__isnull=True) | Q(first_reply_at__gte=w.end)))
     row = questions.aggregate(**aggregates)
-    reply = duration_percentiles(
-        questions, start="created_at", end="first_reply_at",
-        groups={p: _in("created_at", w) for p, w in windows.items()}, percentiles=(0.5, 0.9))
-    clinician = duration_percentiles(
-        questions, start="created_at", end="first_clinician_answer_at",
-        groups={p: _in("created_at", w) for p, w in windows.items()}, percentiles=(0.5, 0.9))
+    asked_in = {p: _in("created_at", w) for p, w in windows.items()}
+    times = durations_percentiles(questions, {  # one query for both
+        "reply": ("created_at", "first_reply_at", asked_in, (0.5, 0.9)),
+        "clinician": ("created_at", "first_clinician_answer_at", asked_in, (0.5, 0.9))})
+    reply, clinician = times["reply"], times["clinician"]
     result = {}
     for p in windows:
         asked = row[f"asked__{p}"]
@@ -388,12 +413,15 @@ def _safety(community_ids, windows) -> tuple[dict, list]:
         .annotate(**{p: Count("pk", filter=_in("created_at", w)) for p, w in windows.items()})
         .order_by("kind", "reason")
     )
-    resolve = duration_percentiles(
-        items, start="created_at", end="resolved_at",
-        groups={p: _in("created_at", w) for p, w in windows.items()}, percentiles=(0.5,))
-    first_action = duration_percentiles(
-        items.filter(kind=ModerationItem.Kind.CRISIS), start="created_at", end="first_action_at",
-        groups={p: _in("created_at", w) for p, w in windows.items()}, percentiles=(0.5,))
+    crisis = Q(kind=ModerationItem.Kind.CRISIS)
+    times = durations_percentiles(  # one query for both
+        items.filter(created_at__gte=earliest, created_at__lt=latest), {
+            "resolve": ("created_at", "resolved_at",
+                        {p: _in("created_at", w) for p, w in windows.items()}, (0.5,)),
+            "first_action": ("created_at", "first_action_at",
+                             {p: _in("created_at", w) & crisis for p, w in windows.items()},
+                             (0.5,))})
+    resolve, first_action = times["resolve"], times["first_action"]
     result = {}
     for p in windows:
         result[f"moderation_items__{p}"] = sum(row[p] for row in rows)
@@ -434,11 +462,14 @@ def _digests(community_ids, windows) -> dict:
         created_at__lte=ExpressionWrapper(OuterRef("created_at") + AFTER_CLICK,
                                           output_field=DateTimeField()),
     ))
-    result.update(clicks.aggregate(**{
-        f"digest_posted_after_click__{p}": Count(
+    # with the members (not staff) who came back through a digest: the same clicks, one read
+    aggregates = {}
+    for p, w in windows.items():
+        aggregates[f"digest_posted_after_click__{p}"] = Count(
             "user", distinct=True, filter=_in("created_at", w) & Q(posted_soon))
-        for p, w in windows.items()
-    }))
+        aggregates[f"digest_returned__{p}"] = Count(
+            "user", distinct=True, filter=_in("created_at", w) & Q(user__is_staff=False))
+    result.update(clicks.aggregate(**aggregates))
     for p in windows:
         result[f"digest_ctr__{p}"] = _pct(result[f"digests_clicked__{p}"],
                                           result[f"digests_sent__{p}"])
@@ -467,17 +498,19 @@ def figures(*, community_ids, period: Period) -> Figures:
     flat.update(_members(community_ids, windows, counts, signups))
     contributors, sources = _contributors_and_sources(windows, counts, signups)
     flat.update(contributors)
-    conversation, table = stored.conversation(community_ids, windows)
+    # the conversation's and the clinicians' daily figures in one read (and today's posts
+    # and reactions once)
+    daily = stored.daily_counts(community_ids, windows, (*stored.CONVERSATION, *stored.CLINICIAN))
+    conversation, table = stored.conversation(community_ids, windows, daily)
     flat.update(conversation)
     flat.update(_questions(community_ids, windows))
-    flat.update(stored.clinicians(community_ids, windows))
+    flat.update(stored.clinicians(community_ids, windows, daily))
     flat.update(clinician_reached(community_ids, windows))
     safety, moderation = _safety(community_ids, windows)
     flat.update(safety)
     flat.update(_digests(community_ids, windows))
     from . import outcomes  # outcomes reads this module's querysets
 
-    flat.update(outcomes.digest_returned(community_ids, windows))
     flat.update(outcomes.outcome_figures(community_ids, windows))
     for p in windows:
         flat[f"dau_mau__{p}"] = _pct(flat[f"active_daily__{p}"], flat[f"active_monthly__{p}"])

@@ -21,9 +21,9 @@ from __future__ import annotations
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from community.models import AnswerVote, Community, Membership, Thread, ThreadRead
-from notifications.models import CheckIn, DigestClick
+from notifications.models import CheckIn
 
-from . import definitions, facts, windows
+from . import definitions, facts, metrics, windows
 from .metrics import _in, _pct, memberships_in, public_posts, published_threads
 from .periods import today
 
@@ -96,36 +96,30 @@ def outcome_figures(community_ids, windows) -> dict:
 
 
 def members_helped(community_ids, windows) -> dict:
-    """Members helped in each window (one query: three small sets of ids per window, never a
-    look-up per member)."""
-    votes = _votes(community_ids).filter(helped=True)
-    checkins = _checkins(community_ids).filter(answer__in=("yes", "somewhat"))
-    questions = published_threads(community_ids).filter(kind=Thread.Kind.QUESTION)
-    aggregates = {}
-    sets = []
-    for p, w in windows.items():
-        ids = (votes.filter(updated_at__gte=w.start, updated_at__lt=w.end).values("user_id"),
-               checkins.filter(answered_at__gte=w.start, answered_at__lt=w.end)
-               .values("user_id"),
-               questions.filter(first_clinician_answer_at__gte=w.start,
-                                first_clinician_answer_at__lt=w.end).values("author_id"))
-        sets.extend(ids)
-        aggregates[f"members_helped__{p}"] = Count("pk", filter=Q(pk__in=ids[0])
-                                                   | Q(pk__in=ids[1]) | Q(pk__in=ids[2]))
-    # only the members in one of the sets are read (by id), not every member
-    return definitions.members().filter(
-        pk__in=sets[0].union(*sets[1:], all=True)).aggregate(**aggregates)
-
-
-def digest_returned(community_ids, windows) -> dict:
-    """Different members who came back through a link in a digest (one query)."""
-    clicks = DigestClick.objects.filter(user__is_staff=False)
-    if community_ids is not None:
-        clicks = clicks.filter(thread__community_id__in=community_ids)
-    return clicks.aggregate(**{
-        f"digest_returned__{p}": Count("user", distinct=True, filter=_in("created_at", w))
-        for p, w in windows.items()
-    })
+    """Members helped in each window (one query: who voted "helped", answered the check-in
+    "yes" or "somewhat", or got a clinician's answer to their question over the windows'
+    span, each read once from its own rows; the windows are told apart here, by time)."""
+    first = min(w.start for w in windows.values())
+    last = max(w.end for w in windows.values())
+    member = {"user__is_active": True}
+    votes = (_votes(community_ids).filter(helped=True, updated_at__gte=first,
+                                          updated_at__lt=last, **member)
+             .values_list("user_id", "updated_at"))
+    checkins = (_checkins(community_ids).filter(answer__in=("yes", "somewhat"),
+                                                answered_at__gte=first, answered_at__lt=last,
+                                                **member)
+                .values_list("user_id", "answered_at"))
+    questions = (published_threads(community_ids)
+                 .filter(kind=Thread.Kind.QUESTION, first_clinician_answer_at__gte=first,
+                         first_clinician_answer_at__lt=last, author__is_active=True,
+                         author__is_staff=False)
+                 .values_list("author_id", "first_clinician_answer_at"))
+    helped: dict = {p: set() for p in windows}
+    for user, when in votes.union(checkins, questions, all=True):
+        for p, w in windows.items():
+            if w.start <= when < w.end:
+                helped[p].add(user)
+    return {f"members_helped__{p}": len(users) for p, users in helped.items()}
 
 
 # --- Reach ---------------------------------------------------------------------------------
@@ -160,9 +154,9 @@ def reach(community_ids, period) -> dict:
     checkin_users = CheckIn.objects.filter(answer__in=("yes", "somewhat"),
                                            answered_at__gte=period.start,
                                            answered_at__lt=period.end).values("user_id")
-    said_helped = (Q(pk__in=helped_votes.filter(
+    said_helped = Q(pk__in=helped_votes.filter(
         **({} if community_ids is None else {"post__thread__community_id__in": community_ids}))
-        .values("user_id")) | Q(pk__in=checkin_users))
+        .values("user_id").union(checkin_users, all=True))
     # who was active, for a period of a stored length ending today: the rollup's window
     # counts plus today's members (insights.windows); else counted from the facts below
     stored_languages = stored_communities = None
@@ -171,33 +165,36 @@ def reach(community_ids, period) -> dict:
             stored_languages = windows.counts([facts.ALL_SCOPE], {"p": period}, {},
                                               by="language")
         stored_communities = windows.counts(scopes, {"p": period}, {})
-    # for some communities, only their members' facts are read (not every member's)
-    among = None if community_ids is None else memberships_in(community_ids).values("user_id")
-    active = ({} if stored_languages is not None else
-              {"active": Count("pk", filter=Q(pk__in=facts.active_user_ids(period, live,
-                                                                            among=among)))})
-    by_language = (
-        members.filter(date_joined__lt=period.end)
-        .values("language")
-        .annotate(
-            members=Count("pk"),
-            new=Count("pk", filter=_in("date_joined", period)),
-            helped=Count("pk", filter=said_helped),
-            **active,
-        )
-        .order_by("language")
-    )
+    # members and new members by language: the figures' one pass over the accounts
+    # (metrics.member_rows, read once per request); who said they were helped (and, when
+    # not stored, who was active) from the members among those few ids
     languages: dict[str, dict] = {}
-    for row in by_language:
-        code = (row["language"] or "en")[:2].lower()
-        bucket = languages.setdefault(code, dict.fromkeys(("members", "new", "active",
-                                                           "helped"), 0))
-        for key in bucket:
-            bucket[key] += row.get(key, 0)
+    for row in metrics.member_rows(community_ids, period):
+        if not row["members_total__cur"]:
+            continue  # no member yet at the period's end
+        bucket = languages.setdefault(windows.language_code(row["language"]),
+                                      dict.fromkeys(("members", "new", "active", "helped"), 0))
+        bucket["members"] += row["members_total__cur"]
+        bucket["new"] += row["signups__cur"]
+    counted = {"helped": Count("pk", filter=said_helped)}
+    among = said_helped
+    if stored_languages is None:
+        # for some communities, only their members' facts are read (not every member's)
+        active = Q(pk__in=facts.active_user_ids(period, live, among=(
+            None if community_ids is None
+            else memberships_in(community_ids).values("user_id"))))
+        counted["active"] = Count("pk", filter=active)
+        among = among | active
+    for row in (members.filter(among, date_joined__lt=period.end).values("language")
+                .annotate(**counted).order_by()):
+        bucket = languages.get(windows.language_code(row["language"]))
+        if bucket is not None:
+            for key in counted:
+                bucket[key] += row[key]
     if stored_languages is not None:
-        for code, counted in stored_languages[facts.ALL_SCOPE].items():
+        for code, counted_here in stored_languages[facts.ALL_SCOPE].items():
             if code in languages:
-                languages[code]["active"] = counted["active:p"]
+                languages[code]["active"] = counted_here["active:p"]
     # members' memberships: every membership but those of the few staff and closed accounts
     # (a small hashed set), not a join of every membership with every account (2x at 100k)
     memberships = Membership.objects.filter(

@@ -84,3 +84,46 @@ def duration_percentiles(
         name: {p: _seconds(percentile_cont(values, p)) for p in percentiles}
         for name, values in durations.items()
     }
+
+
+def durations_percentiles(
+    queryset, specs: Mapping[str, tuple[str, str, Mapping[str, Q], Iterable[float]]],
+) -> dict[str, dict[str, dict[float, int | None]]]:
+    """duration_percentiles for several durations of the same rows in one query:
+    {name: (start, end, groups, percentiles)} -> {name: {group: {percentile: seconds}}}."""
+    specs = {name: (start, end, groups, tuple(percentiles))
+             for name, (start, end, groups, percentiles) in specs.items()}
+
+    def both_set(start, end) -> Q:
+        return Q(**{f"{start}__isnull": False, f"{end}__isnull": False})
+
+    if connection.vendor == "postgresql":
+        aggregates = {}
+        for name, (start, end, groups, percentiles) in specs.items():
+            duration = EpochSeconds(F(end) - F(start))
+            for group, condition in groups.items():
+                for i, p in enumerate(percentiles):
+                    aggregates[f"{name}__{group}__{i}"] = PercentileCont(
+                        duration, p, filter=condition & both_set(start, end))
+        row = queryset.aggregate(**aggregates)
+        return {name: {group: {p: _seconds(row[f"{name}__{group}__{i}"])
+                               for i, p in enumerate(percentiles)} for group in groups}
+                for name, (_start, _end, groups, percentiles) in specs.items()}
+    any_row = Q(pk__in=[])
+    flags, fields = {}, set()
+    for name, (start, end, groups, _percentiles) in specs.items():
+        fields |= {start, end}
+        for group, condition in groups.items():
+            any_row |= condition & both_set(start, end)
+            flags[f"in_{name}__{group}"] = ExpressionWrapper(condition & both_set(start, end),
+                                                             output_field=BooleanField())
+    durations: dict = {name: {group: [] for group in groups}
+                       for name, (_s, _e, groups, _p) in specs.items()}
+    for row in queryset.filter(any_row).annotate(**flags).values(*sorted(fields), *flags):
+        for name, (start, end, groups, _percentiles) in specs.items():
+            for group in groups:
+                if row[f"in_{name}__{group}"]:
+                    durations[name][group].append((row[end] - row[start]).total_seconds())
+    return {name: {group: {p: _seconds(percentile_cont(values, p)) for p in percentiles}
+                   for group, values in durations[name].items()}
+            for name, (_start, _end, _groups, percentiles) in specs.items()}

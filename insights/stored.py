@@ -89,10 +89,12 @@ def daily_counts(community_ids, windows, names) -> dict:
     return result
 
 
-def conversation(community_ids, windows) -> tuple[dict, list]:
+def conversation(community_ids, windows, counts=None) -> tuple[dict, list]:
     """Discussions started, replies and reactions, in total and per community (a community
-    is listed when it had posts in either window)."""
-    counts = daily_counts(community_ids, windows, CONVERSATION)
+    is listed when it had posts in either window). `counts`: daily_counts of these names
+    (and others) already read."""
+    if counts is None:
+        counts = daily_counts(community_ids, windows, CONVERSATION)
     names = dict(Community.objects.filter(pk__in=list(counts) or [0])  # one query, always
                  .values_list("pk", "name"))
     totals = {f"{name}__{p}": sum(c[name][p] for c in counts.values())
@@ -113,10 +115,12 @@ def conversation(community_ids, windows) -> tuple[dict, list]:
     return totals, table
 
 
-def clinicians(community_ids, windows) -> dict:
+def clinicians(community_ids, windows, counts=None) -> dict:
     """Active clinicians (from the stored facts), answers and Helpful reactions to them (the
-    daily figures), accepted answers (one query over the threads)."""
-    counts = daily_counts(community_ids, windows, CLINICIAN)
+    daily figures), accepted answers (one query over the threads). `counts`: daily_counts
+    of these names (and others) already read."""
+    if counts is None:
+        counts = daily_counts(community_ids, windows, CLINICIAN)
     result = {f"{name}__{p}": sum(c[name][p] for c in counts.values())
               for name in CLINICIAN for p in windows}
     scopes = facts.scopes(community_ids)

@@ -16,7 +16,7 @@ from accounts.permissions import is_verified_clinician
 from . import metrics, outcomes, permissions, presenters, rollup, services
 from . import report as monthly
 from .campaigns import csv_text as campaign_csv
-from .charts import bar_chart, sparkline, week_chart
+from .charts import bar_chart, sparkline, table_rows, week_chart
 from .context_processors import remember_nav
 from .facts import without_jit
 from .forms import InsightsFilterForm
@@ -83,6 +83,7 @@ def dashboard(request):
                              points=points, today=None if weekly else current_day,
                              weeks=weekly),
             "points": points,
+            "rows": table_rows(points, "j M Y" if weekly else "D j M"),
             "missing": sum(1 for _day, value in days if value is None),
         })
     trends = rollup.weekly(community_ids=selection.community_ids)
@@ -91,6 +92,7 @@ def dashboard(request):
         "headline": presenters.headline(figures, series, sparkline=sparkline),
         "trends": [
             {"name": name, "title": _(rollup.SERIES[name]), "points": points,
+             "rows": table_rows(points, "j M Y"),
              "svg": week_chart(chart_id=f"trend-{name}", title=_(rollup.SERIES[name]),
                                points=points)}
             for name, points in trends.items()
