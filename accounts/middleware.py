@@ -280,6 +280,8 @@ class MemberLocaleMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         signed_in = user is not None and user.is_authenticated
+        if isinstance(user, SimpleLazyObject):  # loaded just now: the view's hundred or so
+            request.user = user = user._wrapped  # reads of it skip the proxy
         if signed_in:
             language = (user.language or "").split("-")[0]
             if language and language in _language_codes():
