@@ -64,9 +64,6 @@ class User(AbstractUser):
             # UPPER(username): without this index it read every member until it found the
             # name (64 ms for a recent member at 100,000 members, issue 24)
             models.Index(Upper("username"), name="user_username_upper"),
-            # the day's sign-ups (the nightly rollup, the dashboard's live day): a range read,
-            # not a scan of every account (112 ms at 100,000 members, issue 24)
-            models.Index(fields=["date_joined"], name="user_date_joined"),
         ]
 
     def __str__(self) -> str:

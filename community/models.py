@@ -83,12 +83,7 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "community"], name="membership_unique"),
         ]
-        indexes = [
-            models.Index(fields=["community", "status"]),
-            # the day's new memberships and newcomers (the nightly rollup, the dashboard's live
-            # day): a range read, not a scan of every membership (91 ms at 100,000, issue 24)
-            models.Index(fields=["joined_at"], name="membership_joined"),
-        ]
+        indexes = [models.Index(fields=["community", "status"])]
 
     def __str__(self) -> str:
         return f"{self.user} in {self.community}"
