@@ -177,15 +177,15 @@ def reach(community_ids, period) -> dict:
         bucket["members"] += row["members_total__cur"]
         bucket["new"] += row["signups__cur"]
     counted = {"helped": Count("pk", filter=said_helped)}
-    among = said_helped
+    among = members.filter(said_helped)
     if stored_languages is None:
-        # for some communities, only their members' facts are read (not every member's)
-        active = Q(pk__in=facts.active_user_ids(period, live, among=(
-            None if community_ids is None
-            else memberships_in(community_ids).values("user_id"))))
-        counted["active"] = Count("pk", filter=active)
-        among = among | active
-    for row in (members.filter(among, date_joined__lt=period.end).values("language")
+        # for some communities, only their members' facts are read (not every member's);
+        # counted over the members (a filter "helped or active" would not hash the ids)
+        counted["active"] = Count("pk", filter=Q(pk__in=facts.active_user_ids(
+            period, live, among=(None if community_ids is None
+                                 else memberships_in(community_ids).values("user_id")))))
+        among = members
+    for row in (among.filter(date_joined__lt=period.end).values("language")
                 .annotate(**counted).order_by()):
         bucket = languages.get(windows.language_code(row["language"]))
         if bucket is not None:

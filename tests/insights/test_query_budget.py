@@ -96,10 +96,10 @@ def test_the_figures_take_twenty_two_or_three_queries_and_the_charts_one_or_fift
         # (4 queries, twice: headline and clinicians), their authors' first posts, posts and
         # reactions per community (once for the conversation and the clinicians); no stored
         # rows
-        live = 0 if size == "rolled up" else 9
+        live = 0 if size == "rolled up" else 10
         for scope in (None, {world.D.pk}, {world.D.pk, world.H.pk}):
             # one community or all: +1, the latest rolled-up day for the window counts
-            with django_assert_num_queries((22 if scope is None or len(scope) != 1 else 23)
+            with django_assert_num_queries((21 if scope is None or len(scope) != 1 else 22)
                                            + live):
                 metrics.figures(community_ids=scope, period=period)
             with django_assert_num_queries(1):  # stored days only
