@@ -155,7 +155,7 @@ def screen(text: str, *, context: Context | None = None) -> ScreeningResult:
 
 
 def _sentence_around(text: str, span: tuple[int, int]) -> tuple[int, int]:
-    for start, end in crisis_model.sentences(text):
+    for start, end in crisis_model.raw_sentences(text):
         if start <= span[0] < end:
             return start, max(end, span[1])
     return span

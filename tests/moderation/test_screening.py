@@ -262,3 +262,17 @@ def test_a_changed_rule_is_not_answered_from_the_older_rules_cached_result(monke
     screen(text)
     # then the text is screened again, not answered from the older rules' result
     assert len(calls) == 2
+
+
+def test_short_sentences_are_scored_with_their_neighbours_and_the_highlight_is_one_sentence():
+    """Alone, "I'm not going to." read like intent; the heads score it with its context."""
+    from moderation.screening import model as crisis_model
+
+    text = ("She kept his voicemail on my phone. I'm not going to. Everyone says I should "
+            "delete it but hearing him say my name is the only thing that gets me through "
+            "the morning before work.")
+    items = [text[a:b] for a, b in crisis_model.sentences(text)]
+    assert "I'm not going to." not in items
+    assert all(len(item.split()) >= crisis_model.MIN_WORDS for item in items)
+    assert "".join(items).replace(" ", "") == text.replace(" ", "")  # nothing lost
+    assert [text[a:b] for a, b in crisis_model.raw_sentences(text)][1] == "I'm not going to."
