@@ -498,14 +498,24 @@ _PAST = re.compile(
     r"|college|my\s+(?:teens|twenties)))|\bas\s+a\s+teen(?:ager)?\b|\bused\s+to\b"
     r"|\bhace\s+(?:\d+|un|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|muchos|varios|unos"
     r"|algunos)\s+(?:a[ñn]os|anos)\b|\bde\s+(?:adolescente|joven|chic[oa]|ni[ñn][oa])\b"
-    r"|\bcuando\s+(?:era|ten[ií]a)\s+(?:\d+|joven|adolescente|chic[oa]|ni[ñn][oa])",
+    r"|\bcuando\s+(?:era|ten[ií]a)\s+(?:\d+|joven|adolescente|chic[oa]|ni[ñn][oa])"
+    # "I was 13 when I started", "tenía 15 cuando lo intenté", "2017, postpartum psychosis, I
+    # thought...", "hace tiempo pensé en...", "I remember the night I wrote...".
+    r"|\bI\s+was\s+\d{1,2}\s+when\b|\bten[ií]a\s+\d{1,2}\s+(?:a[ñn]os\s+)?cuando\b"
+    r"|\b(?:19|20)\d\d\s*[,:]|\bhace\s+(?:mucho\s+)?tiempo\b|\ba\s+long\s+time\s+ago\b"
+    r"|\bI\s+remember\s+(?:the\s+(?:night|day|time)|when)\b"
+    r"|\brecuerdo\s+(?:la\s+noche|el\s+d[ií]a|cuando)\b",
     re.IGNORECASE)
+# Laughing in the same sentence ("me quiero morir jajaja me caí en la entrada"): a figure of
+# speech far more often than not, so the rules do not escalate it; the model still reads it.
+_LAUGHING = re.compile(r"\b(?:j[aeis](?:j[aeis])+j?|h[ae](?:h[ae])+h?|lol|lmao|lmfao|rofl|xd)\b",
+                       re.IGNORECASE)
 _AGAIN = re.compile(
     r"\b(?:again|(?:is|are|'s|'re|came|coming|come)\s+back|still|once\s+more|otra\s+vez|de\s+nuevo|volv\w+|todav[ií]a|regres\w+"
     r"|sigo|seguir)\b", re.IGNORECASE)
 _NEXT_IS_WHEN = re.compile(r"\s*(?:that|it)\s+was\b|\s*(?:eso\s+)?fue\s+hace\b", re.IGNORECASE)
 _ASKED = re.compile(
-    r"\b(?:asked|asks|ask|asking)\s+(?:\w+\s+){0,2}?(?:if|whether)\s+(?:\w+\s+){0,4}$"
+    r"\b(?:asked|asks|ask|asking)\s+(?:\w+\s+){0,3}?(?:if|whether)\s+(?:\w+\s+){0,4}$"
     r"|\bpregunt\w*\s+(?:\w+\s+){0,2}?si\s+(?:\w+\s+){0,4}$"
     # Someone else's words or the reader's case: "told me to jump off a bridge", "if you're
     # having thoughts of suicide, call 988", "si tienes pensamientos de suicidio".
@@ -538,7 +548,7 @@ class _Marks:
     def __init__(self, text: str) -> None:
         self.text = text
         self.marks = {pattern: [m.span() for m in pattern.finditer(text)]
-                      for pattern in (_AGAIN, _PAST)}
+                      for pattern in (_AGAIN, _PAST, _LAUGHING)}
         self.verdicts: dict[tuple[int, int], bool | None] = {}
 
     def _cut(self, at: int) -> bool:
@@ -566,7 +576,7 @@ class _Marks:
     def _verdict(self, first: int, last: int) -> bool | None:
         if self.has(_AGAIN, first, last):
             return False
-        if self.has(_PAST, first, last):
+        if self.has(_PAST, first, last) or self.has(_LAUGHING, first, last):
             return True
         if _NEXT_IS_WHEN.match(self.text, last):
             return self.has(_PAST, last, _sentence(self.text, last + 1, last + 1)[1])

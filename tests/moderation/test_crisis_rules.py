@@ -74,6 +74,16 @@ def test_general_patterns_find_crisis_language(text, kind):
     "My surgeon had to cut deeper than planned, the tumour was bigger.",
     "imma end this diet today lol, pizza time",
     "What dose of potassium is safe for my heart? My levels were low.",
+    # Session 6: ages, years and memories told as a story; laughing at oneself
+    "I was 15 when I first cut myself. Nine years clean and I run a peer group now.",
+    "tenia 17 cuando me tome las pastillas de mi mama, hoy estudio enfermeria",
+    "2016, after the diagnosis, I wanted to die. Treatment and my kids changed that.",
+    "hace tiempo quise quitarme la vida, hoy agradezco cada dia con mis nietos",
+    "I remember the night I planned to kill myself; my sister called just in time.",
+    "recuerdo cuando me queria matar, ahora acompaño a otros en el grupo",
+    "The counselor asked me straight out if I was thinking about ending my life.",
+    "me quiero morir jajaja se me cayo el glucometro en el cafe",
+    "ugh I'm going to kill myself lol the pump alarm went off in the middle of church",
 ])
 def test_history_questions_and_figures_of_speech_are_not_rule_crisis(text):
     assert kinds(text) == set()
@@ -82,6 +92,9 @@ def test_history_questions_and_figures_of_speech_are_not_rule_crisis(text):
 def test_history_that_comes_back_is_still_crisis():
     assert kinds("Ten years ago I tried to kill myself and I'm thinking about killing myself "
                  "again.")
+    assert kinds("I was 15 when I first cut myself and I cut myself again last night.")
+    # laughing elsewhere in the post does not hide a plain sentence
+    assert kinds("Went to the clinic lol. I'm going to kill myself tonight.")
 
 
 def test_a_history_told_far_away_in_a_long_run_does_not_hide_a_crisis_now():
