@@ -1,5 +1,7 @@
 """Rebuild the crisis model's head (``moderation/screening/crisis_head.json``) from the
-team's labelled set, leaving the held-out third alone.
+team's labelled set, leaving the held-out third alone. A "sentence" below is an item of
+``crisis_model.sentences``: a sentence of fewer than ``MIN_WORDS`` words is joined to its
+neighbour, as screening reads it.
 
     python manage.py screening_train
 
