@@ -101,18 +101,17 @@ def members_helped(community_ids, windows) -> dict:
     span, each read once from its own rows; the windows are told apart here, by time)."""
     first = min(w.start for w in windows.values())
     last = max(w.end for w in windows.values())
-    member = {"user__is_active": True}
+    outside = definitions.not_members().values("pk")  # insights' rule of who is a member
     votes = (_votes(community_ids).filter(helped=True, updated_at__gte=first,
-                                          updated_at__lt=last, **member)
-             .values_list("user_id", "updated_at"))
+                                          updated_at__lt=last)
+             .exclude(user_id__in=outside).values_list("user_id", "updated_at"))
     checkins = (_checkins(community_ids).filter(answer__in=("yes", "somewhat"),
-                                                answered_at__gte=first, answered_at__lt=last,
-                                                **member)
-                .values_list("user_id", "answered_at"))
+                                                answered_at__gte=first, answered_at__lt=last)
+                .exclude(user_id__in=outside).values_list("user_id", "answered_at"))
     questions = (published_threads(community_ids)
                  .filter(kind=Thread.Kind.QUESTION, first_clinician_answer_at__gte=first,
-                         first_clinician_answer_at__lt=last, author__is_active=True,
-                         author__is_staff=False)
+                         first_clinician_answer_at__lt=last)
+                 .exclude(author_id__in=outside)
                  .values_list("author_id", "first_clinician_answer_at"))
     helped: dict = {p: set() for p in windows}
     for user, when in votes.union(checkins, questions, all=True):

@@ -50,46 +50,11 @@ def _seconds(value: float | None) -> int | None:
     return None if value is None else int(round(value))
 
 
-def duration_percentiles(
-    queryset, *, start: str, end: str, groups: Mapping[str, Q], percentiles: Iterable[float],
-) -> dict[str, dict[float, int | None]]:
-    """For each named group (a condition on the rows), the given percentiles of `end − start`
-    over rows where both are set, in whole seconds. One query."""
-    percentiles = tuple(percentiles)
-    queryset = queryset.filter(**{f"{start}__isnull": False, f"{end}__isnull": False})
-    if connection.vendor == "postgresql":
-        duration = EpochSeconds(F(end) - F(start))
-        row = queryset.aggregate(**{
-            f"{name}__{i}": PercentileCont(duration, p, filter=condition)
-            for name, condition in groups.items()
-            for i, p in enumerate(percentiles)
-        })
-        return {
-            name: {p: _seconds(row[f"{name}__{i}"]) for i, p in enumerate(percentiles)}
-            for name in groups
-        }
-    any_group = Q()
-    for condition in groups.values():
-        any_group |= condition
-    flags = {f"in_{name}": ExpressionWrapper(condition, output_field=BooleanField())
-             for name, condition in groups.items()}
-    rows = queryset.filter(any_group).annotate(**flags).values(start, end, *flags)
-    durations: dict[str, list[float]] = {name: [] for name in groups}
-    for row in rows:
-        seconds = (row[end] - row[start]).total_seconds()
-        for name in groups:
-            if row[f"in_{name}"]:
-                durations[name].append(seconds)
-    return {
-        name: {p: _seconds(percentile_cont(values, p)) for p in percentiles}
-        for name, values in durations.items()
-    }
-
-
 def durations_percentiles(
     queryset, specs: Mapping[str, tuple[str, str, Mapping[str, Q], Iterable[float]]],
 ) -> dict[str, dict[str, dict[float, int | None]]]:
-    """duration_percentiles for several durations of the same rows in one query:
+    """Percentiles of several durations (`end − start`, in whole seconds, over the rows where
+    both are set) for each named group (a condition on the rows), in one query:
     {name: (start, end, groups, percentiles)} -> {name: {group: {percentile: seconds}}}."""
     specs = {name: (start, end, groups, tuple(percentiles))
              for name, (start, end, groups, percentiles) in specs.items()}

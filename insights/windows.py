@@ -154,19 +154,25 @@ def _changes(day: date) -> dict | None:
            f"m.last_active IN ({keys}) OR m.last_active >= {now:d} "
            f"OR m.last_posted IN ({keys}) OR m.last_posted >= {now:d} OR {first_posts})"
            f") AS u GROUP BY u.scope, u.signup_source, u.language")
-    changes: dict = defaultdict(int)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*sum_params, *member_params, Membership.Status.ACTIVE, *params])
-        for scope, source, language, *values in cursor.fetchall():
-            key, values = normalise_source(source), iter(values)
-            for n in LENGTHS:
-                active = next(values) or 0
-                changes[(scope, n, f"active:{key}")] += active
-                changes[(scope, n, f"new:{key}")] += next(values) or 0
-                changes[(scope, n, f"returning:{key}")] += next(values) or 0
-                if scope == ALL_SCOPE:
-                    changes[(scope, n, f"lang:{language_code(language)}")] += active
-    return changes
+        return _tally(cursor.fetchall())
+
+
+def _tally(rows) -> dict:
+    """{(scope, length, name): value} from rows (scope, source, language, then active, new
+    and returning for each of LENGTHS), as `_changes` and `_count_all` select them."""
+    totals: dict = defaultdict(int)
+    for scope, source, language, *values in rows:
+        key, values = normalise_source(source), iter(values)
+        for n in LENGTHS:
+            active = next(values) or 0
+            totals[(scope, n, f"active:{key}")] += active
+            totals[(scope, n, f"new:{key}")] += next(values) or 0
+            totals[(scope, n, f"returning:{key}")] += next(values) or 0
+            if scope == ALL_SCOPE:
+                totals[(scope, n, f"lang:{language_code(language)}")] += active
+    return totals
 
 
 def _count_all(day: date) -> dict:
@@ -208,20 +214,10 @@ def _count_all(day: date) -> dict:
            f"OR m.id IS NOT NULL) "
            f"GROUP BY f.user_id, f.scope, acc.signup_source, acc.language) AS u "
            f"GROUP BY u.scope, u.signup_source, u.language")
-    totals: dict = defaultdict(int)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*sum_params, *params, *member_params, Membership.Status.ACTIVE,
                              *years])
-        for scope, source, language, *values in cursor.fetchall():
-            key, values = normalise_source(source), iter(values)
-            for n in LENGTHS:
-                active = next(values) or 0
-                totals[(scope, n, f"active:{key}")] += active
-                totals[(scope, n, f"new:{key}")] += next(values) or 0
-                totals[(scope, n, f"returning:{key}")] += next(values) or 0
-                if scope == ALL_SCOPE:
-                    totals[(scope, n, f"lang:{language_code(language)}")] += active
-    return totals
+        return _tally(cursor.fetchall())
 
 
 def _masked(column: str, window: Period, params: list) -> str:
