@@ -47,17 +47,20 @@ def active_members(activity: definitions.DayActivity, day: date, ids) -> dict:
              if day in days and scope != definitions.ALL_SCOPE
              and (ids is None or scope in ids)}
     counts: dict = defaultdict(int)
+    overall = activity.active_on(day, definitions.ALL_SCOPE) if ids is None else set()
+    # the members among them, by id (a join with members() hashed every account), then
+    # their memberships; one query each whatever the day (an empty list matches nothing)
+    member_ids = set(definitions.members().filter(definitions.any_of(
+        "pk", overall | {user for user, _scope in pairs})).values_list("pk", flat=True))
     memberships = Membership.objects.filter(
-        # one query whatever the day (an empty list matches nothing), for a fixed query count
-        definitions.any_of("user_id", {user for user, _scope in pairs}),
+        definitions.any_of("user_id", {user for user, _scope in pairs if user in member_ids}),
         definitions.any_of("community_id", {scope for _user, scope in pairs}),
-        status=Membership.Status.ACTIVE, user__in=definitions.members())
+        status=Membership.Status.ACTIVE)
     for pair in memberships.values_list("user_id", "community_id"):
         if pair in pairs:
             counts[pair[1]] += 1
     if ids is None:
-        counts[ALL] = definitions.members().filter(
-            definitions.any_of("pk", activity.active_on(day, definitions.ALL_SCOPE))).count()
+        counts[ALL] = len(overall & member_ids)
     return counts
 
 
