@@ -324,20 +324,21 @@ class Insights(APIView):
         OpenApiParameter("range", str, description="As on the dashboard: 7, 30, 90 days..."),
     ], responses={200: inline_serializer("Insights", fields={
         "scope": serializers.DictField(), "period": serializers.DictField(),
-        "figures": serializers.DictField()}), **READ_ERRORS},
+        "figures": serializers.DictField(), "computed_at": serializers.DateTimeField()}),
+        **READ_ERRORS},
         summary="The dashboard's figures, with the same small-cell suppression.")
     def get(self, request):
-        from insights import metrics, presenters, rollup
+        from insights import presenters, snapshots
         from insights.views import Selection
 
         selection = Selection(request._request)
         if selection.period is None:
             raise serializers.ValidationError(selection.form.errors.get_json_data())
-        figures = metrics.figures(community_ids=selection.community_ids,
-                                  period=selection.period)
-        series = rollup.series(community_ids=selection.community_ids, period=selection.period)
-        response = Response(presenters.json_data(figures, scope=selection.scope(),
-                                                 series=series))
+        # the selection's stored figures, as on the dashboard (insights.snapshots)
+        data = snapshots.dashboard(selection.community_ids, selection.period)
+        payload = presenters.json_data(data.figures, scope=selection.scope(), series=data.series)
+        payload["computed_at"] = data.computed_at.isoformat()
+        response = Response(payload)
         response["Cache-Control"] = "private, no-store"
         return response
 

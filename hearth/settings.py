@@ -233,14 +233,16 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
-# Three queues, so that screening a post never waits behind a fan-out to thousands of
-# followers or a morning's digests: "celery" (screening and everything else), "fanout" (a
-# post's notifications to its readers), "mail" (building digests, sending the outbox). A
+# Four queues, so that screening a post never waits behind a fan-out to thousands of
+# followers, a morning's digests or the dashboard's figures: "celery" (screening and everything
+# else), "fanout" (a post's notifications to its readers), "mail" (building digests, sending
+# the outbox), "reports" (the insights dashboard's stored figures: insights.snapshots). A
 # worker started without -Q consumes every queue listed here (make run, compose, k8s);
 # Redis is polled fairly across them. tests/notifications/test_queues.py checks it.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
-CELERY_TASK_QUEUES = {"celery": {}, "fanout": {}, "mail": {}}
+CELERY_TASK_QUEUES = {"celery": {}, "fanout": {}, "mail": {}, "reports": {}}
 CELERY_TASK_ROUTES = {
+    "insights.tasks.snapshot*": {"queue": "reports"},
     "notifications.tasks.notifications_for_*": {"queue": "fanout"},
     "notifications.tasks.notifications_fanout_sweep": {"queue": "fanout"},
     "notifications.tasks.outbox_*": {"queue": "mail"},
@@ -285,6 +287,7 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-data-exports": {"task": "accounts.tasks.data_exports_sweep", "schedule": 300.0},
     "api-sweep-webhooks": {"task": "api.tasks.webhook_sweep", "schedule": 60.0},
     "api-questions-waiting": {"task": "api.tasks.webhook_questions_waiting", "schedule": 300.0},
+    "insights-snapshots-refresh": {"task": "insights.tasks.snapshots_refresh", "schedule": 300.0},
     "insights-rollup-yesterday": {
         "task": "insights.tasks.rollup_metrics_yesterday", "schedule": crontab(hour=0, minute=20),
     },
@@ -322,6 +325,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute links in emails (threads, unsubscribe); digests go out from this local hour.
 HEARTH_BASE_URL = env("BASE_URL", default=f"http://127.0.0.1:{PORT}")
 HEARTH_DIGEST_HOUR = env.int("DIGEST_HOUR", default=7)
+# The insights dashboard reads its figures as stored while they are younger than this; the
+# beat refreshes what people read every 5 minutes (insights.snapshots).
+INSIGHTS_SNAPSHOT_SECONDS = env.int("INSIGHTS_SNAPSHOT_SECONDS", default=900)
 
 # --- Accounts ---------------------------------------------------------------------------
 SITE_ID = 1

@@ -126,12 +126,15 @@ class ActiveDay(models.Model):
 class MemberLast(models.Model):
     """Per member and scope, over every stored fact (issue 24): the three latest days active
     and the three latest days posted (year * 1000 + day of the year, 0: none) and the first
-    public post, kept by the rollup for the members of the day it stores. Indexed, so that
-    the rollup of a day finds the members whose windows change and places them in the
-    windows ending on that day and the day before without reading their facts
-    (insights.windows)."""
+    public post, kept by the rollup for the members of the day it stores, so that the rollup
+    of a day finds the members whose windows change and places them in the windows ending on
+    that day and the day before without reading their facts (insights.windows). No index on
+    the days (a day's members are a third of the rows, read in one pass): each night's
+    update of the day's members is a HOT update (fillfactor 70), no index entry written."""
 
-    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    # member_last_unique (user, scope) serves the look-ups by member
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+",
+                             db_index=False)
     scope = models.IntegerField()
     last_active = models.IntegerField(default=0)
     active_2 = models.IntegerField(default=0)
@@ -144,12 +147,39 @@ class MemberLast(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "scope"],
                                                name="member_last_unique")]
-        indexes = [models.Index(fields=["last_active"], name="member_last_active"),
-                   models.Index(fields=["last_posted"], name="member_last_posted"),
-                   models.Index(fields=["first_post"], name="member_last_first_post")]
 
     def __str__(self) -> str:
         return f"last days of {self.user_id} in {self.scope or 'all'}"
+
+
+
+
+class DashboardSnapshot(models.Model):
+    """The dashboard's computed figures for one selection (communities, period, language),
+    stored (issue 24): the page, the CSV and the JSON read this row while it is fresh
+    (INSIGHTS_SNAPSHOT_SECONDS), and the beat task `insights.tasks.snapshots_refresh` computes
+    again the selections someone read in the last days before they go stale, so that a page
+    view reads one row instead of counting a year of activity (insights.snapshots)."""
+
+    scope = models.TextField()  # "all", or the community ids, ascending, comma-separated
+    first_day = models.DateField()
+    last_day = models.DateField()
+    relative = models.BooleanField(default=True)  # "the last N days": follows today
+    language = models.CharField(max_length=12)
+    payload = models.TextField()  # JSON, its keys in the order computed (jsonb sorts them)
+    computed_at = models.DateTimeField()
+    compute_ms = models.IntegerField(default=0)
+    read_at = models.DateTimeField()
+    stale = models.BooleanField(default=False)  # a rollup changed its days: served, but due
+
+    class Meta:
+        constraints = [models.UniqueConstraint(
+            fields=["scope", "first_day", "last_day", "language"],
+            name="dashboard_snapshot_unique")]
+        indexes = [models.Index(fields=["read_at"], name="dashboard_snapshot_read")]
+
+    def __str__(self) -> str:
+        return f"insights {self.scope} {self.first_day}–{self.last_day} ({self.language})"
 
 
 from .campaign_models import Campaign, CampaignVisit  # noqa: E402, F401  (issue 23)

@@ -16,7 +16,7 @@ from community.models import AnswerVote, Membership, Reaction, Thread
 from moderation.models import ModerationItem
 from notifications.models import CheckIn, DigestClick
 
-from . import definitions, education, facts, metrics, windows
+from . import definitions, education, facts, metrics, snapshots, windows
 from .models import DailyMetric
 from .periods import Period, today
 
@@ -204,6 +204,7 @@ def rollup_range(since: date, until: date, *, progress: Callable | None = None,
                               recount=day == since and (recount or len(days) > CHUNK))
     if len(days) > CHUNK:  # a backfill: fresh statistics for the planner (nightly: autovacuum)
         facts.analyze()
+    snapshots.rolled_up(since, until)  # the dashboard's stored figures over these days: due
     return written
 
 

@@ -34,3 +34,28 @@ def report_monthly_email() -> int:
     from .report import report_email_queue
 
     return len(report_email_queue(month=Month.last_finished()))
+
+
+@shared_task(name="insights.tasks.snapshots_refresh", acks_late=True)
+def snapshots_refresh() -> int:
+    """Beat, every 5 minutes: queue the dashboard selections read lately whose stored figures
+    are getting old, one task each (insights.snapshots), on the "reports" queue."""
+    from . import snapshots
+
+    due = snapshots.due()
+    for selection in due:
+        snapshot_compute.delay(*selection)
+    return len(due)
+
+
+@shared_task(name="insights.tasks.snapshot_compute", acks_late=True)
+def snapshot_compute(scope: str, first_day: str, last_day: str, language: str,
+                     read_at: str) -> None:
+    """One dashboard selection's figures, counted and stored."""
+    from datetime import datetime
+
+    from . import snapshots
+
+    snapshots.compute_and_store(scope, date.fromisoformat(first_day),
+                                date.fromisoformat(last_day), language,
+                                datetime.fromisoformat(read_at))

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import is_verified_clinician
 
-from . import metrics, outcomes, permissions, presenters, rollup, services
+from . import metrics, permissions, presenters, rollup, services, snapshots
 from . import report as monthly
 from .campaigns import csv_text as campaign_csv
 from .charts import bar_chart, sparkline, table_rows, week_chart
@@ -69,8 +69,8 @@ def dashboard(request):
     context = {"form": selection.form, "selection": selection, "definitions": DEFINITIONS}
     if selection.period is None:
         return render(request, "insights/dashboard.html", context, status=400)
-    figures = metrics.figures(community_ids=selection.community_ids, period=selection.period)
-    series = rollup.series(community_ids=selection.community_ids, period=selection.period)
+    data = snapshots.dashboard(selection.community_ids, selection.period)
+    figures, series = data.figures, data.series
     current_day = today()
     # a long period's charts show weeks (~52 bars and table rows each, not 365)
     weekly = selection.period.days > rollup.WEEKS_AFTER
@@ -86,9 +86,11 @@ def dashboard(request):
             "rows": table_rows(points, "j M Y" if weekly else "D j M"),
             "missing": sum(1 for _day, value in days if value is None),
         })
-    trends = rollup.weekly(community_ids=selection.community_ids)
-    reach = outcomes.reach(selection.community_ids, selection.period)
+    trends, reach = data.trends, data.reach
     context.update({
+        "computed_at": data.computed_at,
+        **data.sections,
+        "stored_figures": data.stored,
         "headline": presenters.headline(figures, series, sparkline=sparkline),
         "trends": [
             {"name": name, "title": _(rollup.SERIES[name]), "points": points,
@@ -118,9 +120,8 @@ def export_csv(request):
     selection = Selection(request)
     if selection.period is None:
         return _invalid(selection)
-    figures = metrics.figures(community_ids=selection.community_ids, period=selection.period)
-    reach = outcomes.reach(selection.community_ids, selection.period)
-    text = presenters.csv_text(figures, scope_label=selection.label, reach=reach)
+    data = snapshots.dashboard(selection.community_ids, selection.period)
+    text = presenters.csv_text(data.figures, scope_label=selection.label, reach=data.reach)
     text += campaign_csv(community_ids=selection.community_ids, start=selection.period.start,
                          end=selection.period.end)
     response = HttpResponse(text, content_type="text/csv; charset=utf-8")
@@ -136,11 +137,10 @@ def data_json(request):
     selection = Selection(request)
     if selection.period is None:
         return _invalid(selection)
-    figures = metrics.figures(community_ids=selection.community_ids, period=selection.period)
-    series = rollup.series(community_ids=selection.community_ids, period=selection.period)
-    response = JsonResponse(
-        presenters.json_data(figures, scope=selection.scope(), series=series)
-    )
+    data = snapshots.dashboard(selection.community_ids, selection.period)
+    payload = presenters.json_data(data.figures, scope=selection.scope(), series=data.series)
+    payload["computed_at"] = data.computed_at.isoformat()
+    response = JsonResponse(payload)
     response["Cache-Control"] = "private, no-store"
     return response
 
