@@ -276,6 +276,11 @@ _rules("suicidal_intent", [
     (("cochera", "garage", "garaje"),
      r"\b(?:cochera|garage|garaje)\s+con\s+el\s+(?:carro|coche|auto|motor|carbon|carb[oó]n)\s+"
      r"(?:prendido|encendido|andando)\b"),
+    # The exhaust through a hose: "sitting in his truck with the hose hooked up".
+    (("hose", "manguera"),
+     r"\bhose\b[^.!?\n]{0,40}?\b(?:exhaust|tail\s?pipe)\b|\b(?:car|truck|van)\s+with\s+(?:the|a)\s+"
+     r"hose\s+(?:hooked\s+up|attached|connected|in)\b"
+     r"|\bmanguera\b[^.!?\n]{0,40}?\b(?:escape|mofle)\b"),
     # English, someone else: "she said she's going to kill herself", "he wants to die".
     (("himself", "herself", "themselves", "themself", "die", "his life", "her life",
       "their life", "suicidal"),

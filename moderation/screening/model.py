@@ -137,7 +137,14 @@ class LexicalHead:
     n-grams within words (scikit-learn's ``char_wb`` analyzer, reimplemented here exactly, so
     the site needs no scikit-learn). It catches wording the encoder blurs (slang, misspellings,
     Spanish idiom); on the held-out third it added about 4 points of recall at the same
-    false-alarm rate (README, "Screening")."""
+    false-alarm rate (README, "Screening").
+
+    Beside the character n-grams, optionally, word unigrams and bigrams (scikit-learn's
+    ``word`` analyzer over the same folded text, ``WORD_PATTERN``; a FeatureUnion: each part
+    is normalised on its own, one logistic regression over both): "used to", "years ago",
+    "my mom", "no voy a" carry what a sentence's character n-grams blur."""
+
+    WORD_PATTERN = re.compile(r"[a-z0-9']+")
 
     # The n-grams of this many distinct words of up to _WORD_KEPT_CHARS are kept (common words
     # recur: a few MB at most).
@@ -154,6 +161,10 @@ class LexicalHead:
         # the general case, computed once.
         self._once = {k: (idf * weight, idf * idf) for k, (idf, weight) in self.terms.items()}
         self._word_grams: dict[str, list[str]] = {}
+        # word n-gram -> (idf, weight); empty for a head of character n-grams only
+        self.word_terms: dict[str, tuple[float, float]] = {
+            k: (v[0], v[1]) for k, v in data.get("word_terms", {}).items()}
+        self.word_low, self.word_high = data.get("word_ngram_range", (1, 2))
 
     @classmethod
     def read(cls, path: Path = LEXICAL_PATH) -> LexicalHead:
@@ -186,6 +197,19 @@ class LexicalHead:
             grams += self._grams(word)
         return Counter(grams)
 
+    def word_ngrams(self, text: str) -> dict[str, int]:
+        """Each word n-gram's count (those the head has a weight for), as scikit-learn's
+        ``word`` analyzer makes them: tokens of ``WORD_PATTERN`` in the folded text, n-grams
+        joined by one space."""
+        if not self.word_terms:
+            return {}
+        tokens = self.WORD_PATTERN.findall(fold_accents(text) if self.fold else text.lower())
+        terms = self.word_terms
+        grams = [gram for n in range(self.word_low, min(self.word_high, len(tokens)) + 1)
+                 for start in range(len(tokens) - n + 1)
+                 if (gram := " ".join(tokens[start:start + n])) in terms]
+        return Counter(grams)
+
     def score(self, text: str) -> float:
         total = norm = 0.0
         terms, once = self.terms, self._once
@@ -200,7 +224,15 @@ class LexicalHead:
             total += value * weight
             norm += value * value
         logit = self.intercept + (total / math.sqrt(norm) if norm else 0.0)
-        return 1.0 / (1.0 + math.exp(-logit))
+        word_total = word_norm = 0.0
+        for gram, count in self.word_ngrams(text).items():
+            idf, weight = self.word_terms[gram]
+            value = (1.0 + math.log(count)) * idf
+            word_total += value * weight
+            word_norm += value * value
+        if word_norm:
+            logit += word_total / math.sqrt(word_norm)
+        return 1.0 / (1.0 + math.exp(-min(max(logit, -500.0), 500.0)))
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
