@@ -187,33 +187,43 @@ class LexicalHead:
                 self._word_grams[word] = grams
         return grams
 
-    def ngrams(self, text: str) -> dict[str, int]:
+    def _prepared(self, text: str) -> str:
+        return fold_accents(text) if self.fold else text.lower()
+
+    def ngrams(self, text: str, *, prepared: bool = False) -> dict[str, int]:
         """Each n-gram's count (those the head has a weight for), as scikit-learn's
         ``char_wb`` analyzer makes them: within each word padded with a space either side
         (``str.split`` splits on runs of the whitespace scikit-learn first makes one space)."""
-        text = fold_accents(text) if self.fold else text.lower()
+        if not prepared:
+            text = self._prepared(text)
         grams: list[str] = []
         for word in text.split():
             grams += self._grams(word)
         return Counter(grams)
 
-    def word_ngrams(self, text: str) -> dict[str, int]:
+    def word_ngrams(self, text: str, *, prepared: bool = False) -> dict[str, int]:
         """Each word n-gram's count (those the head has a weight for), as scikit-learn's
         ``word`` analyzer makes them: tokens of ``WORD_PATTERN`` in the folded text, n-grams
         joined by one space."""
         if not self.word_terms:
             return {}
-        tokens = self.WORD_PATTERN.findall(fold_accents(text) if self.fold else text.lower())
+        tokens = self.WORD_PATTERN.findall(text if prepared else self._prepared(text))
         terms = self.word_terms
-        grams = [gram for n in range(self.word_low, min(self.word_high, len(tokens)) + 1)
-                 for start in range(len(tokens) - n + 1)
-                 if (gram := " ".join(tokens[start:start + n])) in terms]
+        if (self.word_low, self.word_high) == (1, 2):  # the trainer's (faster than the loop)
+            grams = [t for t in tokens if t in terms]
+            grams += [gram for a, b in zip(tokens, tokens[1:], strict=False)
+                      if (gram := f"{a} {b}") in terms]
+        else:
+            grams = [gram for n in range(self.word_low, min(self.word_high, len(tokens)) + 1)
+                     for start in range(len(tokens) - n + 1)
+                     if (gram := " ".join(tokens[start:start + n])) in terms]
         return Counter(grams)
 
     def score(self, text: str) -> float:
+        text = self._prepared(text)
         total = norm = 0.0
         terms, once = self.terms, self._once
-        for gram, count in self.ngrams(text).items():
+        for gram, count in self.ngrams(text, prepared=True).items():
             if count == 1:
                 weighted, squared = once[gram]
                 total += weighted
@@ -225,7 +235,7 @@ class LexicalHead:
             norm += value * value
         logit = self.intercept + (total / math.sqrt(norm) if norm else 0.0)
         word_total = word_norm = 0.0
-        for gram, count in self.word_ngrams(text).items():
+        for gram, count in self.word_ngrams(text, prepared=True).items():
             idf, weight = self.word_terms[gram]
             value = (1.0 + math.log(count)) * idf
             word_total += value * weight
