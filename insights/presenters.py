@@ -291,3 +291,40 @@ def reach_csv(out, reach: dict) -> None:
             out.writerow(["reach", group, row["label"], row["members"], row["new"],
                           row["active"], _pct_cell(row["active_pct"]), row["helped"],
                           _pct_cell(row["helped_pct"])])
+
+
+def page_parts(figures: Figures, series: dict, trends: dict) -> dict:
+    """What the dashboard draws from the figures, in the active language: the headline with
+    its sparklines, each series as a chart and a table (weeks for a period longer than
+    rollup.WEEKS_AFTER days: about 52 bars, not 365), the six months' weekly trends. Drawn
+    once per stored selection (insights.snapshots), not on each view."""
+    from . import rollup
+    from .charts import bar_chart, sparkline, table_rows, week_chart
+    from .periods import today
+
+    period = figures.period
+    weekly = period.days > rollup.WEEKS_AFTER
+    current_day = today()
+    charts = []
+    for name, days in series.items():
+        points = (rollup.by_week(days, average=name in rollup.AVERAGED) if weekly else days)
+        title = _(rollup.SERIES[name])
+        charts.append({
+            "name": name, "title": title,
+            "svg": bar_chart(chart_id=f"chart-{name}", title=title, points=points,
+                             today=None if weekly else current_day, weeks=weekly),
+            "rows": table_rows(points, "j M Y" if weekly else "D j M"),
+            "missing": sum(1 for _day, value in days if value is None),
+        })
+    return {
+        "headline": headline(figures, series, sparkline=sparkline),
+        "charts": charts,
+        "weekly": weekly,
+        "trends": [
+            {"name": name, "title": _(rollup.SERIES[name]), "points": points,
+             "rows": table_rows(points, "j M Y"),
+             "svg": week_chart(chart_id=f"trend-{name}", title=_(rollup.SERIES[name]),
+                               points=points)}
+            for name, points in trends.items()
+        ],
+    }

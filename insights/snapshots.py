@@ -28,8 +28,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
+from django.utils.safestring import mark_safe
 
-from . import campaigns, education, metrics, outcomes, patient_experience, rollup
+from . import campaigns, education, metrics, outcomes, patient_experience, presenters, rollup
 from .models import DashboardSnapshot
 from .periods import Period, today
 
@@ -47,6 +48,7 @@ class Dashboard:
     trends: dict
     reach: dict
     sections: dict  # campaigns, education, patient experience: what their templates show
+    page: dict  # the headline, charts and trends as drawn (presenters.page_parts)
     computed_at: datetime
     stored: bool  # read from a stored snapshot (False: computed for this request)
 
@@ -68,13 +70,16 @@ def _language() -> str:
 
 
 def compute(community_ids, period: Period) -> Dashboard:
-    """Every figure of the selection, counted now (what the page showed before snapshots)."""
+    """Every figure of the selection, counted now (what the page showed before snapshots),
+    and the charts drawn from them in the active language."""
+    figures = metrics.figures(community_ids=community_ids, period=period)
+    series = rollup.series(community_ids=community_ids, period=period)
+    trends = rollup.weekly(community_ids=community_ids)
     return Dashboard(
-        figures=metrics.figures(community_ids=community_ids, period=period),
-        series=rollup.series(community_ids=community_ids, period=period),
-        trends=rollup.weekly(community_ids=community_ids),
+        figures=figures, series=series, trends=trends,
         reach=outcomes.reach(community_ids, period),
         sections=_sections(community_ids, period),
+        page=presenters.page_parts(figures, series, trends),
         computed_at=timezone.now(), stored=False)
 
 
@@ -235,20 +240,44 @@ def _decode_value(value):
     return value
 
 
+def _days(points: list[tuple[date, int | None]]):
+    """A daily series as its first day and its values (most of a long period's snapshot)."""
+    first = points[0][0] if points else None
+    if first is None or any(day != first + timedelta(days=i)
+                            for i, (day, _value) in enumerate(points)):
+        return {"points": points}  # tagged by _encode with the rest
+    return {"first": first.isoformat(), "values": [value for _day, value in points]}
+
+
+def _points(days: dict) -> list[tuple[date, int | None]]:
+    if "points" in days:
+        return _decode_value(days["points"])
+    first = date.fromisoformat(days["first"])
+    return [(first + timedelta(days=i), value) for i, value in enumerate(days["values"])]
+
+
 def _encode_dashboard(result: Dashboard) -> dict:
     figures = result.figures
     return _encode({
         "figures": {"period": figures.period, "previous": figures.previous,
                     "values": figures.values, "conversation": figures.conversation,
                     "moderation": figures.moderation, "sources": figures.sources},
-        "series": result.series, "trends": result.trends, "reach": result.reach,
+        "trends": result.trends, "reach": result.reach,
         "sections": result.sections,
+        "series": {name: _days(points) for name, points in result.series.items()},
+        "page": result.page,
     })
 
 
 def _decode(payload: dict, computed_at: datetime) -> Dashboard:
+    series = {name: _points(days) for name, days in payload.pop("series").items()}
     data = _decode_value(payload)
-    return Dashboard(figures=metrics.Figures(**data["figures"]), series=data["series"],
+    page = data["page"]
+    for card in page["headline"]:
+        card["sparkline"] = mark_safe(card["sparkline"])  # noqa: S308 - drawn by charts.py
+    for chart in (*page["charts"], *page["trends"]):
+        chart["svg"] = mark_safe(chart["svg"])  # noqa: S308 - drawn by charts.py
+    return Dashboard(figures=metrics.Figures(**data["figures"]), series=series,
                      trends=data["trends"], reach=data["reach"], sections=data["sections"],
-                     computed_at=computed_at,
+                     page=page, computed_at=computed_at,
                      stored=True)

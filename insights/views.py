@@ -13,10 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.permissions import is_verified_clinician
 
-from . import metrics, permissions, presenters, rollup, services, snapshots
+from . import metrics, permissions, presenters, services, snapshots
 from . import report as monthly
 from .campaigns import csv_text as campaign_csv
-from .charts import bar_chart, sparkline, table_rows, week_chart
 from .context_processors import remember_nav
 from .facts import without_jit
 from .forms import InsightsFilterForm
@@ -70,41 +69,20 @@ def dashboard(request):
     if selection.period is None:
         return render(request, "insights/dashboard.html", context, status=400)
     data = snapshots.dashboard(selection.community_ids, selection.period)
-    figures, series = data.figures, data.series
-    current_day = today()
-    # a long period's charts show weeks (~52 bars and table rows each, not 365)
-    weekly = selection.period.days > rollup.WEEKS_AFTER
-    charts = []
-    for name, days in series.items():
-        points = (rollup.by_week(days, average=name in rollup.AVERAGED) if weekly else days)
-        charts.append({
-            "name": name, "title": _(rollup.SERIES[name]),
-            "svg": bar_chart(chart_id=f"chart-{name}", title=_(rollup.SERIES[name]),
-                             points=points, today=None if weekly else current_day,
-                             weeks=weekly),
-            "points": points,
-            "rows": table_rows(points, "j M Y" if weekly else "D j M"),
-            "missing": sum(1 for _day, value in days if value is None),
-        })
-    trends, reach = data.trends, data.reach
+    figures, reach, page = data.figures, data.reach, data.page
     context.update({
         "computed_at": data.computed_at,
         **data.sections,
         "stored_figures": data.stored,
-        "headline": presenters.headline(figures, series, sparkline=sparkline),
-        "trends": [
-            {"name": name, "title": _(rollup.SERIES[name]), "points": points,
-             "rows": table_rows(points, "j M Y"),
-             "svg": week_chart(chart_id=f"trend-{name}", title=_(rollup.SERIES[name]),
-                               points=points)}
-            for name, points in trends.items()
-        ],
+        # drawn when the figures were counted (insights.snapshots), in the viewer's language
+        "headline": page["headline"],
+        "trends": page["trends"],
         "reach_languages": presenters.reach_rows(reach["languages"]),
         "reach_communities": presenters.reach_rows(reach["communities"]),
         "figures": figures,
         "sections": presenters.dashboard_sections(figures),
-        "charts": charts,
-        "weekly_charts": weekly,
+        "charts": page["charts"],
+        "weekly_charts": page["weekly"],
         "query": request.GET.urlencode(),
         "can_manage_campaigns": permissions.can_manage_campaigns(request.user),
         "source_labels": [
