@@ -416,6 +416,9 @@ HEARTH_MFA_REQUIRED = env.bool("HEARTH_MFA_REQUIRED", default=True)
 HEARTH_MFA_PRIVILEGED_PREFIXES = (
     "/moderation/", "/insights/", "/clinicians/queue/", "/clinicians/review/", "/admin/",
     "/webhooks/", "/ask/inbox/",
+    # the same figures through the API with a browser's session (a token for them already
+    # needs MFA to be made: api.services)
+    "/api/v1/insights/",
 )
 USERSESSIONS_TRACK_ACTIVITY = False
 

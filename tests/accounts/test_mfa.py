@@ -13,7 +13,7 @@ from tests.conftest import client_for
 from .conftest import enrol_mfa
 
 PRIVILEGED = ["/moderation/", "/insights/", "/clinicians/queue/", "/clinicians/review/",
-              "/admin/"]
+              "/admin/", "/api/v1/insights/"]
 ENROL = "/accounts/2fa/totp/activate/"
 
 
@@ -88,3 +88,14 @@ def test_privileged_prefixes():
     assert is_privileged_path("/admin/accounts/user/")
     assert not is_privileged_path("/clinicians/apply/")
     assert not is_privileged_path("/settings/")
+
+
+def test_the_api_gives_insights_to_a_session_only_after_mfa(mfa_required, admin):
+    """The dashboard's figures through /api/v1/insights/ with a browser's session: the same
+    gate as /insights/ (a token with the insights scope needs MFA to be made)."""
+    client = client_for(admin)
+    assert client.get("/api/v1/insights/")["Location"].startswith(ENROL)
+    enrol_mfa(admin)
+    response = client_for(admin).get("/api/v1/insights/")
+    assert response.status_code == 200
+    assert "figures" in response.json()
