@@ -23,7 +23,7 @@ from django.db.models.expressions import RawSQL
 
 from community.models import Membership
 
-from .definitions import ALL_SCOPE, DayActivity, members
+from .definitions import ALL_SCOPE, DayActivity, int_array, members
 from .models import ActiveDay, MemberActivity, MemberLast
 from .periods import Period
 
@@ -248,17 +248,22 @@ def _store_postgresql(day: date, keys: set, facts: DayActivity, first_posts: dic
     `stale`, the members it stored; None: every row of the year), then upsert."""
     table, i = MemberActivity._meta.db_table, day_index(day)
     ordered = sorted(keys)
-    users, scopes = [user for user, _scope in ordered], [scope for _user, scope in ordered]
-    posted = [day in facts.posted.get(key, ()) for key in ordered]
-    firsts = [first_posts.get(key) for key in ordered]
+    # arrays in their text form (int_array): psycopg dumps a list item by item in Python
+    users = int_array(user for user, _scope in ordered)
+    scopes = int_array(scope for _user, scope in ordered)
+    posted = "{" + ",".join("t" if day in facts.posted.get(key, ()) else "f"
+                            for key in ordered) + "}"
+    firsts = "{" + ",".join(f'"{first_posts[key].isoformat()}"'
+                            if first_posts.get(key) is not None else "NULL"
+                            for key in ordered) + "}"
     one = f"overlay(repeat('0', {DAYS})::bit({DAYS}) placing B'1' from {i:d} for 1)"
     bit = f"substring({{}} from {i:d} for 1)"
     with connection.cursor() as cursor:
         if stale is None or stale:
             # only the rows of members no longer active that day lose its bits: the day's
             # members' rows are set below (their posted bit to what it is now)
-            among, among_params = ("", []) if stale is None else (" AND user_id = ANY(%s)",
-                                                                  [stale])
+            among, among_params = (("", []) if stale is None else
+                                   (" AND user_id = ANY(%s::bigint[])", [int_array(stale)]))
             cursor.execute(
                 f"UPDATE {table} SET active = overlay(active placing B'0' from {i:d} for 1), "
                 f"posted = overlay(posted placing B'0' from {i:d} for 1) "
