@@ -120,17 +120,34 @@ def store(day: date, facts: DayActivity, first_posts: dict, *, again: bool = Tru
     with transaction.atomic():
         # who had the day's bit: the day's stored list (a rerun), else every row of the year
         stale = _active_list(day) if again else []
+        arrays = None
         if connection.vendor == "postgresql":
-            cleared = _store_postgresql(day, keys, facts, first_posts, stale=stale)
+            arrays = _day_arrays(day, keys, facts, first_posts)
+            cleared = _store_postgresql(day, keys, facts, first_posts, stale=stale,
+                                        arrays=arrays)
         else:
             cleared = _store_portable(day, keys, facts, first_posts, stale=stale)
         users = sorted({user for user, scope in keys if scope == ALL_SCOPE})
         ActiveDay.objects.update_or_create(day=day, defaults={"users": json.dumps(users)})
         with connection.cursor() as cursor:
-            _add_day_to_last(day, keys, facts, first_posts, cursor)
+            _add_day_to_last(day, keys, facts, first_posts, cursor, arrays=arrays)
         # a rerun that took the day from a member: their latest days again, from the facts
         rebuild_last({user for user, scope in cleared - keys})
     return len(keys)
+
+
+def _day_arrays(day: date, keys: set, facts: DayActivity, first_posts: dict) -> list[str]:
+    """The day's members' (user, scope) pairs, whether they posted that day and their first
+    post, in key order, as PostgreSQL arrays in text form (to be cast: int[], int[], bool[],
+    timestamptz[]): one join each, where psycopg dumps a list or json a dict item by item."""
+    ordered = sorted(keys)
+    return [int_array(user for user, _scope in ordered),
+            int_array(scope for _user, scope in ordered),
+            "{" + ",".join("t" if day in facts.posted.get(key, ()) else "f"
+                           for key in ordered) + "}",
+            "{" + ",".join(f'"{first_posts[key].isoformat()}"'
+                           if first_posts.get(key) is not None else "NULL"
+                           for key in ordered) + "}"]
 
 
 def _active_list(day: date) -> list[int] | None:
@@ -140,21 +157,23 @@ def _active_list(day: date) -> list[int] | None:
 
 
 def _add_day_to_last(day: date, keys: set, facts: DayActivity, first_posts: dict,
-                     cursor) -> None:
+                     cursor, *, arrays: list[str] | None = None) -> None:
     """MemberLast of the day's members: the day put among their three latest days active
-    (and posted), their first post if earlier (one statement)."""
+    (and posted), their first post if earlier (one statement). `arrays`: _day_arrays'."""
     if not keys:
         return
     k, table = day_key(day), MemberLast._meta.db_table
-    as_text = _dt_text()
-    rows = json.dumps([{"user_id": user, "scope": scope,
-                        "posted": day in facts.posted.get((user, scope), ()),
-                        "first_post": as_text(first_posts.get((user, scope)))}
-                       for user, scope in sorted(keys)])
     if connection.vendor == "postgresql":
-        source = ("SELECT x.user_id, x.scope, x.posted, x.first_post FROM jsonb_to_recordset("
-                  "%s::jsonb) AS x(user_id int, scope int, posted bool, first_post timestamptz)")
+        params = arrays or _day_arrays(day, keys, facts, first_posts)
+        source = ("SELECT x.user_id, x.scope, x.posted, x.first_post FROM unnest(%s::int[], "
+                  "%s::int[], %s::bool[], %s::timestamptz[]) AS x(user_id, scope, posted, "
+                  "first_post)")
     else:
+        as_text = _dt_text()
+        params = [json.dumps([{"user_id": user, "scope": scope,
+                               "posted": day in facts.posted.get((user, scope), ()),
+                               "first_post": as_text(first_posts.get((user, scope)))}
+                              for user, scope in sorted(keys)])]
         source = ("SELECT json_extract(value, '$.user_id') AS user_id, "
                   "json_extract(value, '$.scope') AS scope, "
                   "json_extract(value, '$.posted') AS posted, "
@@ -191,7 +210,7 @@ def _add_day_to_last(day: date, keys: set, facts: DayActivity, first_posts: dict
         f"AND (excluded.last_posted = 0 "
         f"OR {k:d} IN ({table}.last_posted, {table}.posted_2, {table}.posted_3)) "
         f"AND (excluded.first_post IS NULL OR {table}.first_post <= excluded.first_post))",
-        [rows])
+        params)
 
 
 def rebuild_last(users, *, connection=connection) -> None:
@@ -243,19 +262,12 @@ def day_key(day: date) -> int:
 
 
 def _store_postgresql(day: date, keys: set, facts: DayActivity, first_posts: dict, *,
-                      stale: list[int] | None) -> set[tuple[int, int]]:
+                      stale: list[int] | None,
+                      arrays: list[str] | None = None) -> set[tuple[int, int]]:
     """Two statements: clear the day's bit where an earlier run set it (in the rows of
     `stale`, the members it stored; None: every row of the year), then upsert."""
     table, i = MemberActivity._meta.db_table, day_index(day)
-    ordered = sorted(keys)
-    # arrays in their text form (int_array): psycopg dumps a list item by item in Python
-    users = int_array(user for user, _scope in ordered)
-    scopes = int_array(scope for _user, scope in ordered)
-    posted = "{" + ",".join("t" if day in facts.posted.get(key, ()) else "f"
-                            for key in ordered) + "}"
-    firsts = "{" + ",".join(f'"{first_posts[key].isoformat()}"'
-                            if first_posts.get(key) is not None else "NULL"
-                            for key in ordered) + "}"
+    users, scopes, posted, firsts = arrays or _day_arrays(day, keys, facts, first_posts)
     one = f"overlay(repeat('0', {DAYS})::bit({DAYS}) placing B'1' from {i:d} for 1)"
     bit = f"substring({{}} from {i:d} for 1)"
     with connection.cursor() as cursor:
