@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.utils import timezone
@@ -133,3 +133,11 @@ def test_a_stored_snapshot_is_never_shown_to_someone_who_may_not_see_it(world, c
     for url in (f"/insights/?{QUERY}&community={world.M.pk}",
                 f"/insights/data.json?{QUERY}&community={world.M.pk}"):
         assert client.get(url).status_code == 404
+
+
+def test_the_time_of_the_figures_is_written_in_utc_whatever_the_viewers_zone(world):
+    world.admin.time_zone = "America/New_York"
+    world.admin.save(update_fields=["time_zone"])
+    page = client_for(world.admin).get("/insights/?period=7").content.decode()
+    computed = DashboardSnapshot.objects.get().computed_at.astimezone(UTC)
+    assert f"Figures as of {computed:%H:%M} UTC" in page
