@@ -243,6 +243,7 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_QUEUES = {"celery": {}, "fanout": {}, "mail": {}, "reports": {}}
 CELERY_TASK_ROUTES = {
     "insights.tasks.snapshot*": {"queue": "reports"},
+    "insights.tasks.rollup_metrics_range": {"queue": "reports"},
     "notifications.tasks.notifications_for_*": {"queue": "fanout"},
     "notifications.tasks.notifications_fanout_sweep": {"queue": "fanout"},
     "notifications.tasks.outbox_*": {"queue": "mail"},

@@ -108,8 +108,9 @@ def _moment(rng: random.Random, day: date) -> datetime:
 
 
 def seed_history(*, days: int = DAYS, until: date | None = None, rollup_days: bool = True,
-                 progress=None) -> bool:
-    """Build the history (once). Returns whether anything was made."""
+                 rollup_later: bool = False, progress=None) -> bool:
+    """Build the history (once). Returns whether anything was made. Its days are rolled up
+    at once, or with `rollup_later` by the worker once it runs (`make run` serves sooner)."""
     if User.objects.filter(username=MARKER).exists():
         return False
     until = until or today() - timedelta(days=1)
@@ -126,7 +127,11 @@ def seed_history(*, days: int = DAYS, until: date | None = None, rollup_days: bo
         members = _members(rng, plan, first, until, communities)
         clinicians += _clinicians(first, communities)
         _activity(rng, plan, first, until, members, clinicians, communities, progress)
-    if rollup_days:
+    if rollup_later:
+        from .tasks import rollup_metrics_range
+
+        transaction.on_commit(lambda: rollup_metrics_range.delay(str(first), str(until)))
+    elif rollup_days:
         with transaction.atomic():  # one commit, not one a day
             rollup.rollup_range(first, until)
     return True

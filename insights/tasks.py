@@ -26,6 +26,13 @@ def rollup_metrics_day(day: str) -> int:
     return rollup.rollup_day(date.fromisoformat(day))
 
 
+@shared_task(name="insights.tasks.rollup_metrics_range", acks_late=True)
+def rollup_metrics_range(since: str, until: str) -> int:
+    """Days rolled up on the worker: the demo's six months, after `make run` has started
+    serving (insights.demo_history), on the "reports" queue."""
+    return rollup.rollup_range(date.fromisoformat(since), date.fromisoformat(until))
+
+
 @shared_task(name="insights.tasks.report_monthly_email", acks_late=True)
 def report_monthly_email() -> int:
     """Beat, on the first of the month: last month's report to the staff who subscribe (once:

@@ -71,3 +71,29 @@ def test_a_fresh_demo_shows_six_months_of_trends_with_growth_a_slow_august_and_a
     counts = (User.objects.count(), Thread.objects.count(), DailyMetric.objects.count())
     call_command("seed_demo", verbosity=0)
     assert (User.objects.count(), Thread.objects.count(), DailyMetric.objects.count()) == counts
+
+
+def test_make_run_leaves_the_historys_rollup_to_the_worker(
+        db, redis_client, monkeypatch, django_capture_on_commit_callbacks):
+    """`make run` seeds with --rollup-later: the history's days are queued for the worker (on
+    the reports queue) instead of rolled up before the server starts."""
+    from hearth.celery import app
+    from insights import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.rollup_metrics_range, "delay", lambda *days: queued.append(days))
+    with django_capture_on_commit_callbacks(execute=True):  # queued once the history commits
+        call_command("seed_demo", "--rollup-later", verbosity=0)
+    yesterday = date.today() - timedelta(days=1)
+    first = yesterday - timedelta(days=demo_history.DAYS - 1)
+    assert queued == [(str(first), str(yesterday))]
+    assert not DailyMetric.objects.exists()
+    route = app.amqp.router.route({}, "insights.tasks.rollup_metrics_range")
+    assert route["queue"].name == "reports"
+    tasks.rollup_metrics_range(*queued[0])  # what the worker then does
+    stored = set(DailyMetric.objects.filter(community__isnull=True, name="threads")
+                 .values_list("date", flat=True))
+    assert stored >= {first + timedelta(days=i) for i in range(demo_history.DAYS)}
+    with django_capture_on_commit_callbacks(execute=True):  # again: nothing more queued
+        call_command("seed_demo", "--rollup-later", verbosity=0)
+    assert len(queued) == 1
