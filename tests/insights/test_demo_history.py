@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
+import pytest
 from django.core.management import call_command
 
 from accounts.models import User
@@ -14,6 +15,9 @@ from insights import demo_history, rollup
 from insights.models import DailyMetric
 from notifications.models import CheckIn, DigestClick
 from tests.conftest import client_for
+
+# each test seeds the demo and rolls up its 180 days: 40-80 s on a loaded 2-core machine
+pytestmark = pytest.mark.timeout(400)
 
 
 def test_a_fresh_demo_shows_six_months_of_trends_with_growth_a_slow_august_and_a_campaign(
