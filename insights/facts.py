@@ -539,8 +539,10 @@ def active_sql(scopes, period: Period, live: DayActivity | None = None, *,
     scopes = sorted(scopes)
     years = list(range(period.first_day.year, period.last_day.year + 1))
     params: list = [*scopes, *years]
+    # no scope (no community yet): nothing, rather than an "IN ()" the databases refuse
+    in_scopes = f"f.scope IN ({', '.join(['%s'] * len(scopes))})" if scopes else "1 = 0"
     sql = (f"SELECT f.user_id, f.scope FROM {MemberActivity._meta.db_table} f "
-           f"WHERE f.scope IN ({', '.join(['%s'] * len(scopes))}) "
+           f"WHERE {in_scopes} "
            f"AND f.year IN ({', '.join(['%s'] * len(years))}) "
            f"AND {_window_sql('f.' + column, period, params)}")
     if among is not None:  # a queryset of a few user ids: read only their rows

@@ -205,8 +205,7 @@ def reach(community_ids, period) -> dict:
                                     post__thread__community_id=OuterRef("community_id"))
     voted_here = Membership.objects.filter(
         Exists(vote_here), user_id__in=helped_votes.values("user_id")).values("pk")
-    # (no community yet: no membership either, and no IN () to write)
-    active = ({} if stored_communities is not None or not scopes else
+    active = ({} if stored_communities is not None else
               {"active": Count("pk", filter=Q(pk__in=facts.active_membership_ids(
                   scopes, period, live)))})
     by_community = list(
