@@ -25,6 +25,7 @@ from tests.moderation.test_identifiers import found, identifiers
     "Mayo Clinic Jacksonville 904-953-2000",
     "UCLA Health scheduling (310) 825-2631",
     "the number on the bottle is 0078-0357-15, is that the NDC?",
+    "Our hospital's nurse advice line is 555-300-6000, staffed 24 hours",
 ])
 def test_a_place_s_line_a_scam_caller_and_a_parcel_are_not_a_member_s_phone(text):
     assert "phone" not in identifiers(text)
@@ -72,9 +73,18 @@ def test_an_ssn_typed_one_digit_at_a_time_is_an_ssn():
     ("Folio de paciente 7781203 en el Instituto de Cardiología", "7781203"),
     ("Número de beneficiario del ISSSTE 5502-1968-03, la clínica dice", "5502-1968-03"),
     ("Mi número de Medicare es 1EG4-TE5-MK73, está bien?", "1EG4-TE5-MK73"),
+    # a record number that libphonenumber reads as a British premium-rate line is still a record
+    ("Estoy en el Hospital de Oncología, cama 412, expediente 91-0032-4417, por si alguien",
+     "91-0032-4417"),
+    ("they mixed me up, so I gave my transplant ID which is TX-20881 and my name", "TX-20881"),
+    ("the study ID on my bracelet for the trial: S-4471-09", "S-4471-09"),
 ])
 def test_record_numbers_after_patient_folio_beneficiary_and_medicare(text, number):
     assert found(text, "mrn") == [number]
+
+
+def test_a_toll_free_number_after_a_record_word_is_still_not_a_record():
+    assert "mrn" not in identifiers("Medicare number to call is 1-800-633-4227, ask for appeals")
 
 
 def test_a_labelled_date_after_a_bracelet_is_a_birth_date_not_a_record():
@@ -95,6 +105,11 @@ def test_the_last_four_of_a_social_security_number_are_not_a_record():
     ("my email is kimberly dot ross at sign gmail dot com, thanks",
      "kimberly dot ross at sign gmail dot com"),
     ("reach me on my gmail, dmitri.v.kovalenko", "dmitri.v.kovalenko"),
+    # a provider written as two words, and a sentence ending right after the provider
+    ("I'm at rob.ellery at proton mail dot com. Not a therapist",
+     "rob.ellery at proton mail dot com"),
+    ("so she hears it from a person: lena.vasquez.rn at gmail. Tell her the cat's food",
+     "lena.vasquez.rn at gmail"),
 ])
 def test_at_sign_spelled_out_and_a_gmail_name_after_a_comma(text, email):
     assert found(text, "email") == [email]

@@ -76,7 +76,7 @@ _AT = (r"(?:\s+(?:at|@)[\s-]+(?:sign|symbol)\s+|\s+(?:signo\s+de\s+)?arroba\s+"
        r"|(?<=[a-z0-9])@(?=(?:gmail|yahoo|hotmail|outlook|aol|icloud)\b(?!\.)))")
 # Mail providers named without their domain: "daviddaviesmusic at gmail", "bob at yahoo com".
 _PROVIDER = (
-    r"(?:gmail|googlemail|yahoo|ymail|hotmail|outlook|msn|aol|icloud|protonmail|gmx|comcast"
+    r"(?:gmail|googlemail|yahoo|ymail|hot\s?mail|outlook|msn|aol|icloud|proton(?:\s?mail)?|gmx|comcast"
     r"|verizon|sbcglobal|bellsouth|earthlink|fastmail|zoho|yandex|prodigy|telmex|tutanota)"
 )
 _TLD = (
@@ -86,7 +86,9 @@ _TLD = (
 _LOCAL = r"[^\W_][\w.%+-]{0,63}"  # letters of any language: "susy.treviño"
 _LOCAL_TAIL = re.compile(rf"(?<![\w.%+-]){_LOCAL}(?:{_DOT_WORD}{_LOCAL}){{0,3}}\Z")
 _EMAIL_DOMAIN = re.compile(
-    rf"(?P<s>(?P<provider>{_PROVIDER}|live)(?:(?:{_DOT}|\s+|,){_TLD}(?:{_DOT}{_TLD})?)?(?![\w@.])"
+    # a sentence may end after the provider: "lena.vasquez.rn at gmail. Tell her"
+    rf"(?P<s>(?P<provider>{_PROVIDER}|live)(?:(?:{_DOT}|\s+|,){_TLD}(?:{_DOT}{_TLD})?)?"
+    r"(?![\w@]|\.[a-z0-9])"
     rf"|[a-z0-9][a-z0-9-]{{1,62}}(?:{_DOT}[a-z0-9-]{{2,62}}){{0,2}}{_DOT}{_TLD}"
     rf"(?:{_DOT}{_TLD})?(?![\w@]))"
 )

@@ -56,7 +56,7 @@ _RECORD_WORDS = (
     r"(?:\s+(?:number|no\.?|num|\#|id))?"
     r"|(?:record|chart|client|member|subscriber|patient|pt|enrollee|beneficiary|hospital|clinic"
     r"|medicaid|medicare|insurance|health\s+(?:card|plan|insurance)|nhs|chi|ohip|va\s+(?:claim\s+)?file"
-    r"|visit|encounter|policy|portal)\s+"
+    r"|visit|encounter|policy|portal|transplant|recipient|unos|study|accession)\s+"
     r"(?:id|identifier|number|no\.?|num|\#|account|acct|card)"
     r"|health\s+card|pt\s?\#|bracelet|wristband|armband|nhs|ohip|phn|personal\s+health\s+number"
     r"|expediente(?:\s+cl[ií]nico)?|historia\s+cl[ií]nica|n[uú]mero\s+de\s+historia"
@@ -127,11 +127,11 @@ _VANITY_NUMBER = re.compile(r"^(?:1[\s.-]?)?\(?8(?:00|33|44|55|66|77|88)\)?[\s.-
 
 def _record_value(value: str) -> bool:
     """Four to twenty digits, and not a date, a year, a span of years ("2023-2024"), a month
-    ("12/2023") or a public phone number ("Medicare 1-800-633-4227", "1-800-DIABETES")."""
+    ("12/2023") or a toll-free number ("Medicare 1-800-633-4227", "1-800-DIABETES")."""
     return (4 <= _digits(value) <= 20 and not _looks_like_date(value)
             and not _VANITY_NUMBER.match(value)
             and not _YEAR_ALONE.match(value) and not _YEARS_OR_MONTH.match(value)
-            and not (_digits(value) >= 8 and public_number(value)))
+            and not (_digits(value) >= 8 and public_number(value, toll_free=True)))
 
 
 _NOT_A_RECORD_AFTER = re.compile(

@@ -51,6 +51,7 @@ _PUBLIC_PHONE_CONTEXT = re.compile(
     r"|info(?:rmation)?\s+line|customer\s+(?:service|care|support)|member\s+services"
     r"|support\s+(?:line|number|team)|switchboard|toll[\s-]?free|call\s+cent(?:er|re)"
     r"|poison\s+control|lifeline|crisis\s+line|nurse\s+line|front\s+desk|operator"
+    r"|(?:advice|triage|after[\s-]hours|on[\s-]call|appointment|scheduling)\s+line"
     r"|(?:appointments?|scheduling|billing|pharmacy|office|hospital|clinic|center|centre"
     r"|department|dept|foundation|association|society|agency|program|company|insurance"
     r"|insurer)(?:'s)?\s+(?:main\s+)?(?:line|number|phone|desk)"
@@ -306,11 +307,19 @@ def _is_public_number(number: phonenumbers.PhoneNumber) -> bool:
             or phonenumbers.national_significant_number(number) in _PUBLIC_NUMBERS)
 
 
-def public_number(raw: str, regions: tuple[str, ...] | None = None) -> bool:
+def public_number(raw: str, regions: tuple[str, ...] | None = None, *,
+                  toll_free: bool = False) -> bool:
     """``raw`` is a valid number of a kind that is not personal (toll-free, shared-cost,
-    premium-rate, a known crisis line) where it is valid."""
+    premium-rate, a known crisis line) where it is valid. ``toll_free``: only a toll-free
+    number or a crisis line (a record number "91-0032-4417" reads as a British premium-rate
+    one)."""
     number, _region, _possible = _parse_valid(raw, regions or phone_regions())
-    return number is not None and _is_public_number(number)
+    if number is None:
+        return False
+    if toll_free:
+        return (phonenumbers.number_type(number) == PhoneNumberType.TOLL_FREE
+                or phonenumbers.national_significant_number(number) in _PUBLIC_NUMBERS)
+    return _is_public_number(number)
 
 
 def _phone_findings(text: Text) -> list[Finding]:
