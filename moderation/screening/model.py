@@ -47,10 +47,14 @@ MAX_SENTENCES = 48
 # items encoded (escalate 56 of 57 with 12), and encoding fewer can only lower a score, never
 # add a false alarm. With 384 tokens the outcomes of the held-out third, of those 150 buried
 # posts and of 150 long ordinary posts are the ones without a budget (320: one escalation of
-# the third became review).
-SEMANTIC_ITEMS = 12
-ENCODE_TOKENS = 384
-ENCODE_CHUNK = 6
+# the third became review). Session 8, on a machine without CPU steal, 12 items and 384 tokens
+# took 62-70 ms at the 99th percentile of 2,000-character posts (the encoder about 20 ms, its
+# tokenizer 7, the lexical head 4, identifiers 8); with 8 items and 256 tokens 50-60 ms, and the
+# outcomes of the held-out third (2,750 posts) and of 150 held-out crisis posts buried among
+# unrelated ones were the same (one fewer false escalation).
+SEMANTIC_ITEMS = 8
+ENCODE_TOKENS = 256
+ENCODE_CHUNK = 4
 WHOLE_TEXT_MAX = 1000  # longer posts are scored sentence by sentence only (speed)
 _SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+|\s*\n+\s*|(?<=\S)\s+(?=[¿¡])")
 _LONG_SENTENCE = 320  # characters; longer runs (no punctuation) are cut into windows of words
@@ -78,20 +82,34 @@ class Head:
     # Each language's own review threshold on the raw score (chosen in training: the same
     # false-alarm budget per language); ``calibrate`` maps it onto ``review``.
     review_by_language: tuple[tuple[str, float], ...] = ()
+    # A post of several sentences has its own review threshold on the raw score: its score is
+    # the highest of several items' (more chances of one calm sentence scoring high), so one
+    # threshold flagged 6% of one-sentence non-crisis posts and 32% of longer ones in
+    # training. ((2, t),): posts of two items or more use t. Chosen in training on the same
+    # false-alarm budget for each, so the share flagged holds whatever the mix of lengths.
+    review_by_items: tuple[tuple[int, float], ...] = ()
 
-    def review_for(self, language: str) -> float:
-        return dict(self.review_by_language).get(language, self.review)
+    def review_for(self, language: str, items: int = 1) -> float:
+        own = dict(self.review_by_language).get(language, self.review)
+        for least, threshold in sorted(self.review_by_items, reverse=True):
+            if items >= least:
+                return threshold
+        return own
 
-    def calibrate(self, score: float, language: str) -> float:
-        """The raw score on one scale for every language: the language's review threshold
-        lands on ``review``, ``escalate`` and the order of scores are kept."""
-        own = self.review_for(language)
+    def calibrate(self, score: float, language: str, items: int = 1) -> float:
+        """The raw score on one scale for every language and length: the post's own review
+        threshold lands on ``review``, ``escalate`` and the order of scores are kept."""
+        own = self.review_for(language, items)
         if own == self.review or score >= self.escalate:
             return score
         if score < own:
             return score * self.review / own
         return self.review + (score - own) * (self.escalate - self.review) / (
             self.escalate - own)
+
+    def own_thresholds(self) -> list[float]:
+        return [self.review, *dict(self.review_by_language).values(),
+                *dict(self.review_by_items).values()]
 
     @classmethod
     def read(cls, path: Path = HEAD_PATH) -> Head:
@@ -103,6 +121,8 @@ class Head:
                    lexical_weight=float(data.get("lexical_weight", 0.5)),
                    review_by_language=tuple(sorted(
                        (str(k), float(v)) for k, v in data.get("review_by_language", {}).items())),
+                   review_by_items=tuple(sorted(
+                       (int(k), float(v)) for k, v in data.get("review_by_items", {}).items())),
                    digest=hashlib.sha256(raw).hexdigest()[:12])
 
 
@@ -146,9 +166,10 @@ class LexicalHead:
 
     WORD_PATTERN = re.compile(r"[a-z0-9']+")
 
-    # The n-grams of this many distinct words of up to _WORD_KEPT_CHARS are kept (common words
-    # recur: a few MB at most).
-    _WORDS_KEPT, _WORD_KEPT_CHARS = 4096, 16
+    # The n-gram numbers of this many distinct words of up to _WORD_KEPT_CHARS are kept (a
+    # small array each: about 6 MB when full; a forum's vocabulary recurs, and 4,096 words were
+    # emptied every few dozen long posts).
+    _WORDS_KEPT, _WORD_KEPT_CHARS = 32768, 16
 
     def __init__(self, data: dict) -> None:
         self.low, self.high = data["ngram_range"]
@@ -157,10 +178,14 @@ class LexicalHead:
         # n-gram -> (idf, weight)
         self.terms: dict[str, tuple[float, float]] = {k: (v[0], v[1])
                                                       for k, v in data["terms"].items()}
-        # A gram seen once (most are) adds idf * weight and idf * idf: the same products as
-        # the general case, computed once.
-        self._once = {k: (idf * weight, idf * idf) for k, (idf, weight) in self.terms.items()}
-        self._word_grams: dict[str, list[str]] = {}
+        # Each n-gram's number, its idf and its weight, as arrays: a post's items are scored
+        # with a few array operations over the numbers of their words' n-grams (in Python, a
+        # loop over every n-gram was a third of the screening of a 2,000-character post).
+        self._number = {gram: i for i, gram in enumerate(self.terms)}
+        self._idf = np.array([idf for idf, _weight in self.terms.values()], dtype=np.float64)
+        self._weight = np.array([weight for _idf, weight in self.terms.values()],
+                                dtype=np.float64)
+        self._word_numbers: dict[str, np.ndarray] = {}
         # word n-gram -> (idf, weight); empty for a head of character n-grams only
         self.word_terms: dict[str, tuple[float, float]] = {
             k: (v[0], v[1]) for k, v in data.get("word_terms", {}).items()}
@@ -173,19 +198,11 @@ class LexicalHead:
     def _grams(self, word: str) -> list[str]:
         """The word's n-grams that the head has a weight for, in the analyzer's order (the
         others add nothing to the score)."""
-        grams = self._word_grams.get(word)
-        if grams is None:
-            padded = f" {word} "
-            size = len(padded)
-            terms = self.terms
-            grams = [gram for n in range(self.low, min(self.high, size) + 1)
-                     for start in range(size - n + 1)
-                     if (gram := padded[start:start + n]) in terms]
-            if len(word) <= self._WORD_KEPT_CHARS:
-                if len(self._word_grams) >= self._WORDS_KEPT:
-                    self._word_grams.clear()
-                self._word_grams[word] = grams
-        return grams
+        padded = f" {word} "
+        size = len(padded)
+        terms = self.terms
+        return [gram for n in range(self.low, min(self.high, size) + 1)
+                for start in range(size - n + 1) if (gram := padded[start:start + n]) in terms]
 
     def _prepared(self, text: str) -> str:
         return fold_accents(text) if self.fold else text.lower()
@@ -219,21 +236,30 @@ class LexicalHead:
                      if (gram := " ".join(tokens[start:start + n])) in terms]
         return Counter(grams)
 
+    def _numbers(self, word: str) -> np.ndarray:
+        """The numbers of the word's n-grams that the head has a weight for (cached as
+        ``_grams``)."""
+        numbers = self._word_numbers.get(word)
+        if numbers is None:
+            numbers = np.array([self._number[gram] for gram in self._grams(word)],
+                               dtype=np.int32)
+            if len(word) <= self._WORD_KEPT_CHARS:
+                if len(self._word_numbers) >= self._WORDS_KEPT:
+                    self._word_numbers.clear()
+                self._word_numbers[word] = numbers
+        return numbers
+
     def score(self, text: str) -> float:
         text = self._prepared(text)
-        total = norm = 0.0
-        terms, once = self.terms, self._once
-        for gram, count in self.ngrams(text, prepared=True).items():
-            if count == 1:
-                weighted, squared = once[gram]
-                total += weighted
-                norm += squared
-                continue
-            idf, weight = terms[gram]
-            value = (1.0 + math.log(count)) * idf
-            total += value * weight
-            norm += value * value
-        logit = self.intercept + (total / math.sqrt(norm) if norm else 0.0)
+        words = text.split()
+        logit = self.intercept
+        if words:
+            found, counts = np.unique(np.concatenate([self._numbers(w) for w in words]),
+                                      return_counts=True)
+            if len(found):
+                # scikit-learn's sublinear tf-idf, l2-normalised, dotted with the weights
+                value = (1.0 + np.log(counts)) * self._idf[found]
+                logit += float(value @ self._weight[found]) / math.sqrt(float(value @ value))
         word_total = word_norm = 0.0
         for gram, count in self.word_ngrams(text, prepared=True).items():
             idf, weight = self.word_terms[gram]
@@ -243,6 +269,15 @@ class LexicalHead:
         if word_norm:
             logit += word_total / math.sqrt(word_norm)
         return 1.0 / (1.0 + math.exp(-min(max(logit, -500.0), 500.0)))
+
+
+def scored_items(text: str) -> list[tuple[str, tuple[int, int]]]:
+    """The post's items as the heads score them: each different sentence (in lower case),
+    with its span, at most MAX_SENTENCES."""
+    seen: dict[str, tuple[int, int]] = {}
+    for span in sentences(text):
+        seen.setdefault(text[span[0]:span[1]].strip().lower(), span)
+    return list(seen.items())[:MAX_SENTENCES]
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -326,10 +361,7 @@ class CrisisModel:
     def score_text(self, text: str) -> tuple[float, tuple[int, int] | None]:
         """The post's score (each head's highest over the whole text and each sentence,
         averaged), and the span of the sentence that worried the heads most."""
-        seen: dict[str, tuple[int, int]] = {}
-        for span in sentences(text):
-            seen.setdefault(text[span[0]:span[1]].strip().lower(), span)
-        items = list(seen.items())[:MAX_SENTENCES]
+        items = scored_items(text)
         texts = [t for t, _span in items]
         whole = len(text) <= WHOLE_TEXT_MAX and len(items) != 1
         if whole:
@@ -341,8 +373,8 @@ class CrisisModel:
             semantic, _lexical = self.item_scores(texts)
             score, per_item = float(semantic.max()), semantic
         else:
-            score, per_item = self._both_heads(texts, self.head.review_for(lang))
-        score = self.head.calibrate(score, lang)
+            score, per_item = self._both_heads(texts, self.head.review_for(lang, len(items)))
+        score = self.head.calibrate(score, lang, len(items))
         ranked = per_item[:len(items)] if items else per_item
         best = int(np.argmax(ranked))
         return score, (self._worst_sentence(text, items[best][1]) if items else (0, len(text)))
@@ -482,8 +514,7 @@ class StubEncoder:
         def logit(p: float) -> float:
             return float(np.log(p / (1 - p)))
 
-        mid = (max(self.head.review, *dict(self.head.review_by_language).values(), 0.0)
-               + self.head.escalate) / 2
+        mid = (max(*self.head.own_thresholds(), 0.0) + self.head.escalate) / 2
         rows = []
         for text in texts:
             target = (0.999 if "[[crisis-high]]" in text else mid if "[[crisis-mid]]" in text

@@ -205,6 +205,21 @@ def test_a_per_language_review_threshold_maps_onto_one_scale():
     assert head.calibrate(0.55, "en") == 0.55  # a language without its own threshold
 
 
+def test_a_post_of_several_sentences_has_its_own_review_threshold():
+    head = crisis_model.Head(weights=None, bias=0.0, review=0.2, escalate=0.8, digest="",
+                             review_by_items=((2, 0.6),))
+    assert head.review_for("en", 1) == 0.2 and head.review_for("en", 5) == 0.6
+    # one sentence scoring 0.5 is flagged; the highest of several scoring 0.5 is not
+    assert head.calibrate(0.5, "en", 1) >= 0.2 > head.calibrate(0.5, "en", 3)
+    assert head.calibrate(0.6, "en", 3) == pytest.approx(0.2)  # its own threshold
+    assert head.calibrate(0.9, "en", 3) == 0.9  # escalation untouched
+
+
+def test_the_shipped_head_holds_longer_posts_to_a_higher_bar():
+    head = crisis_model.Head.read()
+    assert head.review_for("en", 1) == head.review < head.review_for("en", 4) < head.escalate
+
+
 def test_the_encoder_reads_prose_only():
     """A run without spaces ("a.a.a.", "@@@@") costs the encoder far more than a sentence and
     says nothing: the lexical head alone scores it. The committed heads, a recording encoder."""
@@ -226,7 +241,8 @@ def test_the_encoder_reads_prose_only():
     assert encoded
 
 
-def test_the_encoder_reads_the_most_suspicious_items_within_the_token_budget():
+def test_the_encoder_reads_the_most_suspicious_items_within_the_token_budget(monkeypatch):
+    monkeypatch.setattr(crisis_model, "ENCODE_TOKENS", 384)
     texts = ["calm", "worst", "second", "too long", "third", "a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p"]
     lexical = [0.1, 0.9, 0.8, 0.7, 0.6, 0.95]
     costs = {"calm": 50, "worst": 200, "second": 150, "too long": 100, "third": 30}
@@ -250,7 +266,8 @@ def test_a_post_of_many_tokens_costs_the_encoder_its_budget_only(real_model, mon
     monkeypatch.setattr(real_model.encoder, "encode", recording)
     # every post within reach of the review band, so that the encoder runs whatever the
     # trained heads make of this text (with a large lexical share it need not run at all)
-    monkeypatch.setattr(real_model, "head", dataclasses.replace(real_model.head, review=0.0))
+    monkeypatch.setattr(real_model, "head", dataclasses.replace(real_model.head, review=0.0,
+                                                               review_by_items=()))
     text = " ".join("".join(chr(0x4E00 + (i * 7 + j) % 20000) for j in range(3))
                     for i in range(500))[:2000]
     real_model.score_text(text)
