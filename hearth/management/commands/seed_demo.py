@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -167,6 +168,13 @@ class Command(BaseCommand):
             bar.update()
         return result
 
+    def _demo_password(self) -> str:
+        """PASSWORD hashed once for every demo account (each hash takes about 0.3 s by
+        design; the demo's password is public anyway)."""
+        if not hasattr(self, "_hashed"):
+            self._hashed = make_password(PASSWORD)
+        return self._hashed
+
     def _people(self, bar):
         result = {}
         for username, email, first, last, staff, superuser in PEOPLE:
@@ -175,7 +183,7 @@ class Command(BaseCommand):
                 user = User(username=username, email=email, first_name=first, last_name=last,
                             is_staff=staff, is_superuser=superuser,
                             date_joined=timezone.now() - timedelta(days=60))
-                user.set_password(PASSWORD)
+                user.password = self._demo_password()
                 user.save()
             EmailAddress.objects.get_or_create(
                 user=user, email=email, defaults={"verified": True, "primary": True}
@@ -246,7 +254,7 @@ class Command(BaseCommand):
             user = User(username=username, email=email, first_name=first, last_name=last,
                         language=language, date_joined=timezone.now() - timedelta(days=90),
                         last_seen_at=timezone.now() - timedelta(days=days))
-            user.set_password(PASSWORD)
+            user.password = self._demo_password()
             user.save()
             EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
             notifications.settings_update(user=user, digest_frequency=frequency)
