@@ -49,9 +49,10 @@ MAX_SENTENCES = 48
 # posts and of 150 long ordinary posts are the ones without a budget (320: one escalation of
 # the third became review). Session 8, on a machine without CPU steal, 12 items and 384 tokens
 # took 62-70 ms at the 99th percentile of 2,000-character posts (the encoder about 20 ms, its
-# tokenizer 7, the lexical head 4, identifiers 8); with 8 items and 256 tokens 50-60 ms, and the
-# outcomes of the held-out third (2,750 posts) and of 150 held-out crisis posts buried among
-# unrelated ones were the same (one fewer false escalation).
+# tokenizer 7, the lexical head 4, identifiers 8); with 8 items and 256 tokens 50-60 ms (42-46
+# with the lexical head's array scoring and a larger word cache), and the outcomes of the
+# held-out third (2,750 posts) and of 150 held-out crisis posts buried among unrelated ones
+# were the same (one fewer false escalation).
 SEMANTIC_ITEMS = 8
 ENCODE_TOKENS = 256
 ENCODE_CHUNK = 4
@@ -237,8 +238,8 @@ class LexicalHead:
         return Counter(grams)
 
     def _numbers(self, word: str) -> np.ndarray:
-        """The numbers of the word's n-grams that the head has a weight for (cached as
-        ``_grams``)."""
+        """The numbers of the word's n-grams that the head has a weight for, kept per word
+        (up to _WORDS_KEPT words)."""
         numbers = self._word_numbers.get(word)
         if numbers is None:
             numbers = np.array([self._number[gram] for gram in self._grams(word)],
