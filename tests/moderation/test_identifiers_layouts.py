@@ -115,6 +115,15 @@ def test_at_sign_spelled_out_and_a_gmail_name_after_a_comma(text, email):
     assert found(text, "email") == [email]
 
 
+@pytest.mark.parametrize("text", [
+    "I'm getting my treatment at proton therapy next month",
+    "we did 28 sessions at proton. Worth it",
+    "I looked at gmail. Nothing from the clinic yet",
+])
+def test_proton_therapy_and_a_look_at_one_s_mail_are_not_addresses(text):
+    assert "email" not in identifiers(text)
+
+
 @pytest.mark.parametrize(("text", "date"), [
     ("Date of birth 19750611, how the German form wanted it", "19750611"),
     ("I was born on Christmas Day 1966, worst birthday", "Christmas Day 1966"),

@@ -76,7 +76,7 @@ _AT = (r"(?:\s+(?:at|@)[\s-]+(?:sign|symbol)\s+|\s+(?:signo\s+de\s+)?arroba\s+"
        r"|(?<=[a-z0-9])@(?=(?:gmail|yahoo|hotmail|outlook|aol|icloud)\b(?!\.)))")
 # Mail providers named without their domain: "daviddaviesmusic at gmail", "bob at yahoo com".
 _PROVIDER = (
-    r"(?:gmail|googlemail|yahoo|ymail|hot\s?mail|outlook|msn|aol|icloud|proton(?:\s?mail)?|gmx|comcast"
+    r"(?:gmail|googlemail|yahoo|ymail|hot\s?mail|outlook|msn|aol|icloud|proton\s?mail|gmx|comcast"
     r"|verizon|sbcglobal|bellsouth|earthlink|fastmail|zoho|yandex|prodigy|telmex|tutanota)"
 )
 _TLD = (
@@ -162,5 +162,12 @@ def _spelled_emails(text: Text) -> list[Finding]:
                     and _DETERMINER_BEFORE.search(folded, max(0, local.start() - 12),
                                                   local.start())):
                 continue
+        # A provider alone ending a sentence ("lena.vasquez.rn at gmail. Tell her") is a mailbox
+        # only with an address-like name, or one spelled letter by letter ("o k o n k w o at
+        # gmail."): "I looked at gmail. Nothing" is not.
+        if (plain and domain.group("s") == domain.group("provider")
+                and folded.startswith(".", domain.end("s")) and len(local.group()) > 2
+                and re.search(r"[._0-9]", local.group()) is None):
+            continue
         found.append(finding("email", (local.start(), domain.end("s"))))
     return found

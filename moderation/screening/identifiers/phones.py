@@ -302,8 +302,9 @@ _NDC_SHAPE = re.compile(r"^[0-9]{4,5}-[0-9]{3,4}-[0-9]{1,2}$")
 _screening = threading.local()  # what one call of ``find`` has parsed
 
 
-def _is_public_number(number: phonenumbers.PhoneNumber) -> bool:
-    return (phonenumbers.number_type(number) in _PUBLIC_TYPES
+def _is_public_number(number: phonenumbers.PhoneNumber, *, toll_free: bool = False) -> bool:
+    kinds = {PhoneNumberType.TOLL_FREE} if toll_free else _PUBLIC_TYPES
+    return (phonenumbers.number_type(number) in kinds
             or phonenumbers.national_significant_number(number) in _PUBLIC_NUMBERS)
 
 
@@ -314,12 +315,7 @@ def public_number(raw: str, regions: tuple[str, ...] | None = None, *,
     number or a crisis line (a record number "91-0032-4417" reads as a British premium-rate
     one)."""
     number, _region, _possible = _parse_valid(raw, regions or phone_regions())
-    if number is None:
-        return False
-    if toll_free:
-        return (phonenumbers.number_type(number) == PhoneNumberType.TOLL_FREE
-                or phonenumbers.national_significant_number(number) in _PUBLIC_NUMBERS)
-    return _is_public_number(number)
+    return number is not None and _is_public_number(number, toll_free=toll_free)
 
 
 def _phone_findings(text: Text) -> list[Finding]:
