@@ -4,7 +4,7 @@ trend on the dashboard drawn from stored days (none missing)."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
@@ -13,6 +13,7 @@ from accounts.models import User
 from community.models import AnswerVote, Thread
 from insights import demo_history, rollup
 from insights.models import DailyMetric
+from insights.periods import today
 from notifications.models import CheckIn, DigestClick
 from tests.conftest import client_for
 
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.timeout(400)
 def test_a_fresh_demo_shows_six_months_of_trends_with_growth_a_slow_august_and_a_campaign(
         db, redis_client):
     call_command("seed_demo", verbosity=0)
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = today() - timedelta(days=1)  # the UTC day, as the history
     first = yesterday - timedelta(days=demo_history.DAYS - 1)
 
     # Every day rolled up, for all communities.
@@ -88,7 +89,7 @@ def test_make_run_leaves_the_historys_rollup_to_the_worker(
     monkeypatch.setattr(tasks.rollup_metrics_range, "delay", lambda *days: queued.append(days))
     with django_capture_on_commit_callbacks(execute=True):  # queued once the history commits
         call_command("seed_demo", "--rollup-later", verbosity=0)
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = today() - timedelta(days=1)  # the UTC day, as the history
     first = yesterday - timedelta(days=demo_history.DAYS - 1)
     assert queued == [(str(first), str(yesterday))]
     assert not DailyMetric.objects.exists()
