@@ -75,7 +75,9 @@ def compile_hearth() -> None:
     reads a compiled module even where PYTHONDONTWRITEBYTECODE keeps it from writing one, and
     each of the processes below imports most of Hearth: without this, where that variable is
     set, each compiled it again."""
-    skip = re.compile(r"[/\\](?:\.venv|\.git|var|node_modules|tests|bench)[/\\]")
+    # folders of Hearth's own (a clone under /var/www is not skipped as "var")
+    skip = re.compile(re.escape(str(BASE_DIR)) + r"[/\\](?:\.venv|\.git|var|node_modules|tests"
+                      r"|bench)[/\\]")
     compileall.compile_dir(BASE_DIR, quiet=1, rx=skip, workers=0)
 
 

@@ -198,3 +198,20 @@ def test_the_admin_is_named_after_the_site_with_debug_off(admin):
     page = client.get("/admin/").content.decode()
     assert f"{django_settings.SITE_NAME} administration" in page
     assert "Django administration" not in page
+
+
+def test_make_run_compiles_hearths_own_modules_once_wherever_the_clone_lies(
+        tmp_path, monkeypatch):
+    """Where PYTHONDONTWRITEBYTECODE is set no process keeps what it compiles: `make run`
+    compiles Hearth's modules before starting them, not its tests, its venv or its data, and
+    a clone under a folder named "var" is still compiled."""
+    from hearth import run
+
+    base = tmp_path / "var" / "hearth"
+    for name in ("community/views.py", "tests/test_x.py", ".venv/lib/y.py", "var/z.py"):
+        (base / name).parent.mkdir(parents=True, exist_ok=True)
+        (base / name).write_text("X = 1\n")
+    monkeypatch.setattr(run, "BASE_DIR", base)
+    run.compile_hearth()
+    compiled = {p.parent.parent.relative_to(base).as_posix() for p in base.rglob("*.pyc")}
+    assert compiled == {"community"}
