@@ -335,15 +335,19 @@ def can_see_draft(user, draft: Draft) -> bool:
 BlockersAmong = Callable[[int, Collection[int]], set[int]]
 
 
-def _nobody_blocks(author_id: int, member_ids: Collection[int]) -> set[int]:
+def _nobody_blocks(member_id: int, other_ids: Collection[int]) -> set[int]:
     return set()
 
 
+# (the members among these who block this author, the actors among these this member blocks):
+# the blocks messaging keeps (messaging.apps registers them)
 _blockers_among: list[BlockersAmong] = [_nobody_blocks]
+_blocked_among: list[BlockersAmong] = [_nobody_blocks]
 
 
-def register_blocks(blockers_among: BlockersAmong) -> None:
+def register_blocks(blockers_among: BlockersAmong, blocked_among: BlockersAmong) -> None:
     _blockers_among[0] = blockers_among
+    _blocked_among[0] = blocked_among
 
 
 def post_reaches(member_id: int, post: Post) -> bool:
@@ -357,6 +361,17 @@ def post_reaches(member_id: int, post: Post) -> bool:
     if post.author_id == member_id:
         return False
     return member_id not in _blockers_among[0](post.author_id, [member_id])
+
+
+def actors_reaching(member_id: int, actor_ids: Collection[int]) -> set[int]:
+    """Of the people who reacted to this member's post, those whose reaction reaches them (a
+    notification, a count in it): not the member themselves, and not anyone they block, who
+    is not told (one read)."""
+    ids = set(actor_ids)
+    ids.discard(member_id)
+    if not ids:
+        return ids
+    return ids - _blocked_among[0](member_id, ids)
 
 
 def members_reached_by(post: Post, member_ids: Collection[int]) -> set[int]:

@@ -11,7 +11,7 @@ class MessagingConfig(AppConfig):
 
         from . import live, permissions, services, targets
 
-        register_blocks(permissions.blockers_among)
+        register_blocks(permissions.blockers_among, permissions.blocked_among)
 
         register_exporter("conversations", services.export_conversations)
         register_exporter("requests_to_the_hospital", services.export_requests)

@@ -94,6 +94,14 @@ def blockers_among(author_id: int, member_ids) -> set[int]:
                .values_list("blocker_id", flat=True))
 
 
+def blocked_among(member_id: int, actor_ids) -> set[int]:
+    """Which of these people this member blocks (one query): registered with
+    community.permissions, whose actors_reaching keeps a blocked member's reactions from
+    reaching the blocker."""
+    return set(Block.objects.filter(blocker_id=member_id, blocked_id__in=list(actor_ids))
+               .values_list("blocked_id", flat=True))
+
+
 def allows_messages_from(recipient, sender) -> bool:
     """The recipient's own choice: everyone, members they follow, or nobody. Staff and
     moderators may always write (a check-in after a crisis)."""

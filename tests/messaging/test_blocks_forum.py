@@ -112,3 +112,37 @@ def test_the_mention_still_links_for_everyone(maria, james, diabetes, committed)
         reply = publish_reply(james, thread, "Thanks @maria")
     assert 'href="/u/maria/"' in reply.body_html
     assert notes(maria) == []
+
+
+# --- Reactions: the same protection for a blocked member's reactions ----------------------
+
+
+def test_the_reactions_rule_leaves_out_the_member_and_whom_they_block_in_one_query(
+        maria, james, sam, django_assert_num_queries):
+    services.block_set(user=maria, member=james, blocked=True)
+    with django_assert_num_queries(1):
+        assert permissions.actors_reaching(maria.pk, [maria.pk, james.pk, sam.pk]) == {sam.pk}
+    with django_assert_num_queries(0):
+        assert permissions.actors_reaching(maria.pk, [maria.pk]) == set()
+    # the block protects the blocker only: her reactions still reach him
+    assert permissions.actors_reaching(james.pk, [maria.pk]) == {maria.pk}
+
+
+def test_a_blocked_members_reaction_never_reaches_the_blocker(maria, james, sam, diabetes,
+                                                              committed):
+    from community import services as forum
+    from community.models import Reaction
+
+    thread = publish_thread(maria, diabetes, title="My first week", kind="discussion")
+    post = thread.posts.get()
+    services.block_set(user=maria, member=james, blocked=True)
+    with committed():
+        forum.reaction_toggle(user=james, post=post, kind=Reaction.Kind.SUPPORT)
+    assert notes(maria) == []
+    # another member's reaction is told, and counts only the people who reach her
+    with committed():
+        forum.reaction_toggle(user=sam, post=post, kind=Reaction.Kind.SUPPORT)
+    [note] = Notification.objects.filter(recipient=maria)
+    assert note.kind == Notification.Kind.REACTIONS and note.count == 1
+    # james's reaction is counted on the post like any other: he sees no difference
+    assert post.reactions.filter(kind=Reaction.Kind.SUPPORT).count() == 2
