@@ -86,6 +86,20 @@ def get(client: Client, url: str, status: int = 200):
     return fn
 
 
+def print_day(day: date) -> None:
+    """What a day's rollup reads: its work follows the day's activity (members active, posts),
+    which grows with the members."""
+    from community.models import Post
+    from insights import definitions
+    from insights.periods import Period
+
+    activity = definitions.day_activity(Period(day, day))
+    pairs = [key for key, days in activity.active.items() if day in days]
+    posts = Post.objects.filter(created_at__date=day).count()
+    print(f"{'':<4}the day rolled up: {len({u for u, _s in pairs}):,} members active "
+          f"({len(pairs):,} member and community pairs), {posts:,} posts", flush=True)
+
+
 def vacuum_facts() -> None:
     """The rollup's tables as autovacuum leaves them between two nights (this machine's
     PostgreSQL runs without autovacuum): each rolled-back repetition of a rollup leaves the
@@ -256,6 +270,8 @@ def measure_all(members: int, *, repeat: int = 15) -> list:
           max(3, repeat // 5), rows)
     print_cpu("stored")
     day = (timezone.now() - timedelta(days=2)).date().isoformat()
+    if not ONLY or "rollup" in ONLY:
+        print_day(date.fromisoformat(day))
     timed(f"rollup_metrics for one day ({day}), again",
           in_rollback(lambda: call_command("rollup_metrics", since=day, until=day, verbosity=0,
                                             stdout=io.StringIO())),
