@@ -7,6 +7,12 @@ FROM ${BASE_IMAGE}
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /app
+# Pango, which WeasyPrint draws the monthly report's PDF with (fontconfig and a font come with
+# it); the base image has none
+RUN apt-get update -qq \
+    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+       libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 hearth
 COPY pyproject.toml README.md ./
 COPY requirements requirements

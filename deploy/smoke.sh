@@ -115,6 +115,12 @@ started=$(date +%s)
 "${compose[@]}" exec -T web python manage.py seed_demo --force --verbosity 0
 echo "  ok  refused without --force; seeded with it ($(elapsed "$started") s)"
 
+say "the monthly report's PDF (WeasyPrint with the image's Pango)"
+"${compose[@]}" exec -T web sh -c \
+  'python manage.py insights_report --pdf /tmp/report.pdf >/dev/null && head -c 5 /tmp/report.pdf' \
+  | grep -q '%PDF-' || { echo "  the report's PDF was not made"; exit 1; }
+echo "  ok  a PDF"
+
 say "as members, through the TLS proxy"
 proxy=$("${compose[@]}" ps -q proxy)
 docker cp "$proxy:/data/caddy/pki/authorities/local/root.crt" "$work/ca.crt"
