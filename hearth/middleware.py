@@ -42,12 +42,29 @@ def _ip(value: str) -> str | None:
         return None
 
 
+def _in_networks(peer: str, networks) -> bool:
+    peer_ip = _ip(peer)
+    return peer_ip is not None and any(ipaddress.ip_address(peer_ip) in network
+                                       for network in networks)
+
+
+def proto_believed_from(peer: str | None, proxies=None) -> bool:
+    """Is X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER) believed from this peer? From one of
+    TRUSTED_PROXY_IPS only, where they are set (compose and Kubernetes set them), so that a
+    client reaching Hearth around its proxy cannot pass plain http off as https; where none
+    is set, from anyone, as Django does (a proxy that overwrites the header is assumed)."""
+    if proxies is None:
+        proxies = _networks(getattr(settings, "TRUSTED_PROXY_IPS", ()))
+    return not proxies or _in_networks(peer or "", proxies)
+
+
 class ClientAddressMiddleware:
     """REMOTE_ADDR is the address of whoever connected (uvicorn runs with --no-proxy-headers
     wherever Hearth starts it). Only when that is one of TRUSTED_PROXY_IPS is X-Forwarded-For
     believed, and then only the entry TRUSTED_PROXY_COUNT from its right (the one the nearest
     of that many proxies added). Anyone else's X-Forwarded-For is dropped, so rotating it
-    cannot slip past the per-address limits (allauth's sign-in limits read REMOTE_ADDR)."""
+    cannot slip past the per-address limits (allauth's sign-in limits read REMOTE_ADDR); so
+    is their X-Forwarded-Proto where proxies are set (proto_believed_from)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -62,9 +79,7 @@ class ClientAddressMiddleware:
         forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
         if not (self.count and forwarded and self.proxies):
             return peer
-        peer_ip = _ip(peer)
-        if peer_ip is None or not any(ipaddress.ip_address(peer_ip) in network
-                                      for network in self.proxies):
+        if not _in_networks(peer, self.proxies):
             return peer
         entries = forwarded.split(",")
         if len(entries) < self.count:
@@ -72,6 +87,8 @@ class ClientAddressMiddleware:
         return _ip(entries[-self.count]) or peer
 
     def __call__(self, request):
+        if not proto_believed_from(request.META.get("REMOTE_ADDR"), self.proxies):
+            request.META.pop("HTTP_X_FORWARDED_PROTO", None)
         request.META["REMOTE_ADDR"] = self.client_address(request.META)
         request.META.pop("HTTP_X_FORWARDED_FOR", None)
         return self.get_response(request)
@@ -137,7 +154,8 @@ def _own_origin(scope, headers: dict[bytes, bytes]) -> tuple[str, str, int] | No
         return None
     secure = scope.get("scheme") in ("wss", "https")
     proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
-    if proxy_header and not secure:
+    peer = (scope.get("client") or ("",))[0]
+    if proxy_header and not secure and proto_believed_from(peer):
         name, value = proxy_header
         name = name.removeprefix("HTTP_").replace("_", "-").lower().encode("latin1")
         forwarded = headers.get(name, b"").decode("latin1").split(",")[0].strip()

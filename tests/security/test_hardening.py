@@ -391,3 +391,29 @@ def test_posted_ids_with_odd_digits_are_refused_without_a_server_error(in_world)
         assert response.status_code in (302, 404), (value, response.status_code)
     assert Membership.objects.filter(status=Membership.Status.PENDING).count() == pending
     assert WatchedWord.objects.first() == word
+
+
+def test_x_forwarded_proto_is_believed_only_from_a_configured_proxy(settings):
+    """Around its proxy, a client cannot pass plain http off as https (SECURE_PROXY_SSL_HEADER):
+    with SECURE_SSL_REDIRECT on, its request is still sent to https."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+    settings.TRUSTED_PROXY_IPS = ["10.0.0.0/8"]
+    through_proxy = Client(REMOTE_ADDR="10.1.2.3").get("/", HTTP_X_FORWARDED_PROTO="https")
+    assert through_proxy.status_code == 200
+    around_it = Client(REMOTE_ADDR="192.0.2.50").get("/", HTTP_X_FORWARDED_PROTO="https")
+    assert around_it.status_code == 301 and around_it["Location"].startswith("https://")
+    # where no proxy is configured, the header is believed as Django does
+    settings.TRUSTED_PROXY_IPS = []
+    assert Client(REMOTE_ADDR="192.0.2.50").get(
+        "/", HTTP_X_FORWARDED_PROTO="https").status_code == 200
+
+
+def test_a_socket_from_around_the_proxy_is_not_taken_for_https(settings):
+    from hearth.middleware import _own_origin
+
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.TRUSTED_PROXY_IPS = ["10.0.0.0/8"]
+    headers = {b"host": b"localhost", b"x-forwarded-proto": b"https"}
+    assert _own_origin({"client": ("10.1.2.3", 5000), "scheme": "ws"}, headers)[0] == "https"
+    assert _own_origin({"client": ("192.0.2.50", 5000), "scheme": "ws"}, headers)[0] == "http"
