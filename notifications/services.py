@@ -325,15 +325,13 @@ def notifications_for_reaction(*, reaction_id: int) -> Notification | None:
         return None
     if not permissions.can_view_post(recipient, post):
         return None
-    # only the people whose reactions reach the author: a member they block is not counted,
-    # and their reaction tells the author nothing (one read each)
-    if not permissions.actors_reaching(recipient.pk, [reaction.user_id]):
+    # only the people whose reactions reach the author (one read of the blocks): a member they
+    # block is not counted, and their reaction tells the author nothing
+    reaching = permissions.actors_reaching(recipient.pk, Reaction.objects.filter(
+        post=post, kind=reaction.kind).values_list("user_id", flat=True))
+    if reaction.user_id not in reaching:
         return None
-    people = (Reaction.objects.filter(post=post, kind=reaction.kind)
-              .values_list("user_id", flat=True))
-    count = len(permissions.actors_reaching(recipient.pk, people))
-    if not count:
-        return None
+    count = len(reaching)
     key = f"reactions:{post.pk}:{reaction.kind}"
     now = timezone.now()
     unread = Notification.objects.filter(
